@@ -1,0 +1,84 @@
+"""Wall time and the monotonic clock, and the check that they still agree.
+
+A pocket notebook's times matter in court. Every entry records both the UTC wall time
+and the monotonic clock; if they drift apart (someone changed the system clock, or it
+jumped after sleep) the difference is recorded rather than hidden.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Protocol
+
+# Drift beyond this between wall and monotonic time is reported as a clock jump.
+CLOCK_JUMP_THRESHOLD_MS = 2_000
+
+
+class Clock(Protocol):
+    def utc_now_ms(self) -> int:
+        """Milliseconds since the Unix epoch, UTC."""
+
+    def monotonic_ns(self) -> int:
+        """A reading that never goes backwards within this process."""
+
+
+class SystemClock:
+    def utc_now_ms(self) -> int:
+        return time.time_ns() // 1_000_000
+
+    def monotonic_ns(self) -> int:
+        return time.monotonic_ns()
+
+
+@dataclass(frozen=True)
+class ClockReading:
+    utc_ms: int
+    monotonic_ns: int
+
+
+@dataclass(frozen=True)
+class ClockJump:
+    """The wall clock moved by ``drift_ms`` more (or less) than real time passed."""
+
+    before: ClockReading
+    after: ClockReading
+    drift_ms: int
+
+
+class ClockWatch:
+    """Reads a :class:`Clock` and notices when wall time and monotonic time disagree."""
+
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+        self._last: ClockReading | None = None
+
+    def read(self) -> tuple[ClockReading, ClockJump | None]:
+        now = ClockReading(self._clock.utc_now_ms(), self._clock.monotonic_ns())
+        jump = None
+        if self._last is not None:
+            wall_ms = now.utc_ms - self._last.utc_ms
+            real_ms = (now.monotonic_ns - self._last.monotonic_ns) // 1_000_000
+            drift = wall_ms - real_ms
+            if abs(drift) > CLOCK_JUMP_THRESHOLD_MS:
+                jump = ClockJump(self._last, now, drift)
+        self._last = now
+        return now, jump
+
+
+def format_local(utc_ms: int) -> str:
+    """24-hour local time with milliseconds and zone, as shown to the officer."""
+    moment = datetime.fromtimestamp(utc_ms / 1000, tz=UTC).astimezone()
+    return moment.strftime("%Y-%m-%d %H:%M:%S.") + f"{utc_ms % 1000:03d} " + moment.strftime("%Z")
+
+
+def format_utc_iso(utc_ms: int) -> str:
+    moment = datetime.fromtimestamp(utc_ms / 1000, tz=UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc_ms % 1000:03d}Z"
+
+
+def format_elapsed(elapsed_ms: int) -> str:
+    """Call time as H:MM:SS."""
+    seconds = max(elapsed_ms, 0) // 1000
+    return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"

@@ -1,0 +1,44 @@
+"""Progress reports and cancellation for long work (import, export, signing, verifying).
+
+The core reports through a plain callback and checks a :class:`CancelToken`; the desktop
+app adapts both to Qt signals on its side, so the core never needs a screen.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from .errors import RvrError
+
+ProgressCallback = Callable[[int, int], None]
+"""Called with (done, total) in bytes or steps; total is 0 when unknown."""
+
+
+class Cancelled(RvrError):
+    def __init__(self, what: str = "The operation") -> None:
+        super().__init__(
+            f"{what} was cancelled. Nothing was saved from it; you can start it again."
+        )
+
+
+class CancelToken:
+    """Set from any thread; long work checks it between chunks."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def cancel(self) -> None:
+        self._event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+    def raise_if_cancelled(self, what: str = "The operation") -> None:
+        if self._event.is_set():
+            raise Cancelled(what)
+
+
+def no_progress(done: int, total: int) -> None:
+    """The progress callback for callers that do not show progress."""

@@ -1,0 +1,107 @@
+"""The vault's schema, as a list of forward migrations.
+
+``MIGRATIONS[i]`` upgrades a vault from schema version ``i`` to ``i + 1``; the schema
+version is SQLite's ``user_version``. Never edit a migration that has shipped: add one.
+Append-only rules are enforced in the database itself by triggers, so no code path,
+however buggy, can erase or overwrite a note or an audit record.
+"""
+
+from __future__ import annotations
+
+_V1 = """
+CREATE TABLE profile (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+CREATE TABLE cases (
+    id INTEGER PRIMARY KEY,
+    reference TEXT NOT NULL UNIQUE,
+    victim_name TEXT NOT NULL,
+    officer TEXT NOT NULL,
+    call_platform_ref TEXT NOT NULL DEFAULT '',
+    created_utc_ms INTEGER NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('open', 'exported', 'closed', 'destroying')),
+    referral_json TEXT NOT NULL DEFAULT '{}'
+);
+
+CREATE TABLE timeline (
+    id INTEGER PRIMARY KEY,
+    case_id INTEGER NOT NULL REFERENCES cases(id),
+    kind TEXT NOT NULL CHECK (kind IN ('note', 'amendment', 'event')),
+    event TEXT,
+    recorded_utc_ms INTEGER NOT NULL,
+    monotonic_ns INTEGER NOT NULL,
+    clock_session TEXT NOT NULL,
+    elapsed_ms INTEGER,
+    author TEXT NOT NULL,
+    text TEXT NOT NULL,
+    amends_id INTEGER REFERENCES timeline(id),
+    reason TEXT,
+    payload_json TEXT NOT NULL DEFAULT '{}',
+    CHECK ((kind = 'amendment') = (amends_id IS NOT NULL)),
+    CHECK ((kind = 'event') = (event IS NOT NULL))
+);
+CREATE INDEX timeline_by_case ON timeline(case_id, id);
+
+CREATE TRIGGER timeline_no_update BEFORE UPDATE ON timeline
+BEGIN
+    SELECT RAISE(ABORT, 'notes are append-only: amend a note instead of changing it');
+END;
+CREATE TRIGGER timeline_no_delete BEFORE DELETE ON timeline
+WHEN (SELECT status FROM cases WHERE id = OLD.case_id) IS NOT 'destroying'
+BEGIN
+    SELECT RAISE(ABORT, 'notes are append-only: they can never be erased');
+END;
+
+CREATE TABLE audit (
+    seq INTEGER PRIMARY KEY,
+    utc_ms INTEGER NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    case_ref TEXT,
+    content_sha256 TEXT NOT NULL,
+    body_sha256 TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    record_hash TEXT NOT NULL UNIQUE
+);
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+BEGIN
+    SELECT RAISE(ABORT, 'the audit chain is append-only');
+END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+BEGIN
+    SELECT RAISE(ABORT, 'the audit chain is append-only');
+END;
+
+CREATE TABLE attachments (
+    id INTEGER PRIMARY KEY,
+    case_id INTEGER NOT NULL REFERENCES cases(id),
+    exhibit_ref TEXT NOT NULL,
+    original_name TEXT NOT NULL,
+    media_type TEXT NOT NULL,
+    size_bytes INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    source TEXT NOT NULL CHECK (source IN ('file', 'screen_capture')),
+    description TEXT NOT NULL DEFAULT '',
+    imported_utc_ms INTEGER NOT NULL,
+    blob_name TEXT NOT NULL UNIQUE,
+    blob_identity TEXT NOT NULL,
+    UNIQUE (case_id, exhibit_ref)
+);
+CREATE INDEX attachments_by_hash ON attachments(case_id, sha256);
+CREATE TRIGGER attachments_no_update BEFORE UPDATE ON attachments
+BEGIN
+    SELECT RAISE(ABORT, 'an imported attachment never changes');
+END;
+CREATE TRIGGER attachments_no_delete BEFORE DELETE ON attachments
+WHEN (SELECT status FROM cases WHERE id = OLD.case_id) IS NOT 'destroying'
+BEGIN
+    SELECT RAISE(ABORT, 'attachments are removed only when their case is destroyed');
+END;
+"""
+
+MIGRATIONS: list[str] = [_V1]
+
+CURRENT_VERSION = len(MIGRATIONS)

@@ -1,0 +1,596 @@
+"""The encrypted vault: the one module that opens SQLCipher.
+
+A vault is a folder holding:
+
+- ``vault.db`` (with ``-wal`` and ``-shm`` beside it while open): the SQLCipher database;
+- ``vault-header.json``: non-secret header (see header.py);
+- ``blobs/``: attachment bytes, encrypted per attachment (see blobstore.py);
+- ``backups/``: copies of the (encrypted) database taken before each schema migration;
+- ``unlock-attempts.json``: the count of wrong passphrases, for the growing delay.
+
+The database key is random; the header wraps it under an Argon2id key derived from the
+passphrase. The key reaches SQLCipher only through ``set_key`` as a raw-key literal,
+never in PRAGMA text or a log. Every write is one ``BEGIN IMMEDIATE`` transaction in WAL
+mode with ``synchronous=FULL``, so it is durable when the call returns.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import json
+import logging
+import os
+import shutil
+import threading
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Protocol
+
+import sqlcipher3
+
+from . import audit
+from .blobstore import BlobStore
+from .clock import Clock, ClockWatch, SystemClock
+from .errors import (
+    DiskFull,
+    InsecureDatabaseBuild,
+    NotAllowed,
+    StorageError,
+    UnlockThrottled,
+    VaultAlreadyExists,
+    VaultDamaged,
+    VaultLocked,
+    VaultNotFound,
+    VaultRolledBack,
+    VaultTooNew,
+    WrongPassphrase,
+)
+from .fsutil import atomic_write_bytes, ensure_private_dir, is_disk_full, translate_os_errors
+from .header import ChainAnchor, KeyCheckFailed, VaultHeader
+from .kdf import DEFAULT_KDF, KEY_BYTES, KdfParams
+from .schema import CURRENT_VERSION, MIGRATIONS
+
+log = logging.getLogger(__name__)
+
+DATABASE_NAME = "vault.db"
+HEADER_NAME = "vault-header.json"
+ATTEMPTS_NAME = "unlock-attempts.json"
+
+# Wrong passphrases allowed before the delay starts, and the longest delay.
+FREE_ATTEMPTS = 3
+MAX_DELAY_S = 300.0
+
+_PROCESS_SETUP = threading.Lock()
+_process_configured = False
+
+
+class Row(Protocol):
+    def __getitem__(self, key: str | int) -> Any: ...
+
+    def keys(self) -> list[str]: ...
+
+
+@dataclass(frozen=True)
+class VaultPaths:
+    root: Path
+
+    @property
+    def database(self) -> Path:
+        return self.root / DATABASE_NAME
+
+    @property
+    def header(self) -> Path:
+        return self.root / HEADER_NAME
+
+    @property
+    def blobs(self) -> Path:
+        return self.root / "blobs"
+
+    @property
+    def backups(self) -> Path:
+        return self.root / "backups"
+
+    @property
+    def attempts(self) -> Path:
+        return self.root / ATTEMPTS_NAME
+
+
+class Tx:
+    """One open transaction (or read snapshot) on the vault."""
+
+    def __init__(self, conn: Any) -> None:
+        self._conn = conn
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Run a statement; returns the last inserted row id."""
+        cursor = self._conn.execute(sql, tuple(params))
+        return int(cursor.lastrowid or 0)
+
+    def one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        row: Row | None = self._conn.execute(sql, tuple(params)).fetchone()
+        return row
+
+    def all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        return list(self._conn.execute(sql, tuple(params)).fetchall())
+
+    def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        row = self._conn.execute(sql, tuple(params)).fetchone()
+        return None if row is None else row[0]
+
+
+def _configure_process() -> None:
+    global _process_configured
+    with _PROCESS_SETUP:
+        if _process_configured:
+            return
+        # SQLCipher otherwise prints its own errors to stderr; we report them ourselves.
+        probe = sqlcipher3.connect(":memory:")
+        try:
+            probe.execute("PRAGMA cipher_log_level = NONE")
+        finally:
+            probe.close()
+        _process_configured = True
+
+
+def _raw_key_literal(key: bytes) -> bytes:
+    # SQLCipher takes x'<64 hex>' as a raw key and skips its own PBKDF2 (we used Argon2id).
+    return b"x'" + key.hex().encode("ascii") + b"'"
+
+
+def _translate_db_error(exc: BaseException, where: str) -> BaseException:
+    if is_disk_full(exc):
+        return DiskFull(where)
+    text = str(exc)
+    if "append-only" in text or "never changes" in text or "only when their case" in text:
+        return NotAllowed(text[0].upper() + text[1:] + ".")
+    if isinstance(exc, sqlcipher3.DatabaseError) and (
+        "malformed" in text or "not a database" in text or "corrupt" in text
+    ):
+        return VaultDamaged(f"the database reports '{text}'")
+    return StorageError(f"The vault could not complete the action ({text}). Nothing was saved.")
+
+
+class _Attempts:
+    """Counts wrong passphrases in a small file beside the vault, so the delay survives restarts."""
+
+    def __init__(self, path: Path, clock: Clock) -> None:
+        self._path = path
+        self._clock = clock
+
+    def _load(self) -> tuple[int, int]:
+        try:
+            raw = json.loads(self._path.read_bytes())
+            return int(raw["failures"]), int(raw["last_failure_utc_ms"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return 0, 0
+
+    @staticmethod
+    def delay_for(failures: int) -> float:
+        if failures < FREE_ATTEMPTS:
+            return 0.0
+        return float(min(2.0 ** (failures - FREE_ATTEMPTS + 1), MAX_DELAY_S))
+
+    def wait_remaining(self) -> float:
+        failures, last = self._load()
+        remaining = self.delay_for(failures) - (self._clock.utc_now_ms() - last) / 1000
+        return max(0.0, remaining)
+
+    def record_failure(self) -> tuple[int, float]:
+        failures, _ = self._load()
+        failures += 1
+        body = {"failures": failures, "last_failure_utc_ms": self._clock.utc_now_ms()}
+        with contextlib.suppress(OSError):  # the delay is a courtesy; never block on it
+            atomic_write_bytes(self._path, json.dumps(body).encode())
+        return failures, self.delay_for(failures)
+
+    def reset(self) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            self._path.unlink()
+
+
+class Vault:
+    """An unlocked vault: made by :meth:`create` or :meth:`unlock`, closed by :meth:`lock`."""
+
+    def __init__(self, paths: VaultPaths, header: VaultHeader, key: bytes, clock: Clock) -> None:
+        self.paths = paths
+        self._header = header
+        self._key: bytes | None = key
+        self.clock = clock
+        self.clock_watch = ClockWatch(clock)
+        # Identifies this process's monotonic clock, whose readings compare only within it.
+        self.clock_session = uuid.uuid4().hex
+        self.blobs = BlobStore(paths.blobs)
+        self.damage: list[str] = []
+        """Problems found when the vault was opened (reported by ``vault check`` and the app)."""
+        self._local = threading.local()
+        self._connections: list[Any] = []
+        self._connections_lock = threading.Lock()
+        self._actor: str | None = None
+
+    # ---- creating and unlocking -------------------------------------------------------
+
+    @classmethod
+    def create(
+        cls,
+        root: Path,
+        passphrase: str,
+        *,
+        kdf: KdfParams = DEFAULT_KDF,
+        clock: Clock | None = None,
+    ) -> Vault:
+        """Create a new vault in ``root``; refuses if any vault file is already there."""
+        clock = clock or SystemClock()
+        paths = VaultPaths(Path(root))
+        if paths.header.exists() or paths.database.exists():
+            raise VaultAlreadyExists(paths.root)
+        ensure_private_dir(paths.root)
+        ensure_private_dir(paths.blobs)
+        key = os.urandom(KEY_BYTES)
+        header = VaultHeader.new(key, passphrase, kdf, clock.utc_now_ms())
+        # The database first, then the header: a folder with a header always has its database.
+        vault = cls(paths, header, key, clock)
+        conn = vault._open_connection(creating=True)
+        try:
+            vault._migrate(conn, from_version=0)
+        except BaseException:
+            conn.close()
+            with contextlib.suppress(FileNotFoundError):
+                for suffix in ("", "-wal", "-shm"):
+                    Path(str(paths.database) + suffix).unlink()
+            raise
+        header.save(paths.header)
+        vault._adopt(conn)
+        with vault.transaction() as tx:
+            audit.append(tx, vault, "vault.created", f"vault:{header.vault_id}")
+        return vault
+
+    @classmethod
+    def unlock(cls, root: Path, passphrase: str, *, clock: Clock | None = None) -> Vault:
+        clock = clock or SystemClock()
+        paths = VaultPaths(Path(root))
+        header = cls._read_header(paths)
+        attempts = _Attempts(paths.attempts, clock)
+        wait = attempts.wait_remaining()
+        if wait > 0:
+            raise UnlockThrottled(wait)
+        try:
+            key = header.unwrap_key(passphrase)
+        except KeyCheckFailed:
+            failures, delay = attempts.record_failure()
+            raise WrongPassphrase(failures, delay) from None
+        attempts.reset()
+        cls._check_database_file(paths)
+        vault = cls(paths, header, key, clock)
+        conn = vault._open_connection(creating=False)
+        try:
+            found = vault._schema_version(conn)
+            if found > CURRENT_VERSION:
+                raise VaultTooNew(found, CURRENT_VERSION)
+            if found < 1:
+                raise VaultDamaged("its database holds no tables")
+            if found < CURRENT_VERSION:
+                vault._backup_before_migration(conn, found)
+                vault._migrate(conn, from_version=found)
+        except BaseException:
+            conn.close()
+            raise
+        vault._adopt(conn)
+        vault._check_not_rolled_back()
+        vault._reconcile_blobs()
+        return vault
+
+    @staticmethod
+    def exists(root: Path) -> bool:
+        paths = VaultPaths(Path(root))
+        return paths.header.exists() or paths.database.exists()
+
+    @staticmethod
+    def _read_header(paths: VaultPaths) -> VaultHeader:
+        try:
+            return VaultHeader.load(paths.header)
+        except FileNotFoundError:
+            if paths.database.exists():
+                raise VaultDamaged(
+                    f"its header file {HEADER_NAME} is missing, so the key cannot be unwrapped"
+                ) from None
+            raise VaultNotFound(paths.root) from None
+
+    @staticmethod
+    def _check_database_file(paths: VaultPaths) -> None:
+        # SQLCipher would happily treat a missing or emptied file as a brand-new vault.
+        try:
+            size = paths.database.stat().st_size
+        except FileNotFoundError:
+            raise VaultDamaged(f"its database file {DATABASE_NAME} is missing") from None
+        if size == 0:
+            raise VaultDamaged(f"its database file {DATABASE_NAME} is empty")
+        if size % 1024 != 0:
+            raise VaultDamaged(f"its database file {DATABASE_NAME} is truncated ({size} bytes)")
+
+    # ---- connections ------------------------------------------------------------------
+
+    def _open_connection(self, *, creating: bool) -> Any:
+        if self._key is None:
+            raise VaultLocked()
+        _configure_process()
+        with translate_os_errors(self.paths.database):
+            conn = sqlcipher3.connect(
+                str(self.paths.database),
+                isolation_level=None,
+                check_same_thread=False,
+                timeout=30.0,
+            )
+        try:
+            conn.set_key(_raw_key_literal(self._key))
+            version = conn.execute("PRAGMA cipher_version").fetchone()
+            if not version or not version[0]:
+                raise InsecureDatabaseBuild()
+            with contextlib.suppress(AttributeError):
+                conn.enable_load_extension(False)
+            try:
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            except sqlcipher3.DatabaseError as exc:
+                if creating:
+                    raise
+                raise VaultDamaged(
+                    "its database cannot be decrypted with the key from its header "
+                    "(the file is corrupt, or belongs to another vault)"
+                ) from exc
+            conn.row_factory = sqlcipher3.Row
+            conn.execute("PRAGMA temp_store = MEMORY")
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA trusted_schema = OFF")
+            conn.execute("PRAGMA cell_size_check = ON")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")
+        except sqlcipher3.DatabaseError as exc:
+            conn.close()
+            raise _translate_db_error(exc, "the vault") from exc
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def _adopt(self, conn: Any) -> None:
+        if self._actor is None:
+            row = conn.execute("SELECT value FROM profile WHERE key = 'officer.name'").fetchone()
+            self._actor = str(row[0]) if row and row[0] else _login_name()
+        self._local.conn = conn
+        with self._connections_lock:
+            self._connections.append(conn)
+
+    def _connection(self) -> Any:
+        if self._key is None:
+            raise VaultLocked()
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            # Worker threads get their own connection to the same vault.
+            conn = self._open_connection(creating=False)
+            self._adopt(conn)
+        return conn
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Tx]:
+        """One user action: everything inside commits together, durably, or not at all."""
+        conn = self._connection()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlcipher3.Error as exc:
+            raise _translate_db_error(exc, "the vault") from exc
+        try:
+            yield Tx(conn)
+            conn.execute("COMMIT")
+        except sqlcipher3.Error as exc:
+            with contextlib.suppress(sqlcipher3.Error):
+                conn.execute("ROLLBACK")
+            raise _translate_db_error(exc, "the vault") from exc
+        except BaseException:
+            with contextlib.suppress(sqlcipher3.Error):
+                conn.execute("ROLLBACK")
+            raise
+
+    @contextlib.contextmanager
+    def reader(self) -> Iterator[Tx]:
+        """A consistent read-only snapshot."""
+        conn = self._connection()
+        try:
+            conn.execute("BEGIN")
+            try:
+                yield Tx(conn)
+            finally:
+                conn.execute("COMMIT")
+        except sqlcipher3.Error as exc:
+            raise _translate_db_error(exc, "the vault") from exc
+
+    @property
+    def is_locked(self) -> bool:
+        return self._key is None
+
+    @property
+    def vault_id(self) -> str:
+        return self._header.vault_id
+
+    @property
+    def header(self) -> VaultHeader:
+        return self._header
+
+    # ---- the officer using this vault -------------------------------------------------
+
+    def get_setting(self, key: str) -> str | None:
+        with self.reader() as tx:
+            value = tx.scalar("SELECT value FROM profile WHERE key = ?", (key,))
+        return None if value is None else str(value)
+
+    def put_setting(self, tx: Tx, key: str, value: str) -> None:
+        tx.execute(
+            "INSERT INTO profile(key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    def put_officer_name(self, tx: Tx, name: str) -> None:
+        self.put_setting(tx, "officer.name", name)
+        self._actor = name
+
+    @property
+    def actor(self) -> str:
+        """Who is acting: the officer's name from the profile, else the computer login."""
+        return self._actor or _login_name()
+
+    # ---- schema -------------------------------------------------------------------------
+
+    @staticmethod
+    def _schema_version(conn: Any) -> int:
+        return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def _migrate(self, conn: Any, *, from_version: int) -> None:
+        for version in range(from_version, CURRENT_VERSION):
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                for statement in _split_sql(MIGRATIONS[version]):
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {version + 1:d}")
+                conn.execute("COMMIT")
+            except sqlcipher3.Error as exc:
+                with contextlib.suppress(sqlcipher3.Error):
+                    conn.execute("ROLLBACK")
+                raise _translate_db_error(exc, "the vault") from exc
+            if version > 0 or from_version > 0:
+                log.info("vault migrated to schema %d", version + 1)
+
+    def _backup_before_migration(self, conn: Any, found: int) -> None:
+        ensure_private_dir(self.paths.backups)
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        stamp = self.clock.utc_now_ms()
+        target = self.paths.backups / f"vault-schema{found}-{stamp}.db"
+        temp = target.with_name("." + target.name + ".tmp")
+        with translate_os_errors(target):
+            with (
+                open(self.paths.database, "rb") as src,
+                open(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as dst,
+            ):
+                shutil.copyfileobj(src, dst, 1 << 20)
+                dst.flush()
+                os.fsync(dst.fileno())
+            os.replace(temp, target)
+
+    # ---- consistency checks at open ---------------------------------------------------
+
+    def _check_not_rolled_back(self) -> None:
+        anchor = self._header.acknowledged_head
+        if anchor is None:
+            return
+        with self.reader() as tx:
+            found = tx.scalar("SELECT record_hash FROM audit WHERE seq = ?", (anchor.seq,))
+        if found != anchor.record_hash:
+            self.lock(acknowledge=False)
+            raise VaultRolledBack(
+                f"this computer last saw audit record {anchor.seq}; "
+                + ("it is missing" if found is None else "it differs")
+            )
+
+    def _reconcile_blobs(self) -> None:
+        with self.reader() as tx:
+            known = {str(r[0]) for r in tx.all("SELECT blob_name FROM attachments")}
+        self.blobs.ensure()
+        for name in self.blobs.reconcile(known):
+            self.damage.append(f"the encrypted file of an attachment ({name}) is missing")
+
+    def acknowledge_head(self) -> ChainAnchor | None:
+        """Remember the current audit head in the header, so a restored older copy is noticed."""
+        with self.reader() as tx:
+            head = audit.chain_head(tx)
+        if head is not None and head != self._header.acknowledged_head:
+            self._header = replace(self._header, acknowledged_head=head)
+            self._header.save(self.paths.header)
+        return head
+
+    # ---- passphrase and locking ---------------------------------------------------------
+
+    def change_passphrase(self, old: str, new: str, *, kdf: KdfParams | None = None) -> None:
+        """Re-wrap the database key under ``new``; the header is replaced atomically."""
+        if self._key is None:
+            raise VaultLocked()
+        try:
+            self._header.unwrap_key(old)
+        except KeyCheckFailed:
+            raise WrongPassphrase(0, 0.0) from None
+        updated = self._header.rewrapped(self._key, new, kdf or self._header.kdf)
+        updated.save(self.paths.header)
+        self._header = updated
+        with self.transaction() as tx:
+            audit.append(tx, self, "vault.passphrase_changed", f"vault:{self.vault_id}")
+
+    def lock(self, *, acknowledge: bool = True) -> None:
+        """Close every connection and drop the key. Safe to call twice."""
+        if self._key is None:
+            return
+        if acknowledge:
+            with contextlib.suppress(StorageError, DiskFull, VaultLocked):
+                self.acknowledge_head()
+        with self._connections_lock:
+            connections, self._connections = self._connections, []
+        for conn in connections:
+            with contextlib.suppress(sqlcipher3.Error):
+                conn.close()
+        self._local = threading.local()
+        self._key = None
+
+    def __enter__(self) -> Vault:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.lock()
+
+    # ---- integrity ------------------------------------------------------------------------
+
+    def integrity_problems(self) -> list[str]:
+        """Everything wrong with the vault: SQLite, SQLCipher, the audit chain, missing blobs."""
+        problems = list(self.damage)
+        conn = self._connection()
+        try:
+            rows = conn.execute("PRAGMA integrity_check").fetchall()
+            if [tuple(r) for r in rows] != [("ok",)]:
+                problems.extend(f"database integrity: {r[0]}" for r in rows[:10])
+            rows = conn.execute("PRAGMA cipher_integrity_check").fetchall()
+            problems.extend(f"page authentication: {r[0]}" for r in rows[:10])
+        except sqlcipher3.DatabaseError as exc:
+            problems.append(f"database integrity: {exc}")
+        with self.reader() as tx:
+            broken = audit.verify_chain(tx)
+        if broken is not None:
+            problems.append(f"audit chain: {broken.describe()}")
+        return problems
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "unknown officer"
+
+
+def _split_sql(script: str) -> list[str]:
+    """Split a migration into statements, keeping trigger bodies (BEGIN ... END;) whole."""
+    statements: list[str] = []
+    current: list[str] = []
+    depth = 0
+    for line in script.splitlines():
+        stripped = line.strip()
+        if not stripped:
+            continue
+        current.append(line)
+        upper = stripped.upper()
+        if upper == "BEGIN" or upper.endswith(" BEGIN"):
+            depth += 1
+        if upper == "END;":
+            depth -= 1
+        if stripped.endswith(";") and depth == 0:
+            statements.append("\n".join(current))
+            current = []
+    if current:
+        statements.append("\n".join(current))
+    return statements
