@@ -75,6 +75,24 @@ BEGIN
     SELECT RAISE(ABORT, 'the audit chain is append-only');
 END;
 
+CREATE TABLE tombstones (
+    id INTEGER PRIMARY KEY,
+    case_reference TEXT NOT NULL,
+    destroyed_utc_ms INTEGER NOT NULL,
+    actor TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    manifest_json TEXT NOT NULL,
+    audit_seq INTEGER NOT NULL REFERENCES audit(seq)
+);
+CREATE TRIGGER tombstones_no_update BEFORE UPDATE ON tombstones
+BEGIN
+    SELECT RAISE(ABORT, 'a destruction record is append-only');
+END;
+CREATE TRIGGER tombstones_no_delete BEFORE DELETE ON tombstones
+BEGIN
+    SELECT RAISE(ABORT, 'a destruction record is append-only');
+END;
+
 CREATE TABLE attachments (
     id INTEGER PRIMARY KEY,
     case_id INTEGER NOT NULL REFERENCES cases(id),
