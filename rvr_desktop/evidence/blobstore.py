@@ -70,21 +70,35 @@ class _HashingReader:
         self.digest = hashlib.sha256()
         self.size = 0
         self.error: BaseException | None = None
+        self._buffer = memoryview(b"")
+        self._pos = 0
 
     def read(self, n: int = -1) -> bytes:
+        # The encrypter asks for small pieces; read and hash the source a megabyte at a
+        # time and hand it out in the sizes asked for.
         try:
-            if self._cancel is not None:
-                self._cancel.raise_if_cancelled("The import")
-            data = self._source.read(CHUNK if n is None or n < 0 else max(n, CHUNK))
-            self.size += len(data)
-            if self._max is not None and self.size > self._max:
-                raise TooLarge(self._max)
-            self.digest.update(data)
-            self._progress(self.size, self._total)
-            return data
+            if self._pos >= len(self._buffer):
+                self._refill()
+            want = len(self._buffer) - self._pos if n is None or n < 0 else n
+            piece = self._buffer[self._pos : self._pos + want]
+            self._pos += len(piece)
+            return bytes(piece)
         except BaseException as exc:
             self.error = exc
             raise
+
+    def _refill(self) -> None:
+        if self._cancel is not None:
+            self._cancel.raise_if_cancelled("The import")
+        data = self._source.read(CHUNK)
+        self.size += len(data)
+        if self._max is not None and self.size > self._max:
+            raise TooLarge(self._max)
+        self.digest.update(data)
+        self._buffer = memoryview(data)
+        self._pos = 0
+        if data:
+            self._progress(self.size, self._total)
 
 
 class _HashingWriter:

@@ -317,6 +317,9 @@ class Vault:
             raise VaultLocked()
         _configure_process()
         with translate_os_errors(self.paths.database):
+            if creating:
+                # Private from birth; SQLite gives the -wal and -shm files the same mode.
+                os.close(os.open(self.paths.database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
             conn = sqlcipher3.connect(
                 str(self.paths.database),
                 isolation_level=None,

@@ -1,0 +1,279 @@
+"""Evidence attachments: files the victim sends and captures of the call screen.
+
+Import streams in chunks (a 2 GiB file never sits whole in memory), hashing with SHA-256
+while the original bytes are encrypted into the blob store unchanged. Each attachment is
+an exhibit with a reference made of the officer's initials and a running number (JS/1).
+The blob is durable on disk before its row commits; a crash in between leaves an orphan
+blob that the next unlock removes (see Vault._reconcile_blobs).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import mimetypes
+import os
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from . import audit
+from .blobstore import TooLarge
+from .cases import load_case
+from .errors import InvalidInput, NotFound, VaultDamaged
+from .fsutil import open_private_new, translate_os_errors
+from .progress import CancelToken, ProgressCallback, no_progress
+from .vault import Vault
+
+MAX_BYTES_SETTING = "attachments.max_bytes"
+DEFAULT_MAX_BYTES = 8 * 1024**3
+INITIALS_SETTING = "officer.initials"
+
+
+class AttachmentSource(StrEnum):
+    FILE = "file"
+    SCREEN_CAPTURE = "screen_capture"
+
+
+@dataclass(frozen=True)
+class Attachment:
+    id: int
+    case_id: int
+    exhibit_ref: str
+    """The exhibit reference, such as JS/1."""
+    original_name: str
+    media_type: str
+    size_bytes: int
+    sha256: str
+    source: AttachmentSource
+    description: str
+    imported_utc_ms: int
+    blob_name: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "exhibit_ref": self.exhibit_ref,
+            "original_name": self.original_name,
+            "media_type": self.media_type,
+            "size_bytes": self.size_bytes,
+            "sha256": self.sha256,
+            "source": self.source.value,
+            "description": self.description,
+            "imported_utc_ms": self.imported_utc_ms,
+        }
+
+
+class AlreadyImported(InvalidInput):
+    def __init__(self, existing: str, sha256: str) -> None:
+        self.existing = existing
+        super().__init__(
+            f"These exact bytes are already in this case as exhibit {existing} "
+            f"(SHA-256 {sha256[:16]}...). Nothing new was added."
+        )
+
+
+def _from_row(row: Any) -> Attachment:
+    return Attachment(
+        id=int(row["id"]),
+        case_id=int(row["case_id"]),
+        exhibit_ref=str(row["exhibit_ref"]),
+        original_name=str(row["original_name"]),
+        media_type=str(row["media_type"]),
+        size_bytes=int(row["size_bytes"]),
+        sha256=str(row["sha256"]),
+        source=AttachmentSource(row["source"]),
+        description=str(row["description"]),
+        imported_utc_ms=int(row["imported_utc_ms"]),
+        blob_name=str(row["blob_name"]),
+    )
+
+
+def officer_initials(vault: Vault) -> str:
+    configured = vault.get_setting(INITIALS_SETTING)
+    if configured:
+        return configured
+    words = re.findall(r"[^\W\d_]+", vault.actor)
+    chosen = words if len(words) < 2 else [words[0], words[-1]]
+    initials = "".join(w[0] for w in chosen).upper()
+    return initials or "EX"
+
+
+def max_bytes(vault: Vault) -> int:
+    configured = vault.get_setting(MAX_BYTES_SETTING)
+    return int(configured) if configured else DEFAULT_MAX_BYTES
+
+
+def _safe_display_name(name: str) -> str:
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    base = "".join(ch for ch in base if ch.isprintable()).strip()
+    return base[:255] or "attachment"
+
+
+def import_stream(
+    vault: Vault,
+    case_id: int,
+    source: BinaryIO,
+    *,
+    original_name: str,
+    media_type: str | None = None,
+    source_kind: AttachmentSource = AttachmentSource.FILE,
+    description: str = "",
+    size_hint: int = 0,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelToken | None = None,
+) -> Attachment:
+    """Import bytes from an open stream as a new exhibit of the case."""
+    name = _safe_display_name(original_name)
+    media = media_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
+    limit = max_bytes(vault)
+    initials = officer_initials(vault)
+    if size_hint > limit:
+        raise TooLarge(limit)
+    with vault.reader() as tx:
+        load_case(tx, case_id)
+    stored = vault.blobs.write(
+        source, total_hint=size_hint, max_bytes=limit, progress=progress, cancel=cancel
+    )
+    try:
+        with vault.transaction() as tx:
+            case = load_case(tx, case_id)
+            existing = tx.scalar(
+                "SELECT exhibit_ref FROM attachments WHERE case_id = ? AND sha256 = ?",
+                (case_id, stored.sha256),
+            )
+            if existing is not None:
+                raise AlreadyImported(str(existing), stored.sha256)
+            numbers = [
+                int(str(r[0]).rsplit("/", 1)[1])
+                for r in tx.all(
+                    "SELECT exhibit_ref FROM attachments WHERE case_id = ? AND exhibit_ref LIKE ?",
+                    (case_id, f"{initials}/%"),
+                )
+                if str(r[0]).rsplit("/", 1)[1].isdigit()
+            ]
+            exhibit_ref = f"{initials}/{max(numbers, default=0) + 1}"
+            attachment_id = tx.execute(
+                "INSERT INTO attachments(case_id, exhibit_ref, original_name, media_type, "
+                "size_bytes, sha256, source, description, imported_utc_ms, blob_name, "
+                "blob_identity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    case_id,
+                    exhibit_ref,
+                    name,
+                    media,
+                    stored.size,
+                    stored.sha256,
+                    source_kind.value,
+                    description.strip(),
+                    vault.clock.utc_now_ms(),
+                    stored.name,
+                    stored.identity,
+                ),
+            )
+            audit.append(
+                tx,
+                vault,
+                "attachment.added",
+                f"attachment:{exhibit_ref}",
+                case_ref=case.reference,
+                content_sha256=stored.sha256,
+            )
+            row = tx.one("SELECT * FROM attachments WHERE id = ?", (attachment_id,))
+    except BaseException:
+        vault.blobs.remove(stored.name)
+        raise
+    return _from_row(row)
+
+
+def import_file(
+    vault: Vault,
+    case_id: int,
+    path: Path,
+    *,
+    source_kind: AttachmentSource = AttachmentSource.FILE,
+    description: str = "",
+    progress: ProgressCallback = no_progress,
+    cancel: CancelToken | None = None,
+) -> Attachment:
+    """Import a file from disk; the file itself is not changed."""
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 - closed below, after a size check
+    except FileNotFoundError:
+        raise InvalidInput(f"The file {path} does not exist; nothing was imported.") from None
+    except IsADirectoryError:
+        raise InvalidInput(f"{path} is a folder; choose a file to import.") from None
+    except OSError as exc:
+        raise InvalidInput(f"The file {path} cannot be read ({exc.strerror}).") from exc
+    with handle:
+        size = os.fstat(handle.fileno()).st_size
+        return import_stream(
+            vault,
+            case_id,
+            handle,
+            original_name=path.name,
+            source_kind=source_kind,
+            description=description,
+            size_hint=size,
+            progress=progress,
+            cancel=cancel,
+        )
+
+
+def list_attachments(vault: Vault, case_id: int) -> list[Attachment]:
+    with vault.reader() as tx:
+        load_case(tx, case_id)
+        rows = tx.all("SELECT * FROM attachments WHERE case_id = ? ORDER BY id", (case_id,))
+    return [_from_row(r) for r in rows]
+
+
+def get_attachment(vault: Vault, attachment_id: int) -> Attachment:
+    with vault.reader() as tx:
+        row = tx.one("SELECT * FROM attachments WHERE id = ?", (attachment_id,))
+    if row is None:
+        raise NotFound(f"There is no attachment {attachment_id} in this vault.")
+    return _from_row(row)
+
+
+def read_into(
+    vault: Vault,
+    attachment_id: int,
+    sink: BinaryIO,
+    *,
+    progress: ProgressCallback = no_progress,
+) -> Attachment:
+    """Write the attachment's original bytes to ``sink``, checking them against the stored hash."""
+    with vault.reader() as tx:
+        row = tx.one("SELECT * FROM attachments WHERE id = ?", (attachment_id,))
+    if row is None:
+        raise NotFound(f"There is no attachment {attachment_id} in this vault.")
+    attachment = _from_row(row)
+    digest = vault.blobs.read_into(
+        attachment.blob_name,
+        str(row["blob_identity"]),
+        sink,
+        total_hint=attachment.size_bytes,
+        progress=progress,
+    )
+    if digest != attachment.sha256:
+        raise VaultDamaged(
+            f"exhibit {attachment.exhibit_ref} no longer matches the hash taken when it was "
+            "imported"
+        )
+    return attachment
+
+
+def save_copy(vault: Vault, attachment_id: int, target: Path) -> Attachment:
+    """Write the original bytes to a new file (used to open an attachment outside the app)."""
+    with translate_os_errors(target):
+        fd = open_private_new(target)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                attachment = read_into(vault, attachment_id, handle)
+                handle.flush()
+                os.fsync(handle.fileno())
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                target.unlink()
+            raise
+    return attachment

@@ -1,0 +1,184 @@
+"""The vault as an officer meets it: create, unlock, wrong passphrase, damage, migration."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from rvr_desktop.evidence import audit, cases, schema, timeline
+from rvr_desktop.evidence.errors import (
+    UnlockThrottled,
+    VaultAlreadyExists,
+    VaultDamaged,
+    VaultNotFound,
+    VaultRolledBack,
+    VaultTooNew,
+    WrongPassphrase,
+)
+from rvr_desktop.evidence.kdf import DEFAULT_KDF, FAST_INSECURE_KDF
+from rvr_desktop.evidence.vault import Vault
+from tests.conftest import TEST_PASSPHRASE
+from tests.core.clocks import FakeClock
+
+
+def test_officer_creates_a_vault_and_unlocks_it_again(vault_dir: Path) -> None:
+    created = Vault.create(vault_dir, TEST_PASSPHRASE, kdf=FAST_INSECURE_KDF)
+    case = cases.create_case(created, "INC-2026-0001", "Sam")
+    created.lock()
+    assert created.is_locked
+
+    with Vault.unlock(vault_dir, TEST_PASSPHRASE) as again:
+        assert cases.get_case(again, case.id).victim_name == "Sam"
+        assert again.integrity_problems() == []
+
+
+def test_default_key_derivation_costs_at_least_256_mib() -> None:
+    assert DEFAULT_KDF.memory_kib >= 256 * 1024
+
+
+def test_vault_files_are_private(vault: Vault) -> None:
+    for path in [vault.paths.root, *vault.paths.root.rglob("*")]:
+        assert path.stat().st_mode & 0o077 == 0, path
+
+
+def test_wrong_passphrase_is_told_apart_from_damage(vault: Vault, vault_dir: Path) -> None:
+    vault.lock()
+    with pytest.raises(WrongPassphrase, match="Wrong passphrase"):
+        Vault.unlock(vault_dir, "not the passphrase")
+    # A damaged database (right passphrase) says so, not "wrong passphrase".
+    db = vault_dir / "vault.db"
+    data = bytearray(db.read_bytes())
+    data[4096:8192] = os.urandom(4096)
+    db.write_bytes(bytes(data))
+    try:
+        opened = Vault.unlock(vault_dir, TEST_PASSPHRASE)
+    except VaultDamaged as exc:
+        assert "damaged" in str(exc)
+    else:
+        problems = opened.integrity_problems()
+        opened.lock()
+        assert problems, "a vault with a page of random bytes must fail its integrity check"
+
+
+def test_repeated_wrong_passphrases_slow_down_but_never_wipe(vault: Vault, vault_dir: Path) -> None:
+    clock = FakeClock()
+    vault.lock()
+    delays = []
+    for _ in range(5):
+        with pytest.raises(WrongPassphrase) as caught:
+            Vault.unlock(vault_dir, "wrong", clock=clock)
+        delays.append(caught.value.retry_after_s)
+        clock.advance(caught.value.retry_after_s)
+    assert delays[:2] == [0.0, 0.0]
+    assert delays[2] > 0 and delays[3] > delays[2] and delays[4] > delays[3]
+    # Trying again too soon is refused without even checking the passphrase.
+    with pytest.raises(WrongPassphrase):
+        Vault.unlock(vault_dir, "wrong", clock=clock)
+    with pytest.raises(UnlockThrottled, match="Wait"):
+        Vault.unlock(vault_dir, TEST_PASSPHRASE, clock=clock)
+    clock.advance(3600)
+    with Vault.unlock(vault_dir, TEST_PASSPHRASE, clock=clock) as reopened:
+        assert reopened.integrity_problems() == []
+
+
+def test_creating_over_an_existing_vault_is_refused(vault: Vault, vault_dir: Path) -> None:
+    with pytest.raises(VaultAlreadyExists):
+        Vault.create(vault_dir, "another passphrase", kdf=FAST_INSECURE_KDF)
+
+
+def test_unlocking_an_empty_folder_says_there_is_no_vault(tmp_path: Path) -> None:
+    with pytest.raises(VaultNotFound, match="no vault"):
+        Vault.unlock(tmp_path / "nothing", TEST_PASSPHRASE)
+
+
+@pytest.mark.parametrize("damage", ["missing", "empty", "truncated"])
+def test_a_vault_whose_database_was_lost_is_never_recreated(
+    vault: Vault, vault_dir: Path, damage: str
+) -> None:
+    cases.create_case(vault, "INC-2026-0002", "Alex")
+    vault.lock()
+    db = vault_dir / "vault.db"
+    if damage == "missing":
+        db.unlink()
+    elif damage == "empty":
+        db.write_bytes(b"")
+    else:
+        db.write_bytes(db.read_bytes()[:1500])
+    with pytest.raises(VaultDamaged):
+        Vault.unlock(vault_dir, TEST_PASSPHRASE)
+    with pytest.raises(VaultAlreadyExists):
+        Vault.create(vault_dir, TEST_PASSPHRASE, kdf=FAST_INSECURE_KDF)
+
+
+def test_a_damaged_header_is_reported_as_damage(vault: Vault, vault_dir: Path) -> None:
+    vault.lock()
+    header = vault_dir / "vault-header.json"
+    raw = json.loads(header.read_text())
+    raw["kdf"]["time_cost"] = 7
+    header.write_text(json.dumps(raw))
+    with pytest.raises(VaultDamaged, match="header"):
+        Vault.unlock(vault_dir, TEST_PASSPHRASE)
+
+
+def test_officer_changes_passphrase_and_only_the_new_one_opens(
+    vault: Vault, vault_dir: Path
+) -> None:
+    case = cases.create_case(vault, "INC-2026-0003", "Jo")
+    vault.change_passphrase(TEST_PASSPHRASE, "a brand new passphrase")
+    vault.lock()
+    with pytest.raises(WrongPassphrase):
+        Vault.unlock(vault_dir, TEST_PASSPHRASE)
+    with Vault.unlock(vault_dir, "a brand new passphrase") as again:
+        assert cases.get_case(again, case.id).reference == "INC-2026-0003"
+
+
+def test_passphrase_change_needs_the_current_passphrase(vault: Vault) -> None:
+    with pytest.raises(WrongPassphrase):
+        vault.change_passphrase("not it", "new passphrase")
+
+
+def test_vault_from_a_newer_version_is_refused_untouched(vault: Vault, vault_dir: Path) -> None:
+    with vault.transaction() as tx:
+        tx.execute(f"PRAGMA user_version = {schema.CURRENT_VERSION + 1}")
+    vault.lock()
+    before = {p.name: p.read_bytes() for p in vault_dir.iterdir() if p.is_file()}
+    with pytest.raises(VaultTooNew, match="newer version"):
+        Vault.unlock(vault_dir, TEST_PASSPHRASE)
+    after = {p.name: p.read_bytes() for p in vault_dir.iterdir() if p.is_file()}
+    assert after.keys() == before.keys()
+    assert after["vault.db"] == before["vault.db"]
+
+
+def test_an_older_copy_of_the_vault_put_back_is_noticed(vault: Vault, vault_dir: Path) -> None:
+    case = cases.create_case(vault, "INC-2026-0004", "Kim")
+    vault.lock()
+    old_copy = (vault_dir / "vault.db").read_bytes()
+    with Vault.unlock(vault_dir, TEST_PASSPHRASE) as again:
+        timeline.append_note(again, case.id, "Victim describes the kitchen.")
+    (vault_dir / "vault.db").write_bytes(old_copy)
+    for suffix in ("-wal", "-shm"):
+        Path(str(vault_dir / "vault.db") + suffix).unlink(missing_ok=True)
+    with pytest.raises(VaultRolledBack, match="older copy"):
+        Vault.unlock(vault_dir, TEST_PASSPHRASE)
+
+
+def test_every_action_extends_a_verifiable_audit_chain(vault: Vault) -> None:
+    case = cases.create_case(vault, "INC-2026-0005", "Lee")
+    cases.open_case(vault, case.id)
+    timeline.append_note(vault, case.id, "First note.")
+    with vault.reader() as tx:
+        actions = [r.body.action for r in audit.iter_records(tx) if r.body]
+        assert audit.verify_chain(tx) is None
+    assert actions == ["vault.created", "case.created", "case.viewed", "note.added"]
+
+
+def test_audit_records_cannot_be_changed_or_removed(vault: Vault) -> None:
+    from rvr_desktop.evidence.errors import NotAllowed
+
+    with pytest.raises(NotAllowed, match="append-only"), vault.transaction() as tx:
+        tx.execute("UPDATE audit SET actor = 'someone else'")
+    with pytest.raises(NotAllowed, match="append-only"), vault.transaction() as tx:
+        tx.execute("DELETE FROM audit")
