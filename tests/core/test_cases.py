@@ -42,7 +42,7 @@ def test_cases_are_listed_newest_first_and_can_be_searched(vault: Vault) -> None
     first = cases.create_case(vault, "INC-2026-0001", "Alice", call_platform_ref="CALL-A")
     second = cases.create_case(vault, "INC-2026-0002", "Bob")
     cases.set_status(vault, first.id, "closed")
-    assert [c.reference for c in cases.list_cases(vault)][0] in {"INC-2026-0001", "INC-2026-0002"}
+    assert {c.reference for c in cases.list_cases(vault)} == {"INC-2026-0001", "INC-2026-0002"}
     assert [c.id for c in cases.list_cases(vault, search="ali")] == [first.id]
     assert [c.id for c in cases.list_cases(vault, search="call-a")] == [first.id]
     assert [c.id for c in cases.list_cases(vault, status="open")] == [second.id]

@@ -1,0 +1,64 @@
+"""`rvr-desktop`: the officer's app, and headless subcommands for scripts and support staff.
+
+This is the one place where our errors become exit codes: 0 success, 1 failure (with a
+plain message on standard error), 2 wrong usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from .. import __version__
+from ..app import configure_process
+from ..evidence.errors import RvrError
+from . import vault_commands
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rvr-desktop",
+        description="RVR Desktop: evidence capture for Rapid Video Response calls.",
+    )
+    parser.add_argument("--version", action="version", version=f"RVR Desktop {__version__}")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="open the app on a fresh demo vault in a temporary folder",
+    )
+    parser.add_argument("--vault", metavar="PATH", help="the vault folder to open")
+    subcommands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    vault_commands.register(subcommands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    configure_process()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None)
+    try:
+        if handler is None:
+            return _launch_app(args)
+        result: int = handler(args)
+        return result
+    except RvrError as exc:
+        print(f"rvr-desktop: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("rvr-desktop: interrupted; nothing further was saved.", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def _launch_app(args: argparse.Namespace) -> int:
+    build_parser().print_help()
+    return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

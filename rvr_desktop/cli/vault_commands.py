@@ -1,0 +1,97 @@
+"""`rvr-desktop vault init|check|passwd`."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from ..evidence import audit
+from ..evidence.vault import Vault
+from ..paths import default_vault_dir
+from .passphrase import read_new_passphrase, read_passphrase
+
+
+def register(subcommands: Any) -> None:
+    vault = subcommands.add_parser("vault", help="create, check or re-key a vault")
+    actions = vault.add_subparsers(dest="vault_command", metavar="ACTION", required=True)
+
+    init = actions.add_parser("init", help="create a new, empty vault")
+    _vault_arguments(init)
+    init.set_defaults(handler=run_init)
+
+    check = actions.add_parser(
+        "check", help="unlock and run every integrity check; exit 0 if sound, 1 if not"
+    )
+    _vault_arguments(check)
+    check.set_defaults(handler=run_check)
+
+    passwd = actions.add_parser("passwd", help="change the vault's passphrase")
+    _vault_arguments(passwd)
+    passwd.add_argument(
+        "--new-passphrase-file",
+        metavar="FILE",
+        help="read the new passphrase from FILE ('-' for standard input)",
+    )
+    passwd.set_defaults(handler=run_passwd)
+
+
+def _vault_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--vault", metavar="PATH", help=f"vault folder (default: {default_vault_dir()})"
+    )
+    parser.add_argument(
+        "--passphrase-file",
+        metavar="FILE",
+        help="read the passphrase from the first line of FILE ('-' for standard input)",
+    )
+
+
+def vault_path(args: argparse.Namespace) -> Path:
+    return Path(args.vault) if args.vault else default_vault_dir()
+
+
+def unlock_from_args(args: argparse.Namespace) -> Vault:
+    root = vault_path(args)
+    return Vault.unlock(root, read_passphrase(args.passphrase_file))
+
+
+def run_init(args: argparse.Namespace) -> int:
+    root = vault_path(args)
+    passphrase = read_new_passphrase(args.passphrase_file)
+    with Vault.create(root, passphrase) as vault:
+        print(f"Created a new vault at {root} (id {vault.vault_id}).")
+    return 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    root = vault_path(args)
+    with unlock_from_args(args) as vault:
+        problems = vault.integrity_problems()
+        with vault.reader() as tx:
+            head = audit.chain_head(tx)
+    if problems:
+        print(f"FAIL: the vault at {root} has {len(problems)} problem(s):")
+        for problem in problems:
+            print(f"  - {problem}")
+        return 1
+    code = "-" if head is None else audit.short_code(head.record_hash)
+    records = 0 if head is None else head.seq
+    print(
+        f"OK: the vault at {root} passed every check "
+        f"(database, encryption, audit chain of {records} records, head {code})."
+    )
+    return 0
+
+
+def run_passwd(args: argparse.Namespace) -> int:
+    root = vault_path(args)
+    old = read_passphrase(args.passphrase_file, "Current passphrase: ")
+    vault = Vault.unlock(root, old)
+    try:
+        new = read_new_passphrase(args.new_passphrase_file)
+        vault.change_passphrase(old, new)
+    finally:
+        vault.lock()
+    print(f"The passphrase of the vault at {root} has been changed.")
+    return 0
