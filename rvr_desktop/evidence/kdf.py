@@ -26,7 +26,7 @@ class KdfParams:
 
 
 # About half a second to a second on a two-core workstation (measured in bench/).
-DEFAULT_KDF = KdfParams(memory_kib=256 * 1024, time_cost=4, parallelism=2)
+DEFAULT_KDF = KdfParams(memory_kib=256 * 1024, time_cost=5, parallelism=2)
 
 # Only for tests and throwaway demo vaults, passed explicitly: never a default.
 FAST_INSECURE_KDF = KdfParams(memory_kib=8 * 1024, time_cost=1, parallelism=1)

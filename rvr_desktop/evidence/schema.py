@@ -43,6 +43,7 @@ CREATE TABLE timeline (
     CHECK ((kind = 'event') = (event IS NOT NULL))
 );
 CREATE INDEX timeline_by_case ON timeline(case_id, id);
+CREATE INDEX timeline_events ON timeline(case_id, id) WHERE kind = 'event';
 
 CREATE TRIGGER timeline_no_update BEFORE UPDATE ON timeline
 BEGIN

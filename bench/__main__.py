@@ -1,0 +1,23 @@
+"""`python -m bench [--quick]`: every figure, each as a ratio against a same-run baseline."""
+
+from __future__ import annotations
+
+import argparse
+
+from rvr_desktop.app import configure_process
+
+from . import vault_bench
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="bench")
+    parser.add_argument("--quick", action="store_true", help="smaller inputs (a smoke run)")
+    args = parser.parse_args()
+    configure_process(log_to_file=False)
+    size = (64 if args.quick else 1024) * 2**20
+    for figure in vault_bench.run(size):
+        print(figure.line(), flush=True)
+
+
+if __name__ == "__main__":
+    main()
