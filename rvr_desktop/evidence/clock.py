@@ -82,3 +82,27 @@ def format_elapsed(elapsed_ms: int) -> str:
     """Call time as H:MM:SS."""
     seconds = max(elapsed_ms, 0) // 1000
     return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
+
+class ManualClock:
+    """A clock that moves only when told: for the synthetic demo case and for tests.
+
+    Wall and monotonic time advance together unless :meth:`jump_wall_clock` is used.
+    """
+
+    def __init__(self, utc_ms: int, monotonic_ns: int = 1_000_000_000) -> None:
+        self._utc_ms = utc_ms
+        self._monotonic_ns = monotonic_ns
+
+    def utc_now_ms(self) -> int:
+        return self._utc_ms
+
+    def monotonic_ns(self) -> int:
+        return self._monotonic_ns
+
+    def advance(self, seconds: float) -> None:
+        self._utc_ms += round(seconds * 1000)
+        self._monotonic_ns += round(seconds * 1e9)
+
+    def jump_wall_clock(self, seconds: float) -> None:
+        self._utc_ms += round(seconds * 1000)
