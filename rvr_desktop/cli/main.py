@@ -14,6 +14,7 @@ from .. import __version__
 from ..app import configure_process
 from ..evidence.errors import RvrError
 from . import vault_commands
+from .self_test import run_self_test
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -32,6 +33,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="open the app on a fresh demo vault in a temporary folder",
     )
     parser.add_argument("--vault", metavar="PATH", help="the vault folder to open")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation headlessly in a temporary folder (exit 0 or 1)",
+    )
     subcommands = parser.add_subparsers(dest="command", metavar="COMMAND")
     vault_commands.register(subcommands)
     return parser
@@ -43,6 +49,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)
     try:
+        if args.self_test:
+            return run_self_test()
         if handler is None:
             return _launch_app(args)
         result: int = handler(args)
