@@ -422,9 +422,13 @@ class Vault:
 
     # ---- the officer using this vault -------------------------------------------------
 
-    def get_setting(self, key: str) -> str | None:
-        with self.reader() as tx:
+    def get_setting(self, key: str, tx: Tx | None = None) -> str | None:
+        """A profile setting; pass ``tx`` when already inside a transaction."""
+        if tx is not None:
             value = tx.scalar("SELECT value FROM profile WHERE key = ?", (key,))
+        else:
+            with self.reader() as own:
+                value = own.scalar("SELECT value FROM profile WHERE key = ?", (key,))
         return None if value is None else str(value)
 
     def put_setting(self, tx: Tx, key: str, value: str) -> None:
@@ -461,7 +465,7 @@ class Vault:
                 with contextlib.suppress(sqlcipher3.Error):
                     conn.execute("ROLLBACK")
                 raise _translate_db_error(exc, "the vault") from exc
-            if version > 0 or from_version > 0:
+            if from_version > 0:
                 log.info("vault migrated to schema %d", version + 1)
 
     def _backup_before_migration(self, conn: Any, found: int) -> None:
