@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from collections.abc import Sequence
+from pathlib import Path
 
 from .. import __version__
 from ..app import configure_process
+from ..evidence.demo import build_demo_vault
 from ..evidence.errors import RvrError
-from . import vault_commands
+from . import demo_command, vault_commands
 from .self_test import run_self_test
 
 EXIT_OK = 0
@@ -40,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subcommands = parser.add_subparsers(dest="command", metavar="COMMAND")
     vault_commands.register(subcommands)
+    demo_command.register(subcommands)
     return parser
 
 
@@ -64,6 +68,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _launch_app(args: argparse.Namespace) -> int:
+    if args.demo:
+        # Until the desktop window lands, --demo shows the headless demo.
+        demo_command.print_demo_summary(
+            build_demo_vault(Path(tempfile.mkdtemp(prefix="rvr-demo-")))
+        )
+        return EXIT_OK
     build_parser().print_help()
     return EXIT_USAGE
 

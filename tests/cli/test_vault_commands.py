@@ -141,3 +141,28 @@ def test_default_vault_lives_in_the_user_data_folder() -> None:
     from rvr_desktop.paths import default_vault_dir
 
     assert "RVR Desktop" in str(default_vault_dir())
+
+
+def test_trainee_builds_the_headless_demo(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    assert main(["demo", str(tmp_path / "demo"), "--json"]) == 0
+    paths = json.loads(capsys.readouterr().out)
+    assert Path(paths["vault"]).is_absolute()
+    passphrase = Path(paths["passphrase_file"]).read_text().strip()
+    assert (
+        main(
+            [
+                "vault",
+                "check",
+                "--vault",
+                paths["vault"],
+                "--passphrase-file",
+                paths["passphrase_file"],
+            ]
+        )
+        == 0
+    )
+    assert passphrase
