@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+import logging
 import os
 import sqlite3
 import tempfile
 import time
 from pathlib import Path
 
+from rvr_desktop.app import configure_process
 from rvr_desktop.evidence import attachments, cases, timeline
 from rvr_desktop.evidence.kdf import FAST_INSECURE_KDF
 from rvr_desktop.evidence.vault import Vault
@@ -42,6 +44,12 @@ def test_a_plain_sqlite_file_would_be_caught_by_the_scan(tmp_path: Path) -> None
 
 def test_case_content_never_appears_readable_on_disk(tmp_path: Path) -> None:
     marker = "MARKER-" + os.urandom(8).hex()
+    configure_process()  # the app's logging, as the desktop and the CLI set it up
+    log_files = [
+        Path(h.baseFilename)
+        for h in logging.getLogger().handlers
+        if isinstance(h, logging.FileHandler)
+    ]
     temp_root = Path(tempfile.gettempdir())
     started = time.time() - 1
     root = tmp_path / "vault"
@@ -55,8 +63,12 @@ def test_case_content_never_appears_readable_on_disk(tmp_path: Path) -> None:
     # While open (WAL and shared memory files present) and after closing.
     assert _files_containing(marker.encode(), root) == []
     assert _files_containing(marker.encode("utf-16-le"), root) == []
+    assert log_files, "the app logs to a file; the scan must cover it"
+    assert [p for p in log_files if p.exists() and marker.encode() in p.read_bytes()] == []
     vault.lock()
     assert _files_containing(marker.encode(), root) == []
     written_in_temp = [p for p in _files_containing(marker.encode(), temp_root, since=started)]
     assert [p for p in written_in_temp if tmp_path not in p.parents] == []
     assert _files_containing(marker.encode("utf-16-le"), root) == []
+    assert log_files, "the app logs to a file; the scan must cover it"
+    assert [p for p in log_files if p.exists() and marker.encode() in p.read_bytes()] == []
