@@ -1,0 +1,131 @@
+"""Any filled form (DASH, safeguarding, referrals, restricted details) from one structure.
+
+The forms engine maps a template and its answers to a :class:`PrintableForm`: a title,
+the template's id and version, sections of label/value rows and repeating-group tables,
+and for DASH a risk-level box. This module only prints what it is given.
+"""
+
+from __future__ import annotations
+
+from reportlab.lib import colors
+from reportlab.platypus import Flowable, Paragraph, Spacer, Table
+
+from .build import CONTENT_WIDTH, Furniture, build_pdf
+from .model import DocumentOrigin, FormTable, LabelValue, PrintableForm, RenderedPdf, RiskSummary
+from .styles import markup, styles
+from .widgets import grid_table, heading, label_value_table, table_style, title_block
+
+RISK_BOX_FILL = colors.HexColor("#F3F3F3")
+
+
+def _threshold_text(risk: RiskSummary) -> str:
+    ordered = sorted(risk.thresholds, key=lambda t: t.minimum_yes)
+    parts = []
+    for index, threshold in enumerate(ordered):
+        upper = ordered[index + 1].minimum_yes - 1 if index + 1 < len(ordered) else None
+        span = (
+            f"{threshold.minimum_yes} or more"
+            if upper is None
+            else f"{threshold.minimum_yes} to {upper}"
+        )
+        parts.append(f"{threshold.level}: {span} 'yes' answers")
+    return "; ".join(parts)
+
+
+def risk_box(risk: RiskSummary) -> Flowable:
+    style = styles()
+    rows = [
+        [Paragraph("Risk level", style.cell_bold), Paragraph(markup(risk.level), style.title)],
+        [Paragraph("'Yes' answers", style.cell_bold), Paragraph(str(risk.yes_count), style.cell)],
+        [
+            Paragraph("Thresholds", style.cell_bold),
+            Paragraph(markup(_threshold_text(risk)), style.cell),
+        ],
+    ]
+    if risk.judgement_reason.strip():
+        rows.append(
+            [
+                Paragraph("Professional judgement", style.cell_bold),
+                Paragraph(markup(risk.judgement_reason), style.cell),
+            ]
+        )
+    table = Table(rows, colWidths=[130, CONTENT_WIDTH - 130], hAlign="LEFT")
+    table.setStyle(
+        table_style(
+            [
+                ("BOX", (0, 0), (-1, -1), 1.2, colors.black),
+                ("BACKGROUND", (0, 0), (-1, -1), RISK_BOX_FILL),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("TOPPADDING", (0, 0), (-1, -1), 4),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+            ]
+        )
+    )
+    return table
+
+
+def _table_block(group: FormTable) -> list[Flowable]:
+    style = styles()
+    block: list[Flowable] = [Paragraph(markup(group.title), style.label), Spacer(1, 2)]
+    if group.rows:
+        block.append(grid_table(group.columns, group.rows))
+    else:
+        block.append(Paragraph("None recorded.", style.cell))
+    return [*block, Spacer(1, 6)]
+
+
+def form_story(form: PrintableForm) -> list[Flowable]:
+    subtitle = f"Form {form.template_id}, version {form.template_version}"
+    story: list[Flowable] = [*title_block(form.title, subtitle)]
+    facts = [LabelValue("Case reference", form.case_reference)]
+    if form.completed_by:
+        facts.append(LabelValue("Completed by", form.completed_by))
+    if form.completed_at is not None:
+        facts.append(LabelValue("Completed at", form.completed_at.shown))
+    story += [label_value_table(facts), Spacer(1, 6)]
+    if form.risk is not None:
+        story += [heading("Risk assessment"), risk_box(form.risk), Spacer(1, 6)]
+    for section in form.sections:
+        story.append(heading(section.title))
+        rows: list[LabelValue] = []
+        for item in section.items:
+            if isinstance(item, LabelValue):
+                rows.append(item)
+                continue
+            if rows:
+                story.append(label_value_table(rows))
+                rows = []
+            story += _table_block(item)
+        if rows:
+            story.append(label_value_table(rows))
+    return story
+
+
+def form_texts(form: PrintableForm) -> list[str]:
+    texts = [form.title, form.case_reference, form.completed_by]
+    for section in form.sections:
+        texts.append(section.title)
+        for item in section.items:
+            if isinstance(item, LabelValue):
+                texts += [item.label, item.value]
+            else:
+                texts += [item.title, *item.columns, *(cell for row in item.rows for cell in row)]
+    if form.risk is not None:
+        texts += [form.risk.level, form.risk.judgement_reason]
+    return texts
+
+
+def render_form(form: PrintableForm, origin: DocumentOrigin) -> RenderedPdf:
+    furniture = Furniture(
+        header_lines=(f"Case reference: {form.case_reference}", form.title),
+        marking=form.marking,
+        footer_note=f"{form.template_id} v{form.template_version} · {origin.software}",
+    )
+    return build_pdf(
+        form_story(form),
+        title=form.title,
+        subject=f"Case {form.case_reference}",
+        origin=origin,
+        furniture=furniture,
+        texts=form_texts(form),
+    )

@@ -1,0 +1,132 @@
+"""The contemporaneous notes log, printed as a pocket notebook would read.
+
+Every note shows its time (24-hour local time with zone and milliseconds) and the call
+time elapsed. An amended note keeps its original text, struck through but legible (the
+line is drawn over real text, which stays searchable), followed by the amendment with
+its time and reason. Call events and clock warnings stand out as shaded bands.
+"""
+
+from __future__ import annotations
+
+from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
+
+from .build import CONTENT_WIDTH, Furniture, build_pdf
+from .model import DocumentOrigin, LogEventKind, LoggedEvent, LoggedNote, NotesLog, RenderedPdf
+from .styles import EVENT_FILL, WARNING_FILL, markup, paragraphs, styles
+from .widgets import table_style, title_block
+
+EVENT_NAMES: dict[LogEventKind, str] = {
+    LogEventKind.SAFETY_GATE_PASSED: "SAFETY GATE PASSED",
+    LogEventKind.SAFETY_GATE_FAILED: "SAFETY GATE NOT PASSED",
+    LogEventKind.CALL_STARTED: "CALL STARTED",
+    LogEventKind.CALL_INTERRUPTED: "CALL INTERRUPTED",
+    LogEventKind.CALL_RESUMED: "CALL RESUMED",
+    LogEventKind.CALL_ENDED: "CALL ENDED",
+    LogEventKind.CLOCK_JUMP: "CLOCK WARNING: the computer's clock jumped",
+}
+_INDENT = 18.0
+
+
+def _when(shown: str, elapsed: str | None) -> str:
+    return shown if elapsed is None else f"{shown} · call time {elapsed}"
+
+
+def _struck(text: str, style: ParagraphStyle) -> list[Flowable]:
+    return [Paragraph(f"<strike>{chunk}</strike>", style) for chunk in paragraphs(text)]
+
+
+def _plain(text: str, style: ParagraphStyle) -> list[Flowable]:
+    return [Paragraph(chunk, style) for chunk in paragraphs(text)]
+
+
+def _note(note: LoggedNote) -> list[Flowable]:
+    style = styles()
+    indented = ParagraphStyle("rvr-amendment", parent=style.body, leftIndent=_INDENT)
+    indented_struck = ParagraphStyle(
+        "rvr-amendment-struck", parent=style.struck, leftIndent=_INDENT
+    )
+    indented_label = ParagraphStyle("rvr-amendment-label", parent=style.label, leftIndent=_INDENT)
+    heading = Paragraph(
+        markup(f"Note {note.entry_id} · {_when(note.at.shown, note.elapsed)} · {note.author}"),
+        style.label,
+    )
+    block: list[Flowable] = [Spacer(1, 4), heading]
+    block += _struck(note.text, style.struck) if note.amendments else _plain(note.text, style.body)
+    for position, amendment in enumerate(note.amendments):
+        superseded = position + 1 < len(note.amendments)
+        label = (
+            f"Amendment {amendment.entry_id} · {_when(amendment.at.shown, amendment.elapsed)} · "
+            f"{amendment.author} · Reason: {amendment.reason}"
+        )
+        block.append(Paragraph(markup(label), indented_label))
+        block += (
+            _struck(amendment.text, indented_struck)
+            if superseded
+            else _plain(amendment.text, indented)
+        )
+    # The heading and the first lines stay together; long notes still split across pages.
+    return [KeepTogether(block[:3]), *block[3:]]
+
+
+def _event(event: LoggedEvent) -> Flowable:
+    style = styles()
+    name = EVENT_NAMES[event.kind]
+    detail = f" · {event.text}" if event.text.strip() else ""
+    cells = [
+        [
+            Paragraph(markup(name), style.cell_bold),
+            Paragraph(markup(f"{_when(event.at.shown, event.elapsed)}{detail}"), style.cell),
+        ]
+    ]
+    fill = WARNING_FILL if event.kind is LogEventKind.CLOCK_JUMP else EVENT_FILL
+    table = Table(cells, colWidths=[170, CONTENT_WIDTH - 170], hAlign="LEFT")
+    table.setStyle(
+        table_style(
+            [
+                ("BACKGROUND", (0, 0), (-1, -1), fill),
+                ("BOX", (0, 0), (-1, -1), 0.6, colors.HexColor("#7A869A")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+            ]
+        )
+    )
+    return table
+
+
+def render_notes_log(log: NotesLog, origin: DocumentOrigin) -> RenderedPdf:
+    style = styles()
+    story: list[Flowable] = [
+        *title_block(
+            "Contemporaneous notes",
+            f"Officer: {log.officer}. Times are local ({log.time_zone}), 24-hour, to the "
+            "millisecond; call time is the time elapsed since the call started. Entries are in "
+            "the order they were recorded. Amended text is struck through but left legible; the "
+            "amendment, its time and its reason follow it.",
+        )
+    ]
+    texts = [log.case_reference, log.officer, log.time_zone]
+    for entry in log.entries:
+        if isinstance(entry, LoggedNote):
+            story += _note(entry)
+            texts += [entry.author, entry.text]
+            texts += [part for a in entry.amendments for part in (a.author, a.text, a.reason)]
+        else:
+            story += [Spacer(1, 5), _event(entry)]
+            texts.append(entry.text)
+    if not log.entries:
+        story.append(Paragraph("No notes were recorded for this case.", style.body))
+    story += [Spacer(1, 10), Paragraph("END OF NOTES", style.centre)]
+    return build_pdf(
+        story,
+        title=f"Contemporaneous notes, case {log.case_reference}",
+        subject=f"Case {log.case_reference}",
+        origin=origin,
+        furniture=Furniture(
+            header_lines=(f"Case reference: {log.case_reference}", f"Notes of: {log.officer}"),
+            footer_note=f"Contemporaneous notes · {origin.software}",
+        ),
+        texts=texts,
+    )

@@ -1,0 +1,40 @@
+"""The MG11 back page: the witness's private details, as its own RESTRICTED document.
+
+Kept apart from the statement, which is disclosed to the defence; these details are
+not. The details print as a label/value list, so the forms engine can feed them in.
+"""
+
+from __future__ import annotations
+
+from .form import render_form
+from .model import (
+    DocumentOrigin,
+    FormSection,
+    LabelValue,
+    PrintableForm,
+    RenderedPdf,
+    RestrictedDetails,
+)
+
+MARKING = "RESTRICTED"
+TEMPLATE_ID = "MG11-restricted"
+TEMPLATE_VERSION = "1"
+
+
+def restricted_form(details: RestrictedDetails) -> PrintableForm:
+    return PrintableForm(
+        title="Witness details (MG11 back page): not for disclosure",
+        template_id=TEMPLATE_ID,
+        template_version=TEMPLATE_VERSION,
+        case_reference=details.case_reference,
+        sections=(
+            FormSection("Witness", (LabelValue("Name", details.witness_name),)),
+            FormSection("Contact details, needs and consents", details.items),
+        ),
+        marking=MARKING,
+    )
+
+
+def render_restricted_details(details: RestrictedDetails, origin: DocumentOrigin) -> RenderedPdf:
+    """Render the restricted details; every page is marked RESTRICTED, top and bottom."""
+    return render_form(restricted_form(details), origin)
