@@ -1,0 +1,102 @@
+"""Every frequent action, with its shortcut shown in the menus and in its tooltip."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction, QKeySequence
+
+
+def make_action(parent: QObject, text: str, shortcut: str = "", tip: str = "") -> QAction:
+    action = QAction(text, parent)
+    if shortcut:
+        action.setShortcut(QKeySequence(shortcut))
+    plain = text.replace("&", "").rstrip("…")
+    native = QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)
+    described = tip or plain
+    action.setToolTip(f"{described} ({native})" if shortcut else described)
+    action.setStatusTip(described)
+    return action
+
+
+@dataclass(frozen=True)
+class AppActions:
+    new_case: QAction
+    find_case: QAction
+    close_case: QAction
+    settings: QAction
+    lock: QAction
+    quit: QAction
+    safety_gate: QAction
+    start_call: QAction
+    end_call: QAction
+    danger: QAction
+    new_note: QAction
+    amend_note: QAction
+    attach_files: QAction
+    capture_screen: QAction
+    compact_mode: QAction
+    next_tab: QAction
+    previous_tab: QAction
+
+    @classmethod
+    def build(cls, parent: QObject) -> AppActions:
+        compact = make_action(
+            parent,
+            "&Compact side panel",
+            "Ctrl+Shift+K",
+            "Narrow window that stays on top beside the video call",
+        )
+        compact.setCheckable(True)
+        return cls(
+            new_case=make_action(
+                parent, "&New case…", "Ctrl+Shift+N", "New case from the call handler's referral"
+            ),
+            find_case=make_action(parent, "&Find case", "Ctrl+F", "Search the cases"),
+            close_case=make_action(parent, "&Back to cases", "Ctrl+W", "Close this case"),
+            settings=make_action(parent, "&Settings…", "Ctrl+,"),
+            lock=make_action(parent, "&Lock now", "Ctrl+L", "Hide everything and lock the vault"),
+            quit=make_action(parent, "&Quit", "Ctrl+Q"),
+            safety_gate=make_action(
+                parent, "Safety &gate…", "Ctrl+Shift+G", "Answer the safety questions before a call"
+            ),
+            start_call=make_action(parent, "&Start call", "Ctrl+Shift+S"),
+            end_call=make_action(parent, "&End call", "Ctrl+Shift+E"),
+            danger=make_action(
+                parent,
+                "Call &interrupted / danger",
+                "F12",
+                "Stamp at once that the call was interrupted, then see what to do next",
+            ),
+            new_note=make_action(parent, "&New note", "Ctrl+N", "Type a note; Enter adds it"),
+            amend_note=make_action(
+                parent, "&Amend note…", "Ctrl+E", "Correct the selected note (the original stays)"
+            ),
+            attach_files=make_action(parent, "&Attach files…", "Ctrl+O"),
+            capture_screen=make_action(
+                parent, "&Capture screen…", "Ctrl+Shift+P", "Capture the video call as an exhibit"
+            ),
+            compact_mode=compact,
+            next_tab=make_action(parent, "Ne&xt tab", "Ctrl+PgDown"),
+            previous_tab=make_action(parent, "&Previous tab", "Ctrl+PgUp"),
+        )
+
+    def all(self) -> list[QAction]:
+        return [getattr(self, f.name) for f in fields(self)]
+
+    def case_actions(self) -> list[QAction]:
+        """Actions that only make sense with a case open."""
+        return [
+            self.close_case,
+            self.safety_gate,
+            self.start_call,
+            self.end_call,
+            self.danger,
+            self.new_note,
+            self.amend_note,
+            self.attach_files,
+            self.capture_screen,
+            self.next_tab,
+            self.previous_tab,
+        ]

@@ -1,0 +1,92 @@
+"""Amend a note: the new text and the reason; the original stays on record."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..evidence import timeline
+from ..evidence.errors import RvrError
+from ..evidence.timeline import TimelineEntry
+from ..evidence.vault import Vault
+
+
+class AmendDialog(QDialog):
+    """Saves the amendment when accepted; a refusal is explained inside the dialog."""
+
+    def __init__(
+        self, vault: Vault, original: TimelineEntry, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Amend note")
+        self._vault = vault
+        self._original = original
+        self.amendment: TimelineEntry | None = None
+
+        intro = QLabel("The original stays in the record, struck through but legible.", self)
+        intro.setWordWrap(True)
+        self.original_label = QLabel(original.text, self)
+        self.original_label.setWordWrap(True)
+        font = QFont(self.original_label.font())
+        font.setStrikeOut(True)
+        self.original_label.setFont(font)
+        self.original_label.setAccessibleName("Original note")
+
+        self.text_field = QPlainTextEdit(original.text, self)
+        self.text_field.setAccessibleName("Amended text")
+        self.text_field.setTabChangesFocus(True)
+        self.reason_field = QLineEdit(self)
+        self.reason_field.setAccessibleName("Reason for the amendment")
+        self.reason_field.setPlaceholderText("e.g. victim corrected the time")
+
+        self.message = QLabel(self)
+        self.message.setObjectName("errorText")
+        self.message.setWordWrap(True)
+        self.message.hide()
+
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Save amendment")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(QLabel("Original:", self))
+        layout.addWidget(self.original_label)
+        text_label = QLabel("&Amended text:", self)
+        text_label.setBuddy(self.text_field)
+        reason_label = QLabel("&Reason:", self)
+        reason_label.setBuddy(self.reason_field)
+        layout.addWidget(text_label)
+        layout.addWidget(self.text_field)
+        layout.addWidget(reason_label)
+        layout.addWidget(self.reason_field)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+        self.resize(480, 320)
+        self.text_field.setFocus()
+        self.text_field.selectAll()
+
+    def accept(self) -> None:
+        try:
+            self.amendment = timeline.amend_note(
+                self._vault,
+                self._original.id,
+                self.text_field.toPlainText(),
+                self.reason_field.text(),
+            )
+        except RvrError as exc:
+            self.message.setText(str(exc))
+            self.message.show()
+            return
+        super().accept()

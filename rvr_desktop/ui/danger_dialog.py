@@ -1,0 +1,96 @@
+"""What to do next after the call was interrupted (the suspect walked in, the line dropped).
+
+The interruption is already stamped in the timeline before this dialog appears.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..evidence.cases import Case
+from ..evidence.clock import format_local
+
+
+class DangerChoice(StrEnum):
+    RESUME = "resume"
+    END = "end"
+    WAIT = "wait"
+
+
+GUIDANCE = (
+    "1. If you believe the victim is in immediate danger, ask control to send officers now.",
+    "2. Do not call back unless the agreed call-back plan says it is safe.",
+    "3. If the victim comes back, check the safe word before going on.",
+    "4. Write down what you saw and heard while it is fresh.",
+)
+
+
+class DangerDialog(QDialog):
+    """Guidance, the call-back details, and a choice: resume, end, or keep waiting."""
+
+    def __init__(self, case: Case, stamped_utc_ms: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Call interrupted")
+        self.choice = DangerChoice.WAIT
+
+        stamp = QLabel(
+            f"<b>Interruption recorded at {format_local(stamped_utc_ms)[11:23]}.</b>", self
+        )
+        stamp.setObjectName("dangerTitle")
+        guidance = QLabel("\n".join(GUIDANCE), self)
+        guidance.setWordWrap(True)
+        callback = case.referral.callback_number or "none given"
+        details = QLabel(
+            f"Call-back number from the referral: <b>{callback}</b><br>"
+            f"Handler's notes: {case.referral.handler_notes or 'none'}",
+            self,
+        )
+        details.setWordWrap(True)
+
+        self.note_field = QLineEdit(self)
+        self.note_field.setAccessibleName("What happened")
+        self.note_field.setPlaceholderText("What happened? (added to the notes)")
+
+        self.resume_button = QPushButton("&Resume call", self)
+        self.resume_button.setAccessibleName("Resume the call")
+        self.end_button = QPushButton("&End call", self)
+        self.end_button.setAccessibleName("End the call")
+        self.wait_button = QPushButton("&Keep waiting", self)
+        self.wait_button.setAccessibleName("Keep the call interrupted")
+        self.wait_button.setDefault(True)
+        self.resume_button.clicked.connect(lambda: self._choose(DangerChoice.RESUME))
+        self.end_button.clicked.connect(lambda: self._choose(DangerChoice.END))
+        self.wait_button.clicked.connect(lambda: self._choose(DangerChoice.WAIT))
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.resume_button)
+        buttons.addWidget(self.end_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.wait_button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(stamp)
+        layout.addWidget(guidance)
+        layout.addWidget(details)
+        layout.addWidget(self.note_field)
+        layout.addLayout(buttons)
+        self.resize(480, 300)
+        self.note_field.setFocus()
+
+    @property
+    def note(self) -> str:
+        return self.note_field.text().strip()
+
+    def _choose(self, choice: DangerChoice) -> None:
+        self.choice = choice
+        self.accept()

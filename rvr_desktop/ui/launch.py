@@ -1,0 +1,78 @@
+"""The app's composition: the QApplication, the services, and the main window.
+
+``launch(args)`` is what ``rvr-desktop`` (with no subcommand) runs. Tests build the same
+window with :func:`build_main_window` and their own :class:`Services`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import tempfile
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QApplication
+
+from ..evidence.demo import DemoVault, build_demo_vault
+from ..paths import APP_AUTHOR, APP_NAME
+from .errors import log_unexpected, unexpected_message
+from .main_window import MainWindow
+from .services import Services
+from .style import load_stylesheet
+
+log = logging.getLogger(__name__)
+
+
+def application() -> QApplication:
+    """The process's QApplication, created once with our names (used by QSettings)."""
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    QCoreApplication.setOrganizationName(APP_AUTHOR)
+    QCoreApplication.setApplicationName(APP_NAME)
+    app = QApplication(sys.argv[:1])
+    app.setApplicationDisplayName(APP_NAME)
+    app.setStyleSheet(load_stylesheet())
+    return app
+
+
+def build_main_window(
+    services: Services, *, vault_path: Path | None = None, demo: DemoVault | None = None
+) -> MainWindow:
+    path = demo.root if demo is not None else vault_path or services.settings.vault_path
+    return MainWindow(
+        services,
+        vault_path=path,
+        demo_passphrase=demo.passphrase if demo is not None else None,
+    )
+
+
+def _install_excepthook(window: MainWindow) -> None:
+    """Errors escaping a slot reach the officer as a calm message, never a traceback."""
+
+    def hook(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
+        log_unexpected(error, "handling the last action", tb)
+        window.services.dialogs.show_error(
+            window, "RVR Desktop", unexpected_message("handling the last action")
+        )
+
+    sys.excepthook = hook
+
+
+def launch(args: argparse.Namespace) -> int:
+    """Open the officer's app; returns the process exit code."""
+    app = application()
+    services = Services.build()
+    demo: DemoVault | None = None
+    vault_path = Path(args.vault).expanduser() if getattr(args, "vault", None) else None
+    if getattr(args, "demo", False):
+        folder = Path(tempfile.mkdtemp(prefix="rvr-demo-"))
+        demo = build_demo_vault(folder)
+        log.info("demo vault created in a temporary folder")
+    window = build_main_window(services, vault_path=vault_path, demo=demo)
+    _install_excepthook(window)
+    window.show()
+    return int(app.exec())

@@ -1,0 +1,377 @@
+"""The main window: unlock, cases, and the open case, with locking built in."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import cast
+
+from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QLabel,
+    QMainWindow,
+    QStackedWidget,
+    QWidget,
+)
+
+from ..evidence import cases
+from ..evidence.cases import Case
+from ..evidence.errors import RvrError
+from ..evidence.vault import Vault
+from .actions import AppActions, make_action
+from .call_panel import GateDialogFactory
+from .case_list import CaseListScreen
+from .case_workspace import CaseWorkspace
+from .idle import IdleWatcher
+from .new_case_dialog import NewCaseDialog
+from .services import Services
+from .settings_dialog import SettingsDialog
+from .unlock_screen import UnlockScreen
+
+log = logging.getLogger(__name__)
+
+UNLOCK_PAGE, CASES_PAGE, CASE_PAGE = range(3)
+COMPACT_WIDTH = 460
+MAX_TAB_SHORTCUTS = 6
+
+
+@dataclass(frozen=True)
+class ResumePoint:
+    """Where the officer was when the vault locked; held in memory only, never saved."""
+
+    case_id: int
+    tab: int
+    note_draft: str
+
+
+class MainWindow(QMainWindow):
+    """Everything the officer sees, in one window.
+
+    Emits:
+        vault_opened(vault: Vault): after unlocking (or creating) the vault.
+        locked(): after the vault was locked and every case view removed.
+        case_opened(case: Case): after a case workspace was shown.
+    """
+
+    vault_opened = Signal(object)
+    locked = Signal()
+    case_opened = Signal(object)
+
+    def __init__(
+        self,
+        services: Services,
+        *,
+        vault_path: Path,
+        demo_passphrase: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.vault: Vault | None = None
+        self.workspace: CaseWorkspace | None = None
+        self._resume: ResumePoint | None = None
+        self._full_size = QSize(1100, 760)
+        self.setWindowTitle("RVR Desktop")
+        self.setAccessibleName("RVR Desktop")
+
+        self.app_actions = AppActions.build(self)
+        self.stack = QStackedWidget(self)
+        self.unlock_screen = UnlockScreen(services, self.stack)
+        self.unlock_screen.set_vault_path(vault_path)
+        if demo_passphrase:
+            self.unlock_screen.show_demo(demo_passphrase)
+        self.case_list = CaseListScreen(self.stack)
+        self.case_holder = QWidget(self.stack)
+        self.stack.addWidget(self.unlock_screen)
+        self.stack.addWidget(self.case_list)
+        self.stack.addWidget(self.case_holder)
+        self.setCentralWidget(self.stack)
+
+        self.status_text = QLabel(self)
+        self.statusBar().addPermanentWidget(self.status_text)
+
+        app = QCoreApplication.instance()
+        if app is None:
+            raise RuntimeError("create the QApplication before the main window")
+        self.idle = IdleWatcher(app, services.settings.idle_minutes, self)
+        self.idle.idle.connect(
+            lambda: self.lock("Locked after a period of no activity. Enter your passphrase.")
+        )
+
+        self.unlock_screen.unlocked.connect(self._on_unlocked)
+        self.case_list.open_requested.connect(self.open_case)
+        self.case_list.new_case_requested.connect(self.new_case)
+        self._build_menus()
+        self._connect_actions()
+        self._restore_geometry()
+        self._show_page(UNLOCK_PAGE)
+
+    # ---- menus and actions ------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        a = self.app_actions
+        menus = (
+            ("&File", (a.new_case, a.find_case, a.close_case, None, a.settings, a.lock, a.quit)),
+            ("&Call", (a.safety_gate, a.start_call, a.end_call, None, a.danger)),
+            ("&Notes", (a.new_note, a.amend_note)),
+            ("&Evidence", (a.attach_files, a.capture_screen)),
+            ("&View", (a.compact_mode, None, a.next_tab, a.previous_tab)),
+        )
+        for title, items in menus:
+            menu = self.menuBar().addMenu(title)
+            menu.setToolTipsVisible(True)
+            for item in items:
+                if item is None:
+                    menu.addSeparator()
+                else:
+                    menu.addAction(item)
+        self.tab_actions: list[QAction] = []
+        for number in range(1, MAX_TAB_SHORTCUTS + 1):
+            action = make_action(self, f"Tab {number}", f"Ctrl+{number}")
+            action.triggered.connect(
+                lambda _=False, i=number - 1: self._on_workspace("show_tab", i)
+            )
+            self.addAction(action)
+            self.tab_actions.append(action)
+
+    def _connect_actions(self) -> None:
+        a = self.app_actions
+        a.new_case.triggered.connect(self.new_case)
+        a.find_case.triggered.connect(self._find_case)
+        a.close_case.triggered.connect(self.close_case)
+        a.settings.triggered.connect(self.open_settings)
+        a.lock.triggered.connect(lambda: self.lock("Locked. Enter your passphrase to continue."))
+        a.quit.triggered.connect(self.close)
+        a.safety_gate.triggered.connect(lambda: self._on_call("open_safety_gate"))
+        a.start_call.triggered.connect(lambda: self._on_call("start_call"))
+        a.end_call.triggered.connect(lambda: self._on_call("end_call"))
+        a.danger.triggered.connect(lambda: self._on_call("interrupt"))
+        a.new_note.triggered.connect(lambda: self._on_workspace("new_note"))
+        a.amend_note.triggered.connect(lambda: self._on_workspace("amend_note"))
+        a.attach_files.triggered.connect(lambda: self._on_workspace("attach_files"))
+        a.capture_screen.triggered.connect(lambda: self._on_workspace("capture_screen"))
+        a.next_tab.triggered.connect(lambda: self._on_workspace("step_tab", 1))
+        a.previous_tab.triggered.connect(lambda: self._on_workspace("step_tab", -1))
+        a.compact_mode.toggled.connect(self.set_compact)
+        for action in a.all():
+            self.addAction(action)
+
+    def _on_workspace(self, method: str, *args: int) -> None:
+        if self.workspace is not None:
+            getattr(self.workspace, method)(*args)
+
+    def _on_call(self, method: str) -> None:
+        if self.workspace is not None:
+            getattr(self.workspace.call_panel, method)()
+
+    def _update_actions(self) -> None:
+        unlocked = self.vault is not None
+        case_open = self.workspace is not None
+        for action in self.app_actions.case_actions():
+            action.setEnabled(case_open)
+        for action in self.tab_actions:
+            action.setEnabled(case_open)
+        self.app_actions.new_case.setEnabled(unlocked)
+        self.app_actions.find_case.setEnabled(unlocked)
+        self.app_actions.lock.setEnabled(unlocked)
+        if case_open:
+            self._sync_call_actions()
+        where = "Locked" if self.vault is None else f"Vault open · {self.vault.actor}"
+        self.status_text.setText(where)
+
+    def _sync_call_actions(self, _state: object = None) -> None:
+        if self.workspace is None:
+            return
+        panel = self.workspace.call_panel
+        self.app_actions.safety_gate.setEnabled(panel.gate_button.isEnabled())
+        self.app_actions.start_call.setEnabled(panel.start_button.isEnabled())
+        self.app_actions.end_call.setEnabled(panel.end_button.isEnabled())
+        self.app_actions.danger.setEnabled(panel.danger_button.isEnabled())
+
+    def _show_page(self, page: int) -> None:
+        self.stack.setCurrentIndex(page)
+        self._update_actions()
+
+    # ---- vault and cases --------------------------------------------------------------
+
+    def _on_unlocked(self, vault: object) -> None:
+        vault = cast(Vault, vault)
+        self.vault = vault
+        self.case_list.set_vault(vault)
+        self.idle.set_minutes(self.services.settings.idle_minutes)
+        self.idle.start()
+        self.vault_opened.emit(vault)
+        for problem in vault.damage:
+            log.warning("vault opened with damage reported")
+            self.services.dialogs.show_error(self, "RVR Desktop", f"Vault check: {problem}.")
+        resume, self._resume = self._resume, None
+        if resume is not None and self._reopen(resume):
+            return
+        self._show_page(CASES_PAGE)
+        self.case_list.focus_search()
+
+    def _reopen(self, resume: ResumePoint) -> bool:
+        try:
+            self.open_case(resume.case_id)
+        except RvrError:
+            return False
+        if self.workspace is None:
+            return False
+        self.workspace.show_tab(resume.tab)
+        self.workspace.notes.input.setPlainText(resume.note_draft)
+        return True
+
+    def new_case(self) -> None:
+        if self.vault is None:
+            return
+        dialog = NewCaseDialog(self.vault, self)
+        try:
+            if self.services.dialogs.run(dialog) and dialog.created is not None:
+                self.case_list.refresh()
+                self.open_case(dialog.created.id)
+        finally:
+            dialog.deleteLater()
+
+    def _find_case(self) -> None:
+        if self.vault is None:
+            return
+        self.close_case()
+        self.case_list.focus_search()
+
+    def gate_dialog_for(self, vault: Vault, case: Case) -> GateDialogFactory | None:
+        """The safety-gate dialog for this case (none until the gate template exists)."""
+        return None
+
+    def open_case(self, case_id: int) -> None:
+        if self.vault is None:
+            return
+        try:
+            case = cases.open_case(self.vault, case_id)
+        except RvrError as exc:
+            self.services.errors.report(self, exc, "opening the case")
+            return
+        self._drop_workspace()
+        self.workspace = CaseWorkspace(
+            self.services, self.vault, case, self.gate_dialog_for(self.vault, case), self.stack
+        )
+        self.workspace.set_compact(self.app_actions.compact_mode.isChecked())
+        self.workspace.call_panel.state_changed.connect(self._sync_call_actions)
+        self.stack.removeWidget(self.case_holder)
+        self.case_holder.deleteLater()
+        self.case_holder = self.workspace
+        self.stack.insertWidget(CASE_PAGE, self.workspace)
+        self.setWindowTitle(f"RVR Desktop · {case.reference}")
+        self._show_page(CASE_PAGE)
+        self.workspace.new_note()
+        self.case_opened.emit(case)
+
+    def close_case(self) -> None:
+        if self.workspace is None:
+            return
+        self._drop_workspace()
+        self.case_list.refresh()
+        self._show_page(CASES_PAGE)
+
+    def _drop_workspace(self) -> None:
+        """Remove the case view entirely, so none of its content stays in a widget."""
+        if self.workspace is None:
+            return
+        old = self.workspace
+        self.workspace = None
+        placeholder = QWidget(self.stack)
+        self.stack.removeWidget(old)
+        self.stack.insertWidget(CASE_PAGE, placeholder)
+        self.case_holder = placeholder
+        old.hide()
+        old.deleteLater()
+        self.setWindowTitle("RVR Desktop")
+        self._update_actions()
+
+    # ---- locking --------------------------------------------------------------------
+
+    def lock(self, reason: str = "Locked. Enter your passphrase to continue.") -> None:
+        """Hide all case content, close the vault, and return to the unlock screen."""
+        vault = self.vault
+        if vault is None:
+            return
+        self.idle.stop()
+        if self.workspace is not None:
+            self._resume = ResumePoint(
+                self.workspace.case.id,
+                self.workspace.tabs.currentIndex(),
+                self.workspace.notes.input.toPlainText(),
+            )
+        self._close_other_windows()
+        self.services.tasks.cancel_all()
+        self.services.tasks.wait_for_workers()
+        self._clear_clipboard()
+        self._drop_workspace()
+        self.case_list.set_vault(None)
+        self.vault = None
+        vault.lock()
+        log.info("vault locked")
+        self.unlock_screen.show_locked(reason)
+        self._show_page(UNLOCK_PAGE)
+        self.locked.emit()
+
+    def _close_other_windows(self) -> None:
+        for widget in QApplication.topLevelWidgets():
+            if widget is self or not widget.isVisible():
+                continue
+            if isinstance(widget, QDialog):
+                widget.reject()
+            widget.hide()
+
+    def _clear_clipboard(self) -> None:
+        clipboard = QGuiApplication.clipboard()
+        # Only what was copied from this app's windows can hold case text; leave the rest.
+        if clipboard.ownsClipboard() or clipboard.ownsSelection():
+            clipboard.clear()
+            clipboard.clear(clipboard.Mode.Selection)
+
+    # ---- settings, layout -------------------------------------------------------------
+
+    def open_settings(self) -> None:
+        dialog = SettingsDialog(self.services.settings, self.services.dialogs, self)
+        try:
+            if self.services.dialogs.run(dialog):
+                self.idle.set_minutes(self.services.settings.idle_minutes)
+        finally:
+            dialog.deleteLater()
+
+    def set_compact(self, compact: bool) -> None:
+        """A narrow side panel that stays on top beside the video call, or the full window."""
+        if self.app_actions.compact_mode.isChecked() != compact:
+            self.app_actions.compact_mode.setChecked(compact)
+            return
+        if compact:
+            self._full_size = self.size()
+        self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, compact)
+        self.menuBar().setVisible(not compact)
+        if self.workspace is not None:
+            self.workspace.set_compact(compact)
+        if compact:
+            self.resize(COMPACT_WIDTH, max(self.height(), 640))
+        else:
+            self.resize(self._full_size)
+        self.services.settings.compact = compact
+        self.show()
+
+    def _restore_geometry(self) -> None:
+        geometry = self.services.settings.geometry
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(self._full_size)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.services.settings.geometry = self.saveGeometry()
+        if self.vault is not None:
+            self.lock()
+        super().closeEvent(event)
+
+
+def shortcut_text(action: QAction) -> str:
+    return action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)

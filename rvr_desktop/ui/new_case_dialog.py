@@ -1,0 +1,91 @@
+"""A new case from the call handler's referral."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..evidence import cases
+from ..evidence.cases import Case, Referral
+from ..evidence.errors import RvrError
+from ..evidence.vault import Vault
+
+
+class NewCaseDialog(QDialog):
+    """Asks for the referral's details and creates the case when the officer presses OK.
+
+    A rejected entry (a malformed incident number, a missing name) is explained inside the
+    dialog, which stays open with everything typed so far.
+    """
+
+    def __init__(self, vault: Vault, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("New case")
+        self._vault = vault
+        self.created: Case | None = None
+
+        self.reference_field = QLineEdit(self)
+        self.reference_field.setAccessibleName("Incident number")
+        self.reference_field.setPlaceholderText("e.g. INC-2026-0042")
+        self.victim_field = QLineEdit(self)
+        self.victim_field.setAccessibleName("Victim's name")
+        self.callback_field = QLineEdit(self)
+        self.callback_field.setAccessibleName("Call-back number")
+        self.platform_field = QLineEdit(self)
+        self.platform_field.setAccessibleName("Video call ID")
+        self.notes_field = QPlainTextEdit(self)
+        self.notes_field.setAccessibleName("Notes from the call handler")
+        self.notes_field.setTabChangesFocus(True)
+        self.notes_field.setMinimumHeight(90)
+
+        form = QFormLayout()
+        form.addRow("&Incident number", self.reference_field)
+        form.addRow("&Victim's name", self.victim_field)
+        form.addRow("&Call-back number", self.callback_field)
+        form.addRow("Video call I&D", self.platform_field)
+        form.addRow("&Handler's notes", self.notes_field)
+
+        self.message = QLabel(self)
+        self.message.setObjectName("errorText")
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName("Message")
+        self.message.hide()
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Create case")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+        self.resize(460, 360)
+
+    def accept(self) -> None:
+        try:
+            self.created = cases.create_case(
+                self._vault,
+                self.reference_field.text(),
+                self.victim_field.text(),
+                call_platform_ref=self.platform_field.text(),
+                referral=Referral(
+                    callback_number=self.callback_field.text().strip(),
+                    handler_notes=self.notes_field.toPlainText().strip(),
+                ),
+            )
+        except RvrError as exc:
+            self.message.setText(str(exc))
+            self.message.show()
+            return
+        super().accept()

@@ -1,0 +1,151 @@
+"""Contemporaneous notes: type, press Enter, and the note is saved and shown at once."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..evidence import timeline
+from ..evidence.errors import RvrError
+from ..evidence.timeline import EntryKind, TimelineEntry
+from ..evidence.vault import Vault
+from .amend_dialog import AmendDialog
+from .note_input import NoteInput
+from .services import Services
+from .timeline_model import AUTHOR, ELAPSED, TEXT, TIME, TimelineModel
+
+
+class NotesPanel(QWidget):
+    """The case's timeline, and the box to add to it.
+
+    Emits:
+        note_added(entry: TimelineEntry): a note or amendment was saved.
+    """
+
+    note_added = Signal(object)
+
+    def __init__(
+        self, services: Services, vault: Vault, case_id: int, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._services = services
+        self._vault = vault
+        self._case_id = case_id
+        self.model = TimelineModel()
+
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Timeline of notes and call events")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().hide()
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        for column in (TIME, ELAPSED, AUTHOR):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(TEXT, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.activated.connect(lambda _index: self.amend_selected())
+
+        self.input = NoteInput(self)
+        self.input.submitted.connect(self.add_note)
+        self.add_button = QPushButton("Add note", self)
+        self.add_button.setAccessibleName("Add the note")
+        self.add_button.setToolTip("Add the note (Enter)")
+        self.add_button.clicked.connect(lambda: self.add_note(self.input.toPlainText()))
+        self.amend_button = QPushButton("Amend…", self)
+        self.amend_button.setAccessibleName("Amend the selected note")
+        self.amend_button.setToolTip("Correct the selected note; the original stays (Ctrl+E)")
+        self.amend_button.clicked.connect(self.amend_selected)
+
+        self.hint = QLabel("Notes cannot be deleted; amend a note to correct it.", self)
+        self.hint.setObjectName("hint")
+
+        buttons = QVBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.amend_button)
+        buttons.addStretch(1)
+        entry_row = QHBoxLayout()
+        entry_row.addWidget(self.input, 1)
+        entry_row.addLayout(buttons)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(entry_row)
+        layout.addWidget(self.hint)
+        self.reload()
+
+    def reload(self) -> None:
+        self.model.set_entries(timeline.entries(self._vault, self._case_id))
+        self.table.scrollToBottom()
+
+    def show_entry(self, entry: TimelineEntry) -> None:
+        """Add an entry recorded elsewhere (a call event) without reloading the timeline."""
+        self.model.add(entry)
+        self.table.scrollToBottom()
+
+    def set_compact(self, compact: bool) -> None:
+        self.table.setColumnHidden(AUTHOR, compact)
+        self.hint.setVisible(not compact)
+
+    def focus_input(self) -> None:
+        self.input.setFocus()
+
+    def add_note(self, text: str) -> None:
+        if not text.strip():
+            self.input.setFocus()
+            return
+        try:
+            entry = timeline.append_note(self._vault, self._case_id, text)
+        except RvrError as exc:  # the text stays in the box, so no word is lost
+            self._services.errors.report(self, exc, "saving the note")
+            return
+        self.input.clear_after_save(text)
+        self.model.add(entry)
+        self.table.scrollToBottom()
+        self.note_added.emit(entry)
+
+    def selected_entry(self) -> TimelineEntry | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.entry_at(rows[0].row()) if rows else None
+
+    def select_entry(self, entry_id: int) -> None:
+        row = self.model.row_of(entry_id)
+        if row >= 0:
+            self.table.selectRow(row)
+
+    def amend_selected(self) -> None:
+        entry = self.selected_entry()
+        if entry is None:
+            self._services.dialogs.show_info(
+                self, "Amend note", "Select the note to amend first (click it, or use the arrows)."
+            )
+            return
+        if entry.kind is EntryKind.EVENT:
+            self._services.dialogs.show_info(
+                self,
+                "Amend note",
+                "Call events are recorded automatically and cannot be amended. Add a note "
+                "explaining what happened instead.",
+            )
+            return
+        dialog = AmendDialog(self._vault, entry, self)
+        try:
+            if self._services.dialogs.run(dialog) and dialog.amendment is not None:
+                self.model.add(dialog.amendment)
+                self.select_entry(dialog.amendment.id)
+                self.note_added.emit(dialog.amendment)
+        finally:
+            dialog.deleteLater()

@@ -1,0 +1,102 @@
+"""What the app remembers between runs in Qt's settings file: never case content.
+
+Only window layout, the idle-lock minutes and folder paths live here. Every key is
+listed in :data:`ALLOWED_KEYS`, and a test checks that nothing else is ever written.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings
+
+from ..paths import default_vault_dir
+
+DEFAULT_IDLE_MINUTES = 5
+MIN_IDLE_MINUTES = 1
+MAX_IDLE_MINUTES = 60
+
+GEOMETRY = "window/geometry"
+COMPACT = "window/compact"
+IDLE_MINUTES = "lock/idle_minutes"
+VAULT_PATH = "paths/vault"
+EXPORT_FOLDER = "paths/export_folder"
+TEMPLATES_FOLDER = "paths/templates_folder"
+
+ALLOWED_KEYS = frozenset(
+    {GEOMETRY, COMPACT, IDLE_MINUTES, VAULT_PATH, EXPORT_FOLDER, TEMPLATES_FOLDER}
+)
+
+
+class AppSettings:
+    """Typed access to the few things kept in QSettings."""
+
+    def __init__(self, store: QSettings | None = None) -> None:
+        self._store = store or QSettings()
+
+    def _set(self, key: str, value: object) -> None:
+        if key not in ALLOWED_KEYS:  # a guard for future edits: case content never goes here
+            raise KeyError(key)
+        self._store.setValue(key, value)
+        self._store.sync()
+
+    @property
+    def idle_minutes(self) -> int:
+        raw = self._store.value(IDLE_MINUTES, DEFAULT_IDLE_MINUTES)
+        try:
+            minutes = int(str(raw))
+        except ValueError:
+            return DEFAULT_IDLE_MINUTES
+        return min(max(minutes, MIN_IDLE_MINUTES), MAX_IDLE_MINUTES)
+
+    @idle_minutes.setter
+    def idle_minutes(self, minutes: int) -> None:
+        self._set(IDLE_MINUTES, min(max(int(minutes), MIN_IDLE_MINUTES), MAX_IDLE_MINUTES))
+
+    def _path(self, key: str) -> Path | None:
+        raw = self._store.value(key, "")
+        return Path(str(raw)) if raw else None
+
+    @property
+    def vault_path(self) -> Path:
+        return self._path(VAULT_PATH) or default_vault_dir()
+
+    @vault_path.setter
+    def vault_path(self, path: Path) -> None:
+        self._set(VAULT_PATH, str(path))
+
+    @property
+    def export_folder(self) -> Path | None:
+        return self._path(EXPORT_FOLDER)
+
+    @export_folder.setter
+    def export_folder(self, path: Path | None) -> None:
+        self._set(EXPORT_FOLDER, "" if path is None else str(path))
+
+    @property
+    def templates_folder(self) -> Path | None:
+        return self._path(TEMPLATES_FOLDER)
+
+    @templates_folder.setter
+    def templates_folder(self, path: Path | None) -> None:
+        self._set(TEMPLATES_FOLDER, "" if path is None else str(path))
+
+    @property
+    def compact(self) -> bool:
+        return str(self._store.value(COMPACT, "false")).lower() == "true"
+
+    @compact.setter
+    def compact(self, on: bool) -> None:
+        self._set(COMPACT, "true" if on else "false")
+
+    @property
+    def geometry(self) -> QByteArray | None:
+        raw = self._store.value(GEOMETRY)
+        return raw if isinstance(raw, QByteArray) else None
+
+    @geometry.setter
+    def geometry(self, value: QByteArray) -> None:
+        self._set(GEOMETRY, value)
+
+    def keys(self) -> list[str]:
+        return list(self._store.allKeys())
