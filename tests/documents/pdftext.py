@@ -44,6 +44,7 @@ def render_page_png(data: bytes, page: int, tmp_path: Path, dpi: int = 100) -> P
     """Render one page (1-based) with poppler's pdftoppm."""
     pdftoppm = shutil.which("pdftoppm")
     assert pdftoppm is not None, "pdftoppm (poppler-utils) is needed: run ./dev test once"
+    tmp_path.mkdir(parents=True, exist_ok=True)
     source = tmp_path / "doc.pdf"
     source.write_bytes(data)
     prefix = tmp_path / f"page{page}"

@@ -1,0 +1,157 @@
+"""Filled forms, exhibits and the verification report, read back from the PDF."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from rvr_desktop.evidence.documents import (
+    CheckOutcome,
+    Exhibit,
+    ExhibitList,
+    ExhibitStatement,
+    FormSection,
+    FormTable,
+    LabelValue,
+    Witness,
+    render_exhibit_list,
+    render_exhibit_statement,
+    render_form,
+    render_verification_report,
+)
+from rvr_desktop.evidence.documents.statement import END_MARK
+from rvr_desktop.evidence.errors import InvalidInput
+
+from . import samples
+from .pdftext import page_texts
+
+
+def _text(data: bytes) -> str:
+    return " ".join("\n".join(page_texts(data)).split())
+
+
+def test_dash_form_prints_template_sections_tables_and_the_risk_box() -> None:
+    text = _text(render_form(samples.dash_form(), samples.ORIGIN).data)
+    assert "DASH risk assessment" in text
+    assert "Form dash, version 2009.3" in text
+    assert "Risk level High" in text
+    assert "'Yes' answers 15" in text
+    assert (
+        "Standard: 0 to 9 'yes' answers; Medium: 10 to 13 'yes' answers; High: 14 or more" in text
+    )
+    assert "Professional judgement Escalating threats to kill; recent separation" in text
+    assert "1. Has the current incident resulted in injury? Yes: bruising to the left arm" in text
+    assert "Children in the household Name Age School Sam 7 Northtown Primary Jo 4 —" in text
+    # Rows before and after the repeating group keep their order around it.
+    assert text.index("2. Are you very frightened?") < text.index("Children in the household")
+    assert text.index("Children in the household") < text.index("3. What are you afraid of?")
+    assert "Completed by PC Sam Jones 4521" in text
+    assert "RESTRICTED" not in text
+
+
+def test_form_without_risk_box_and_with_empty_answers_shows_a_dash_not_a_blank() -> None:
+    form = replace(
+        samples.dash_form(),
+        title="Safeguarding and referrals",
+        template_id="safeguarding",
+        risk=None,
+        sections=(
+            FormSection(
+                "Referrals",
+                (
+                    LabelValue("Referred to IDVA", ""),
+                    FormTable("Agencies contacted", ("Agency", "When"), ()),
+                ),
+            ),
+        ),
+    )
+    text = _text(render_form(form, samples.ORIGIN).data)
+    assert "Risk level" not in text
+    assert "Referred to IDVA —" in text
+    assert "Agencies contacted None recorded." in text
+
+
+def test_repeating_group_rows_must_match_its_columns() -> None:
+    with pytest.raises(InvalidInput, match="2 columns but a row with 3 cells"):
+        FormTable("Children", ("Name", "Age"), (("Sam", "7", "extra"),))
+
+
+def test_long_form_runs_over_pages_with_headers_on_each() -> None:
+    rows = tuple(LabelValue(f"Question {n}", f"Answer number {n}") for n in range(1, 150))
+    form = replace(samples.dash_form(), sections=(FormSection("Many questions", rows),))
+    rendered = render_form(form, samples.ORIGIN)
+    pages = page_texts(rendered.data)
+    assert rendered.page_count == len(pages) > 2
+    for number, page in enumerate(pages, start=1):
+        assert samples.CASE in page and f"Page {number} of {len(pages)}" in page
+    joined = _text(rendered.data)
+    assert all(f"Question {n} Answer number {n}" in joined for n in range(1, 150))
+
+
+def test_exhibit_list_shows_each_exhibit_with_its_whole_sha256() -> None:
+    text = _text(
+        render_exhibit_list(ExhibitList(samples.CASE, samples.exhibits()), samples.ORIGIN).data
+    )
+    for exhibit in samples.exhibits():
+        assert exhibit.reference in text
+        assert exhibit.description in text
+        assert f"SHA-256: {exhibit.sha256}" in text
+        assert exhibit.produced_at.shown.split()[0] in text
+    assert "Sent by the victim during the video call" in text
+
+
+def test_officer_statement_produces_the_exhibits_and_is_signed_on_its_last_page() -> None:
+    statement = ExhibitStatement(
+        case_reference=samples.CASE,
+        officer=Witness("PC Sam Jones", None, "Police officer"),
+        introduction="I am a police constable with Northshire Police, based at Northtown.",
+        exhibits=samples.exhibits(),
+        taken_by=samples.taker(),
+    )
+    rendered = render_exhibit_statement(statement, samples.ORIGIN)
+    text = _text(rendered.data)
+    assert "WITNESS STATEMENT" in text and "Statement of: PC Sam Jones" in text
+    assert "I produce the following exhibits:" in text
+    for exhibit in samples.exhibits():
+        assert f"{exhibit.reference}: {exhibit.description}." in text
+        assert exhibit.sha256 in text
+    assert text.index("I produce the following exhibits:") < text.index(END_MARK)
+    assert rendered.signature_box is not None
+    assert rendered.signature_box.page_index == rendered.page_count - 1
+
+
+def test_exhibits_need_unique_references_and_real_hashes() -> None:
+    first = samples.exhibits()[0]
+    with pytest.raises(InvalidInput, match="share the reference SJ/1"):
+        render_exhibit_list(ExhibitList(samples.CASE, (first, first)), samples.ORIGIN)
+    with pytest.raises(InvalidInput, match="64 lower-case hex"):
+        Exhibit("SJ/3", "x", "y", "z", samples.shown(0), "ABC")
+    empty = ExhibitStatement(
+        samples.CASE, Witness("PC A", None, "Police officer"), "Intro", (), samples.taker()
+    )
+    with pytest.raises(InvalidInput, match="no exhibits"):
+        render_exhibit_statement(empty, samples.ORIGIN)
+
+
+def test_verification_report_states_verdict_checks_files_and_facts() -> None:
+    report = samples.verification_report()
+    text = _text(render_verification_report(report, samples.ORIGIN).data)
+    assert text.index("PASS The bundle is intact") < text.index("Checks")
+    for check in report.checks:
+        assert f"{check.name} {check.outcome.value} {check.reason}" in text
+    for row in report.files:
+        assert row.path in text and f"SHA-256: {row.sha256}" in text
+        assert f"{row.size_bytes:,}" in text
+    for fact in report.facts:
+        assert f"{fact.label} {fact.value}" in text
+
+
+def test_failed_verification_says_fail_at_the_top_of_every_page() -> None:
+    failing = replace(
+        samples.verification_report(),
+        verdict="The statement PDF was changed after it was signed.",
+        verdict_outcome=CheckOutcome.FAIL,
+    )
+    pages = page_texts(render_verification_report(failing, samples.ORIGIN).data)
+    assert all("Verdict: FAIL" in page for page in pages)
