@@ -151,7 +151,7 @@ def test_witness_confirmation_by_typed_name_is_shown_with_its_times() -> None:
     )
     assert f"At {confirmation.confirmed_at.shown} the witness typed their name" in text
     assert "Name typed by the witness: Alex Morgan" in text
-    assert "Alex Morgan (typed by the witness)" in text
+    assert "Signature: Alex Morgan (typed)" in text
     assert "Signature witnessed by: PC Sam Jones (4521)" in text
 
 
@@ -178,7 +178,7 @@ def test_confirmation_recorded_on_the_call_is_stated_on_each_signature_line() ->
     spoken = replace(base.confirmation, method=SigningMethod.RECORDED_ON_CALL, typed_name="")
     pages = page_texts(render_statement(replace(base, confirmation=spoken), samples.ORIGIN).data)
     for text in pages:
-        assert "Confirmed by the witness on the recorded video call" in _flat(text)
+        assert "Signature: Confirmed on the recorded video call" in _flat(text)
     assert "confirmed aloud on the recorded video call" in _flat(pages[-1])
 
 
@@ -198,7 +198,7 @@ def test_draft_statement_has_blank_signature_lines_and_no_confirmation() -> None
     draft = samples.statement("Draft text.", confirmation=None)
     text = _flat("\n".join(page_texts(render_statement(draft, samples.ORIGIN).data)))
     assert "Witness confirmation" not in text
-    assert "typed by the witness" not in text
+    assert "(typed)" not in text
     assert "PC Sam Jones (4521)" not in text
 
 
@@ -274,3 +274,17 @@ def test_officer_cannot_print_an_impossible_statement() -> None:
     with pytest.raises(InvalidInput, match="could not be read"):
         render_statement(replace(base, confirmation=broken), samples.ORIGIN)
     assert InterpreterDeclaration("A", "B", "", samples.shown(0)).organisation == ""
+
+
+def test_a_long_typed_name_is_shortened_on_signature_lines_but_printed_whole_once() -> None:
+    long_name = "Alexandra Maria Konstantinopoulou-Fitzwilliam de la Cruz Hernández"
+    base = samples.statement("Short statement.")
+    assert base.confirmation is not None
+    statement = replace(
+        base,
+        witness=Witness(long_name, None, "Care worker"),
+        confirmation=replace(base.confirmation, typed_name=long_name),
+    )
+    text = _flat(page_texts(render_statement(statement, samples.ORIGIN).data)[0])
+    assert f"Name typed by the witness: {long_name}" in text
+    assert "… Signature witnessed by: PC Sam Jones (4521)" in text

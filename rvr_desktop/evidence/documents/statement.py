@@ -15,6 +15,7 @@ import io
 from dataclasses import dataclass
 
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 from reportlab.platypus import Image as ImageFlowable
 
@@ -73,8 +74,8 @@ def _signature_mark(
     if confirmation.drawn_signature_png is not None:
         return _SignatureMark("", _image(confirmation.drawn_signature_png))
     if confirmation.method is SigningMethod.TYPED_NAME:
-        return _SignatureMark(f"{confirmation.typed_name} (typed by the witness)", None)
-    return _SignatureMark("Confirmed by the witness on the recorded video call", None)
+        return _SignatureMark(f"{confirmation.typed_name} (typed)", None)
+    return _SignatureMark("Confirmed on the recorded video call", None)
 
 
 def _image(png: bytes) -> ImageReader:
@@ -105,7 +106,16 @@ def _draw_mark(
         )
     elif mark.text:
         canvas.setFont(fonts().regular, 8)
-        canvas.drawString(x, y + 3, mark.text)
+        canvas.drawString(x, y + 2, fit(mark.text, fonts().regular, 8, width))
+
+
+def fit(text: str, font_name: str, size: float, width: float) -> str:
+    """``text`` cut with an ellipsis to fit ``width`` (the full text is printed elsewhere)."""
+    if stringWidth(text, font_name, size) <= width:
+        return text
+    while text and stringWidth(text + "…", font_name, size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
 
 
 def _footer(mark: _SignatureMark, witnessed_by: str) -> FooterPainter:
@@ -129,7 +139,8 @@ def _footer(mark: _SignatureMark, witnessed_by: str) -> FooterPainter:
         canvas.drawString(MARGIN_X + half, baseline, "Signature witnessed by:")
         if witnessed_by:
             canvas.setFont(font.regular, 8)
-            canvas.drawString(witness_x + 2, baseline, witnessed_by)
+            room = PAGE_WIDTH - MARGIN_X - witness_x - 4
+            canvas.drawString(witness_x + 2, baseline, fit(witnessed_by, font.regular, 8, room))
 
     return paint
 
