@@ -1,0 +1,113 @@
+"""From vault records to the documents' inputs: the notes log and the exhibits.
+
+The documents package knows nothing of the vault; this module reads a case and builds
+the plain input dataclasses the renderers take.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+
+from . import attachments, timeline
+from .cases import Case
+from .clock import format_local
+from .documents import (
+    Amendment,
+    Exhibit,
+    ExhibitList,
+    LogEventKind,
+    LoggedEvent,
+    LoggedNote,
+    Moment,
+    NotesLog,
+)
+from .timeline import EntryKind, TimelineEntry
+from .vault import Vault
+
+SOURCE_LABELS = {
+    attachments.AttachmentSource.FILE: "File sent by the victim",
+    attachments.AttachmentSource.SCREEN_CAPTURE: "Capture of the video call screen",
+}
+
+
+def moment(utc_ms: int) -> Moment:
+    return Moment(utc_ms, format_local(utc_ms))
+
+
+def local_zone_name() -> str:
+    return datetime.now().astimezone().tzname() or time.tzname[0]
+
+
+def notes_log(vault: Vault, case: Case) -> NotesLog:
+    """Every timeline entry in recorded order, each amendment under the note it corrects."""
+    entries = timeline.entries(vault, case.id)
+    by_id = {e.id: e for e in entries}
+    chains: dict[int, list[TimelineEntry]] = {}
+    for entry in entries:
+        if entry.kind is EntryKind.AMENDMENT and entry.amends_id is not None:
+            chains.setdefault(_root_note(entry, by_id), []).append(entry)
+    logged: list[LoggedNote | LoggedEvent] = []
+    for entry in entries:
+        if entry.kind is EntryKind.NOTE:
+            logged.append(
+                LoggedNote(
+                    entry_id=entry.id,
+                    at=moment(entry.recorded_utc_ms),
+                    elapsed=entry.elapsed_label or None,
+                    author=entry.author,
+                    text=entry.text,
+                    amendments=tuple(
+                        Amendment(
+                            entry_id=a.id,
+                            at=moment(a.recorded_utc_ms),
+                            elapsed=a.elapsed_label or None,
+                            author=a.author,
+                            text=a.text,
+                            reason=a.reason or "",
+                        )
+                        for a in chains.get(entry.id, [])
+                    ),
+                )
+            )
+        elif entry.kind is EntryKind.EVENT and entry.event is not None:
+            logged.append(
+                LoggedEvent(
+                    entry_id=entry.id,
+                    at=moment(entry.recorded_utc_ms),
+                    elapsed=entry.elapsed_label or None,
+                    kind=LogEventKind(entry.event.value),
+                    text=entry.text,
+                )
+            )
+    return NotesLog(
+        case_reference=case.reference,
+        officer=case.officer,
+        time_zone=local_zone_name(),
+        entries=tuple(logged),
+    )
+
+
+def _root_note(entry: TimelineEntry, by_id: dict[int, TimelineEntry]) -> int:
+    """The original note at the start of a chain of amendments."""
+    current = entry
+    while current.amends_id is not None and current.amends_id in by_id:
+        current = by_id[current.amends_id]
+    return current.id
+
+
+def exhibit_list(vault: Vault, case: Case) -> ExhibitList:
+    return ExhibitList(
+        case_reference=case.reference,
+        exhibits=tuple(
+            Exhibit(
+                reference=item.exhibit_ref,
+                description=item.description or item.original_name,
+                source=f"{SOURCE_LABELS[item.source]} ({item.original_name})",
+                produced_by=case.officer,
+                produced_at=moment(item.imported_utc_ms),
+                sha256=item.sha256,
+            )
+            for item in attachments.list_attachments(vault, case.id)
+        ),
+    )

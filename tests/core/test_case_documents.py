@@ -1,0 +1,28 @@
+"""The notes log and exhibit list are built from the vault exactly as recorded."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rvr_desktop.evidence import case_documents, cases
+from rvr_desktop.evidence.demo import AMENDMENT_TEXT, DEMO_NOTES, build_demo_vault
+from rvr_desktop.evidence.documents import LoggedEvent, LoggedNote
+from rvr_desktop.evidence.kdf import FAST_INSECURE_KDF
+from rvr_desktop.evidence.vault import Vault
+
+
+def test_the_notes_log_keeps_every_note_and_puts_amendments_under_the_original(
+    tmp_path: Path,
+) -> None:
+    demo = build_demo_vault(tmp_path, kdf=FAST_INSECURE_KDF)
+    with Vault.unlock(demo.root, demo.passphrase) as vault:
+        case = cases.get_case(vault, demo.case_id)
+        log = case_documents.notes_log(vault, case)
+        exhibits = case_documents.exhibit_list(vault, case)
+    notes = [e for e in log.entries if isinstance(e, LoggedNote)]
+    assert [n.text for n in notes] == [text for _, text in DEMO_NOTES]
+    amended = [n for n in notes if n.amendments]
+    assert len(amended) == 1 and amended[0].amendments[0].text == AMENDMENT_TEXT
+    assert isinstance(log.entries[0], LoggedEvent)
+    assert [e.reference for e in exhibits.exhibits] == ["JS/1", "JS/2"]
+    assert all(len(e.sha256) == 64 for e in exhibits.exhibits)
