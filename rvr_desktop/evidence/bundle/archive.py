@@ -1,0 +1,37 @@
+"""A read-only view of a bag, whether a folder or a .zip, that hostile input cannot escape.
+
+Nothing is ever extracted: members are read as streams that end at the size recorded
+when the bag was listed (a zip member that inflates past its declared size is refused
+at that size plus one byte). Every problem raises :class:`HostileBundle` naming the entry.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from ..errors import InvalidInput
+from .errors import HostileBundle
+from .folder_source import FolderBagSource
+from .source import DEFAULT_LIMITS, BagMember, BagSource, ReadLimits
+from .zip_source import ZipBagSource
+
+__all__ = ["DEFAULT_LIMITS", "BagMember", "BagSource", "ReadLimits", "open_bag_source"]
+
+
+def open_bag_source(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> BagSource:
+    """Open a bundle folder or .zip for reading; refuses anything unsafe before returning."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        raise InvalidInput(f"There is no bundle at {path}. Check the path.") from None
+    except OSError as exc:
+        raise InvalidInput(f"The bundle at {path} cannot be read ({exc.strerror}).") from exc
+    if stat.S_ISLNK(st.st_mode):
+        raise HostileBundle(str(path), "it is a symbolic link; choose the bundle itself")
+    if stat.S_ISDIR(st.st_mode):
+        return FolderBagSource(path, limits)
+    if stat.S_ISREG(st.st_mode):
+        return ZipBagSource(path, limits)
+    raise HostileBundle(str(path), "it is neither a folder nor a file")

@@ -1,0 +1,318 @@
+"""Write a bag (RFC 8493) as a folder or a stored .zip, streaming, atomically, cancellably.
+
+Payload files are streamed in and hashed with SHA-256 as they are written, so several GiB
+of attachments pass through a fixed amount of memory. :meth:`BagWriter.finish` writes the
+tag files and the signature of the tag manifest, then renames the finished bag into
+place. Any failure, a full disk or a cancel removes the temporary copy, so no partial
+bundle is ever left under the final name or beside it.
+
+    with BagWriter(target, BundleLayout.ZIP, total_bytes=n, progress=cb, cancel=token) as bag:
+        bag.add_payload("exhibits/JS-1 photo.jpg", stream, expected_size=size)
+        with bag.payload_file("statement/MG11.pdf") as sink:
+            render_into(sink)
+        written = bag.finish([("Case-Reference", "INC-1")], sign=cms_sign)
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import BinaryIO
+
+from ..fsutil import translate_os_errors
+from ..progress import CancelToken, ProgressCallback, no_progress
+from .errors import (
+    BundleWriterClosed,
+    InvalidBagInfo,
+    PayloadSourceMismatch,
+    UnsafeBundlePath,
+)
+from .layout import (
+    BAG_INFO_TXT,
+    BAGGING_DATE,
+    BAGIT_TXT,
+    MANIFEST_TXT,
+    PAYLOAD_OXUM,
+    PAYLOAD_PREFIX,
+    SIGNATURE_P7S,
+    TAGMANIFEST_TXT,
+    BundleLayout,
+)
+from .names import collision_key, path_problem
+from .sinks import BagSink, FileTarget, FolderSink, ZipSink
+from .tagfiles import bag_info_problem, format_bag_info, format_bagit_txt, format_manifest
+
+COPY_CHUNK = 1 << 20
+
+Signer = Callable[[bytes], bytes]
+"""Given the tag manifest's bytes, returns a detached CMS signature in DER."""
+
+
+@dataclass(frozen=True)
+class PayloadEntry:
+    path: str
+    """Path from the bag's root, starting with data/."""
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class WrittenBag:
+    path: Path
+    layout: BundleLayout
+    payload: tuple[PayloadEntry, ...]
+    """In the order they were added."""
+    payload_bytes: int
+    tag_manifest_sha256: str
+    """SHA-256 of tagmanifest-sha256.txt: the bytes the signature covers."""
+    signed: bool
+
+
+class PayloadSink:
+    """Takes one payload file's bytes: hashes, counts, reports progress, obeys cancel."""
+
+    def __init__(self, writer: BagWriter, path: str, target: FileTarget, expected_size: int | None):
+        self._writer = writer
+        self._path = path
+        self._target = target
+        self._expected_size = expected_size
+        self._digest = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data: bytes | bytearray | memoryview) -> int:
+        view = memoryview(data).cast("B")
+        self._writer._check_cancel()
+        if self._expected_size is not None and self.size + len(view) > self._expected_size:
+            raise PayloadSourceMismatch(
+                self._path, f"the source gave more than the expected {self._expected_size} bytes"
+            )
+        with translate_os_errors(self._writer.final):
+            self._target.write(view)
+        self._digest.update(view)
+        self.size += len(view)
+        self._writer._advance(len(view))
+        return len(view)
+
+    def _close(self, expected_sha256: str | None) -> PayloadEntry:
+        if self._expected_size is not None and self.size != self._expected_size:
+            raise PayloadSourceMismatch(
+                self._path,
+                f"the source gave {self.size} bytes, not the expected {self._expected_size}",
+            )
+        digest = self._digest.hexdigest()
+        if expected_sha256 is not None and digest != expected_sha256.lower():
+            raise PayloadSourceMismatch(
+                self._path, f"its SHA-256 is {digest}, but {expected_sha256} was recorded"
+            )
+        with translate_os_errors(self._writer.final):
+            self._target.close()
+        return PayloadEntry(self._path, self.size, digest)
+
+
+class BagWriter:
+    """Builds one bag; use as a context manager so an exception abandons it cleanly."""
+
+    def __init__(
+        self,
+        final: Path,
+        layout: BundleLayout,
+        *,
+        total_bytes: int = 0,
+        progress: ProgressCallback = no_progress,
+        cancel: CancelToken | None = None,
+    ) -> None:
+        """``total_bytes`` is the expected payload size for progress (0 if unknown)."""
+        self.final = final
+        self.layout = layout
+        self._total = total_bytes
+        self._progress = progress
+        self._cancel = cancel
+        self._done = 0
+        self._entries: list[PayloadEntry] = []
+        self._file_keys: dict[str, str] = {}
+        self._folder_keys: set[str] = set()
+        self._busy = False
+        self._closed = False
+        with translate_os_errors(final):
+            self._sink: BagSink = (
+                FolderSink(final) if layout is BundleLayout.FOLDER else ZipSink(final)
+            )
+
+    # ------------------------------------------------------------ payload
+
+    @contextmanager
+    def payload_file(
+        self,
+        relative_path: str,
+        *,
+        expected_size: int | None = None,
+        expected_sha256: str | None = None,
+    ) -> Iterator[PayloadSink]:
+        """A sink for one payload file at data/``relative_path``; its bytes are pushed in.
+
+        When ``expected_size`` or ``expected_sha256`` is given, a source that delivers
+        anything else stops the export (PayloadSourceMismatch).
+        """
+        with self._abandon_on_error():
+            self._check_open()
+            if self._busy:
+                raise BundleWriterClosed()
+            path = self._claim(relative_path)
+            with translate_os_errors(self.final):
+                target = self._sink.open_file(path, expected_size)
+            self._busy = True
+            sink = PayloadSink(self, path, target, expected_size)
+            yield sink
+            self._entries.append(sink._close(expected_sha256))
+            self._busy = False
+
+    def add_payload(
+        self,
+        relative_path: str,
+        source: BinaryIO,
+        *,
+        expected_size: int | None = None,
+        expected_sha256: str | None = None,
+    ) -> PayloadEntry:
+        """Copy ``source`` to its end into data/``relative_path``."""
+        with self.payload_file(
+            relative_path, expected_size=expected_size, expected_sha256=expected_sha256
+        ) as sink:
+            while chunk := source.read(COPY_CHUNK):
+                sink.write(chunk)
+        return self._entries[-1]
+
+    def add_payload_bytes(self, relative_path: str, data: bytes) -> PayloadEntry:
+        with self.payload_file(relative_path, expected_size=len(data)) as sink:
+            for start in range(0, len(data), COPY_CHUNK):
+                sink.write(memoryview(data)[start : start + COPY_CHUNK])
+        return self._entries[-1]
+
+    # ------------------------------------------------------------ finishing
+
+    def finish(
+        self,
+        bag_info: Sequence[tuple[str, str]],
+        sign: Signer | None,
+        *,
+        bagging_date: date | None = None,
+    ) -> WrittenBag:
+        """Write the tag files and the signature, then move the bag into place.
+
+        ``bag_info`` is written in the given order, followed by Bagging-Date (today, UTC,
+        unless given) and Payload-Oxum. ``sign`` receives the exact bytes of
+        tagmanifest-sha256.txt; its DER result becomes tagmanifest-sha256.txt.p7s.
+        """
+        with self._abandon_on_error():
+            self._check_open()
+            if self._busy:
+                raise BundleWriterClosed()
+            for label, value in bag_info:
+                problem = bag_info_problem(label, value)
+                if problem:
+                    raise InvalidBagInfo(label, problem)
+            day = bagging_date or datetime.now(UTC).date()
+            payload_bytes = sum(e.size for e in self._entries)
+            info = [
+                *bag_info,
+                (BAGGING_DATE, day.isoformat()),
+                (PAYLOAD_OXUM, f"{payload_bytes}.{len(self._entries)}"),
+            ]
+            tag_files = [
+                (BAGIT_TXT, format_bagit_txt()),
+                (BAG_INFO_TXT, format_bag_info(info)),
+                (MANIFEST_TXT, format_manifest((e.path, e.sha256) for e in self._entries)),
+            ]
+            tag_manifest = format_manifest(
+                (name, hashlib.sha256(data).hexdigest()) for name, data in tag_files
+            )
+            tag_files.append((TAGMANIFEST_TXT, tag_manifest))
+            if sign is not None:
+                signature = sign(tag_manifest)
+                if not isinstance(signature, bytes) or not signature:
+                    raise TypeError("the signer must return the DER bytes of a CMS signature")
+                tag_files.append((SIGNATURE_P7S, signature))
+            with translate_os_errors(self.final):
+                for name, data in tag_files:
+                    target = self._sink.open_file(name, len(data))
+                    target.write(data)
+                    target.close()
+            self._check_cancel()
+            with translate_os_errors(self.final):
+                self._sink.commit()
+            self._closed = True
+            return WrittenBag(
+                path=self.final,
+                layout=self.layout,
+                payload=tuple(self._entries),
+                payload_bytes=payload_bytes,
+                tag_manifest_sha256=hashlib.sha256(tag_manifest).hexdigest(),
+                signed=sign is not None,
+            )
+
+    def abort(self) -> None:
+        """Remove everything written so far; safe to call more than once."""
+        if not self._closed:
+            self._closed = True
+            self._sink.discard()
+
+    def __enter__(self) -> BagWriter:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.abort()  # a finished bag is already closed; anything else is abandoned
+
+    # ------------------------------------------------------------ internals
+
+    @contextmanager
+    def _abandon_on_error(self) -> Iterator[None]:
+        try:
+            yield
+        except BaseException:
+            self.abort()
+            raise
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise BundleWriterClosed()
+
+    def _check_cancel(self) -> None:
+        if self._cancel is not None:
+            self._cancel.raise_if_cancelled("The export")
+
+    def _advance(self, count: int) -> None:
+        self._done += count
+        self._progress(self._done, self._total)
+
+    def _claim(self, relative_path: str) -> str:
+        """The bag path for a new payload file, refused if unsafe or already taken."""
+        path = PAYLOAD_PREFIX + relative_path
+        problem = path_problem(relative_path) or path_problem(path)
+        if problem is None and "%" in relative_path:
+            problem = "it contains '%', which BagIt tools decode inconsistently"
+        if problem:
+            raise UnsafeBundlePath(relative_path, problem)
+        key = collision_key(path)
+        if key in self._file_keys:
+            raise UnsafeBundlePath(
+                relative_path, f"{self._file_keys[key]!r} is already in the bundle (ignoring case)"
+            )
+        if key in self._folder_keys:
+            raise UnsafeBundlePath(relative_path, "a folder of that name is already in the bundle")
+        parts = path.split("/")
+        ancestors = [collision_key("/".join(parts[:n])) for n in range(1, len(parts))]
+        if any(a in self._file_keys for a in ancestors):
+            raise UnsafeBundlePath(relative_path, "a folder in its path is already a file")
+        self._file_keys[key] = path
+        self._folder_keys.update(ancestors)
+        return path

@@ -1,0 +1,137 @@
+"""A bag in a folder, walked without following any link and read only from the files listed.
+
+Every entry is examined with lstat: a symbolic link, a Windows junction or reparse point,
+a device or a pipe anywhere in the tree refuses the whole bundle. A file is opened
+without following links and must still be the very file (device and inode) that was
+listed, so swapping a folder for a link between listing and reading leads nowhere.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import stat
+from pathlib import Path
+
+from .errors import HostileBundle
+from .layout import BundleLayout
+from .names import collision_key, path_problem
+from .source import BagMember, BagSource, ReadLimits
+
+_REPARSE_POINT = 0x400  # FILE_ATTRIBUTE_REPARSE_POINT: junctions and other Windows links
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # so a pipe swapped in cannot make open() wait
+
+
+class FolderBagSource(BagSource):
+    layout = BundleLayout.FOLDER
+
+    def __init__(self, root: Path, limits: ReadLimits) -> None:
+        self._identities: dict[str, tuple[int, int]] = {}
+        super().__init__(root, limits, self._walk(root, limits))
+
+    def _walk(self, root: Path, limits: ReadLimits) -> list[BagMember]:
+        members: list[BagMember] = []
+        seen: dict[str, str] = {}
+        total = 0
+        pending: list[tuple[Path, str]] = [(root, "")]
+        while pending:
+            folder, prefix = pending.pop()
+            try:
+                entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            except OSError as exc:
+                raise HostileBundle(
+                    prefix or str(root), f"it cannot be read ({exc.strerror})"
+                ) from exc
+            for entry in entries:
+                rel = _checked_name(prefix, entry.name)
+                key = collision_key(rel)
+                if key in seen:
+                    raise HostileBundle(rel, f"it has the same name as {seen[key]!r} ignoring case")
+                seen[key] = rel
+                if len(seen) > limits.max_members:
+                    raise HostileBundle(
+                        rel, f"the bundle has more than {limits.max_members} entries"
+                    )
+                st = entry.stat(follow_symlinks=False)
+                if (
+                    stat.S_ISLNK(st.st_mode)
+                    or getattr(st, "st_file_attributes", 0) & _REPARSE_POINT
+                ):
+                    raise HostileBundle(rel, "it is a symbolic link or junction")
+                if stat.S_ISDIR(st.st_mode):
+                    pending.append((Path(entry.path), rel + "/"))
+                elif stat.S_ISREG(st.st_mode):
+                    total += st.st_size
+                    if total > limits.max_total_bytes:
+                        raise HostileBundle(
+                            rel, f"the bundle holds more than {limits.max_total_bytes} bytes"
+                        )
+                    members.append(BagMember(rel, st.st_size))
+                    self._identities[rel] = (st.st_dev, st.st_ino)
+                else:
+                    raise HostileBundle(rel, "it is a device, pipe or socket, not a file")
+        return members
+
+    def _open_raw(self, member: BagMember) -> io.RawIOBase:
+        full = self.location.joinpath(*member.path.split("/"))
+        flags = os.O_RDONLY | _NOFOLLOW | _NONBLOCK | getattr(os, "O_BINARY", 0)
+        try:
+            fd = os.open(full, flags)
+        except OSError as exc:
+            raise HostileBundle(member.path, f"it could not be opened ({exc.strerror})") from exc
+        try:
+            st = os.fstat(fd)
+            if (
+                not stat.S_ISREG(st.st_mode)
+                or (st.st_dev, st.st_ino) != self._identities[member.path]
+            ):
+                raise HostileBundle(member.path, "it was replaced while the bundle was being read")
+            return _ExactSizeFile(io.FileIO(fd, "r", closefd=True), member)
+        except BaseException:
+            os.close(fd)
+            raise
+
+    def close(self) -> None:
+        """Nothing stays open between reads of a folder."""
+
+
+def _checked_name(prefix: str, name: str) -> str:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        raw = os.fsencode(name)
+        raise HostileBundle(prefix + repr(raw)[2:-1], "its name is not valid UTF-8") from None
+    rel = prefix + name
+    problem = path_problem(rel)
+    if problem:
+        raise HostileBundle(rel, f"unsafe name: {problem}")
+    return rel
+
+
+class _ExactSizeFile(io.RawIOBase):
+    """Reads at most the listed size, and reports a file that grew or shrank since listing."""
+
+    def __init__(self, handle: io.FileIO, member: BagMember) -> None:
+        self._handle = handle
+        self._member = member
+        self._left = member.size
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview | bytearray) -> int:  # type: ignore[override]
+        view = memoryview(buffer).cast("B")
+        if self._left == 0:
+            if self._handle.read(1):
+                raise HostileBundle(self._member.path, "it grew while it was being read")
+            return 0
+        got = self._handle.readinto(view[: min(len(view), self._left)])
+        if not got:
+            raise HostileBundle(self._member.path, "it shrank while it was being read")
+        self._left -= got
+        return got
+
+    def close(self) -> None:
+        self._handle.close()
+        super().close()

@@ -1,0 +1,93 @@
+"""Which file names may appear in a bundle: portable, unambiguous and unable to escape it.
+
+One rule set serves the writer (names we create) and the reader (names a hostile bundle
+may carry). A name is a relative path with ``/`` between parts. Refused: absolute paths
+and drive letters, ``.`` and ``..`` parts, empty parts, backslashes, control and
+invisible formatting characters (bidirectional overrides can disguise ``gpj.exe`` as
+``exe.jpg``), characters Windows cannot store, Windows device names, parts ending in a
+space or a dot (Windows drops them, so two names would become one), text not in Unicode
+NFC form, and parts longer than 255 bytes.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+MAX_COMPONENT_BYTES = 255
+MAX_PATH_BYTES = 1024
+
+_WINDOWS_FORBIDDEN = frozenset('<>:"|?*\\')
+_DEVICE_NAME = re.compile(r"^(con|prn|aux|nul|conin\$|conout\$|(com|lpt)[0-9¹²³])$", re.IGNORECASE)
+# Control (Cc), format (Cf, e.g. U+202E), surrogates (Cs, from undecodable bytes) and
+# line/paragraph separators (Zl, Zp) are never part of an honest file name.
+_FORBIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+
+
+def path_problem(path: str) -> str | None:
+    """Why ``path`` is not a safe bundle path, or None when it is."""
+    if not path:
+        return "the name is empty"
+    if path.startswith("/") or re.match(r"^[A-Za-z]:", path):
+        return "it is an absolute path"
+    if "\\" in path:
+        return "it contains a backslash"
+    if unicodedata.normalize("NFC", path) != path:
+        return "it is not in Unicode normal form NFC"
+    if len(path.encode("utf-8", "surrogatepass")) > MAX_PATH_BYTES:
+        return f"it is longer than {MAX_PATH_BYTES} bytes"
+    for part in path.split("/"):
+        problem = _component_problem(part)
+        if problem:
+            return problem
+    return None
+
+
+def _component_problem(part: str) -> str | None:
+    if part == "":
+        return "it has an empty folder name (two slashes, or a slash at the end)"
+    if part in (".", ".."):
+        return f"it contains a {part!r} part that could point outside the bundle"
+    for ch in part:
+        if unicodedata.category(ch) in _FORBIDDEN_CATEGORIES:
+            return f"it contains the invisible or control character U+{ord(ch):04X}"
+        if ch in _WINDOWS_FORBIDDEN:
+            return f"it contains {ch!r}, which Windows cannot store in a file name"
+    if part != part.strip(" ") or part.endswith("."):
+        return "a part of it starts or ends with a space, or ends with a dot"
+    if _DEVICE_NAME.match(part.split(".", 1)[0].rstrip(" ")):
+        return f"{part!r} is a reserved device name on Windows"
+    if len(part.encode("utf-8", "surrogatepass")) > MAX_COMPONENT_BYTES:
+        return f"a part of it is longer than {MAX_COMPONENT_BYTES} bytes"
+    return None
+
+
+def collision_key(path: str) -> str:
+    """Two paths with the same key would be one file on Windows or macOS."""
+    return unicodedata.normalize("NFC", path).casefold()
+
+
+def portable_component(text: str, fallback: str = "file") -> str:
+    """A single safe name part made from ``text`` (an original file name, say).
+
+    Forbidden characters become ``_``; the result is NFC, at most 120 UTF-8 bytes
+    (room for a prefix such as an exhibit reference) and never a device name.
+    """
+    text = unicodedata.normalize("NFC", text)
+    cleaned = "".join(
+        "_"
+        if ch in _WINDOWS_FORBIDDEN
+        or ch in "/%"
+        or unicodedata.category(ch) in _FORBIDDEN_CATEGORIES
+        else ch
+        for ch in text
+    )
+    cleaned = cleaned.strip(" .")
+    while len(cleaned.encode("utf-8")) > 120:
+        cleaned = cleaned[:-1]
+    cleaned = cleaned.rstrip(" .")
+    if not cleaned or cleaned in (".", ".."):
+        cleaned = fallback
+    if _DEVICE_NAME.match(cleaned.split(".", 1)[0].rstrip(" ")):
+        cleaned = "_" + cleaned
+    return cleaned

@@ -1,0 +1,120 @@
+"""What every bag source offers: a listing and bounded streams of its members.
+
+Nothing is ever extracted: members are read as streams that end at the size recorded
+when the bag was listed (a zip member that inflates past its declared size is refused
+at that size plus one byte). Every problem raises :class:`HostileBundle` naming the entry.
+"""
+
+from __future__ import annotations
+
+import io
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+from ..errors import InvalidInput
+from .errors import HostileBundle
+from .layout import BundleLayout
+from .names import MAX_PATH_BYTES
+
+
+@dataclass(frozen=True)
+class BagMember:
+    path: str
+    """Path from the bag's root with '/' separators (a zip's top folder already removed)."""
+    size: int
+    """Size in bytes when the bag was listed (a zip member's declared size)."""
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """Bounds on what a bundle may make us read; a bundle beyond any of them is refused."""
+
+    max_members: int = 100_000
+    """Files and folders together."""
+    max_total_bytes: int = 1 << 40
+    """Sum of the sizes of all members (for a zip, the declared uncompressed sizes)."""
+    max_ratio: int = 200
+    """Largest uncompressed-to-compressed ratio of a zip member ..."""
+    ratio_applies_above: int = 1 << 20
+    """... once its declared size exceeds this many bytes (tiny files compress oddly)."""
+    max_name_bytes: int = MAX_PATH_BYTES + 256
+    """Longest raw name in a zip, top folder included."""
+    max_directory_bytes: int = 64 << 20
+    """Largest zip central directory, checked before Python's zipfile reads it."""
+    max_manifest_bytes: int = 64 << 20
+    """Largest manifest-sha256.txt or tagmanifest-sha256.txt."""
+    max_tag_file_bytes: int = 1 << 20
+    """Largest other tag file read into memory (bagit.txt, bag-info.txt, the signature)."""
+
+
+DEFAULT_LIMITS = ReadLimits()
+
+READ_CHUNK = 1 << 20
+
+
+class BagSource(ABC):
+    """The files of one bag. Close it (or use ``with``) to release the open file."""
+
+    layout: BundleLayout
+    location: Path
+    limits: ReadLimits
+
+    def __init__(self, location: Path, limits: ReadLimits, members: list[BagMember]) -> None:
+        self.location = location
+        self.limits = limits
+        self._members = {m.path: m for m in sorted(members, key=lambda m: m.path)}
+
+    @property
+    def ignored_entries(self) -> tuple[str, ...]:
+        """Entries deliberately not read (a Mac's __MACOSX folder in a zip), for the report."""
+        return ()
+
+    def list_files(self) -> list[BagMember]:
+        """Every regular file, sorted by path; folders are implied by the paths."""
+        return list(self._members.values())
+
+    def member(self, path: str) -> BagMember | None:
+        return self._members.get(path)
+
+    def open_member(self, path: str) -> io.BufferedReader:
+        """A stream of exactly the member's listed size; read it to the end (b'').
+
+        The end-of-stream read is where a zip member's extra bytes or a folder file that
+        changed meanwhile are detected, raising HostileBundle.
+        """
+        member = self._members.get(path)
+        if member is None:
+            raise InvalidInput(f"The bundle has no file {path!r}.")
+        return io.BufferedReader(self._open_raw(member), buffer_size=READ_CHUNK)
+
+    def read_small(self, path: str, limit: int) -> bytes:
+        """The whole member, refused if its listed size is over ``limit`` bytes."""
+        member = self._members.get(path)
+        if member is None:
+            raise InvalidInput(f"The bundle has no file {path!r}.")
+        if member.size > limit:
+            raise HostileBundle(path, f"it is {member.size} bytes, over the limit of {limit}")
+        with self.open_member(path) as stream:
+            data = stream.read(limit + 1)
+            if len(data) != member.size or stream.read(1):
+                raise HostileBundle(path, "it changed size while it was being read")
+        return data
+
+    @abstractmethod
+    def _open_raw(self, member: BagMember) -> io.RawIOBase: ...
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def __enter__(self) -> BagSource:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
