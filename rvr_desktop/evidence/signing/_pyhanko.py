@@ -1,0 +1,83 @@
+"""The small adapters between our types and pyHanko's (which speak asn1crypto)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from asn1crypto import keys as asn1_keys  # type: ignore[import-untyped]
+from cryptography.hazmat.primitives import serialization
+from pyhanko.sign.signers import SimpleSigner
+from pyhanko.sign.validation.settings import KeyUsageConstraints
+from pyhanko.sign.validation.status import StandardCMSSignatureStatus
+from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.authority import CertTrustAnchor
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+from .certs import from_asn1, to_asn1
+from .credential import SigningCredential
+from .trust import TrustedRoot, TrustStore
+
+# Force PKIs differ on which of the two they set; either says "this key signs documents".
+SIGNER_KEY_USAGE = KeyUsageConstraints(
+    key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False
+)
+
+
+def quieten_diff_analysis() -> None:
+    # pyHanko logs a whole traceback for each disallowed modification; we report it ourselves.
+    logging.getLogger("pyhanko.sign.diff_analysis").setLevel(logging.CRITICAL)
+
+
+def signer_for(credential: SigningCredential) -> SimpleSigner:
+    key_info = asn1_keys.PrivateKeyInfo.load(
+        credential.private_key.private_bytes(
+            serialization.Encoding.DER,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return SimpleSigner(
+        signing_cert=to_asn1(credential.certificate),
+        signing_key=key_info,
+        cert_registry=SimpleCertificateStore.from_certs(  # type: ignore[no-untyped-call]
+            [to_asn1(cert) for cert in credential.chain]
+        ),
+    )
+
+
+def validation_context(trust: TrustStore, moment: datetime) -> ValidationContext:
+    """Trust only the given roots (never the system's), offline, at ``moment``."""
+    return ValidationContext(
+        trust_roots=[to_asn1(cert) for cert in trust.certificates()],
+        moment=moment,
+        allow_fetching=False,
+        revocation_mode="soft-fail",
+    )
+
+
+def trusted_root_of(status: StandardCMSSignatureStatus, trust: TrustStore) -> TrustedRoot | None:
+    """Which of our roots the signer's certificate chained to, when it was trusted."""
+    if not status.trusted or status.validation_path is None:
+        return None
+    anchor = status.validation_path.trust_anchor
+    if not isinstance(anchor, CertTrustAnchor):
+        return None
+    return trust.find(from_asn1(anchor.certificate))
+
+
+def trust_problem(status: StandardCMSSignatureStatus) -> str:
+    """Why the signer's certificate is not trusted, in plain English."""
+    indication = status.trust_problem_indic
+    name = getattr(indication, "name", "") or ""
+    if "EXPIRED" in name or "OUT_OF_BOUNDS" in name:
+        return "the signer's certificate was not valid at the time of signing"
+    if "NOT_YET_VALID" in name:
+        return "the signer's certificate was not yet valid at the time of signing"
+    if "REVOKED" in name:
+        return "the signer's certificate has been revoked"
+    if "NO_CERTIFICATE_CHAIN_FOUND" in name:
+        return "the signer's certificate does not chain to any trusted root"
+    if name:
+        return f"the signer's certificate could not be trusted ({name.replace('_', ' ').lower()})"
+    return "the signer's certificate does not chain to any trusted root"

@@ -1,0 +1,243 @@
+"""Check a signed statement PDF, keeping apart what pyHanko keeps apart, and stricter.
+
+pyHanko reports a signature intact, valid and trusted even when bytes were appended
+after ``%%EOF`` or an incremental update was added after signing (its own bottom line
+allows some updates). A statement is never legitimately changed after signing, so we
+also require that the signature covers the whole file and that no update follows the
+signed revision. The certificate is checked at the signing time (the time-stamp when
+there is one), offline, against the given trust store only.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from pyhanko.pdf_utils import misc
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
+from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
+
+from ._pyhanko import (
+    SIGNER_KEY_USAGE,
+    quieten_diff_analysis,
+    trust_problem,
+    trusted_root_of,
+    validation_context,
+)
+from .certs import TEST_IDENTITY_WARNING, CertificateSummary, from_asn1, summarise
+from .trust import TrustedRoot, TrustStore
+
+# A signing time this far ahead of the checking computer's clock cannot be right.
+FUTURE_TOLERANCE = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class PdfSignatureCheck:
+    """What checking a signed PDF found; each part separate, as in pyHanko's SignatureStatus."""
+
+    signature_count: int
+    """Signatures in the file; a statement carries exactly one."""
+    signer: CertificateSummary | None
+    """The signing certificate (name, number if present), None when there is no signature."""
+    signing_time: datetime | None
+    """The signing time the signer's computer wrote into the signature."""
+    timestamp_time: datetime | None
+    """The time-stamping service's time, when the signature is time-stamped (PAdES B-T)."""
+    timestamp_ok: bool | None
+    """The time-stamp is intact, valid and trusted; None when there is no time-stamp."""
+    intact: bool
+    """The signed bytes are unchanged (their digest matches the signature)."""
+    valid: bool
+    """The signature is cryptographically valid for the signer's certificate."""
+    covers_whole_file: bool
+    """The signature covers every byte of the file: nothing was added after it."""
+    modification_free: bool
+    """No incremental update follows the signed revision."""
+    trusted: bool
+    """The signer's certificate chains to a root in the trust store, valid at signing time."""
+    trusted_root: TrustedRoot | None
+    """The root it chains to, when trusted."""
+    is_test_identity: bool
+    """The signer's certificate comes from the RVR Desktop test PKI: not for evidence."""
+    problems: tuple[str, ...]
+    """Everything that failed, in plain English; empty when the bottom line holds."""
+    warnings: tuple[str, ...] = ()
+    """Things to know that do not fail the check (such as a test identity)."""
+
+    @property
+    def bottom_line(self) -> bool:
+        """True only when the signature is intact, valid, covers the whole unmodified file,
+        is trusted, any time-stamp is good, and no other problem was found."""
+        return (
+            self.intact
+            and self.valid
+            and self.covers_whole_file
+            and self.modification_free
+            and self.trusted
+            and self.timestamp_ok is not False
+            and not self.problems
+        )
+
+    def summary(self) -> dict[str, Any]:
+        """The result as JSON-compatible data (for ``rvr-verify --json`` and bundle reports)."""
+        return {
+            "bottom_line": self.bottom_line,
+            "signature_count": self.signature_count,
+            "signer": None if self.signer is None else self.signer.to_json(),
+            "signing_time": _iso(self.signing_time),
+            "timestamp_time": _iso(self.timestamp_time),
+            "timestamp_ok": self.timestamp_ok,
+            "intact": self.intact,
+            "valid": self.valid,
+            "covers_whole_file": self.covers_whole_file,
+            "modification_free": self.modification_free,
+            "trusted": self.trusted,
+            "trusted_root": None if self.trusted_root is None else self.trusted_root.to_json(),
+            "is_test_identity": self.is_test_identity,
+            "problems": list(self.problems),
+            "warnings": list(self.warnings),
+        }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.astimezone(UTC).isoformat()
+
+
+def _failed(problem: str, *, count: int = 0) -> PdfSignatureCheck:
+    return PdfSignatureCheck(
+        signature_count=count,
+        signer=None,
+        signing_time=None,
+        timestamp_time=None,
+        timestamp_ok=None,
+        intact=False,
+        valid=False,
+        covers_whole_file=False,
+        modification_free=False,
+        trusted=False,
+        trusted_root=None,
+        is_test_identity=False,
+        problems=(problem,),
+    )
+
+
+def validate_pdf(
+    pdf: bytes, trust: TrustStore, *, at_time: datetime | None = None
+) -> PdfSignatureCheck:
+    """Check the statement's signature; never raises for a damaged, unsigned or non-PDF file.
+
+    ``at_time`` is now (by default): a signing time after it is a problem.
+    """
+    quieten_diff_analysis()
+    now = at_time or datetime.now(tz=UTC)
+    if pdf.lstrip()[:5] != b"%PDF-":
+        return _failed("The file is not a PDF.")
+    try:
+        reader = PdfFileReader(io.BytesIO(pdf), strict=True)
+        signatures = list(reader.embedded_regular_signatures)
+        total_revisions = int(reader.xrefs.total_revisions)
+    except (misc.PdfError, ValueError, KeyError, IndexError, TypeError) as exc:
+        return _failed(f"The PDF cannot be read ({exc or type(exc).__name__}).")
+    if not signatures:
+        return _failed("The PDF has no signature.")
+    return _check(signatures, total_revisions, trust, now)
+
+
+def _check(
+    signatures: list[EmbeddedPdfSignature],
+    total_revisions: int,
+    trust: TrustStore,
+    now: datetime,
+) -> PdfSignatureCheck:
+    count = len(signatures)
+    embedded = signatures[0]
+    try:
+        signer = summarise(from_asn1(embedded.signer_cert))
+        claimed = embedded.self_reported_timestamp
+        context = validation_context(trust, claimed or now)
+        status: PdfSignatureStatus = validate_pdf_signature(
+            embedded,
+            signer_validation_context=context,
+            key_usage_settings=SIGNER_KEY_USAGE,
+            skip_diff=True,  # any update after signing fails below; no need to judge it
+        )
+    except (misc.PdfError, ValueError, KeyError, IndexError, TypeError) as exc:
+        return _failed(
+            f"The signature cannot be checked: it is damaged ({exc or type(exc).__name__}).",
+            count=count,
+        )
+    timestamp = status.timestamp_validity
+    timestamp_ok = (
+        None
+        if timestamp is None
+        else bool(timestamp.intact and timestamp.valid and timestamp.trusted)
+    )
+    covers = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+    unmodified = embedded.signed_revision == total_revisions - 1
+    root = trusted_root_of(status, trust)
+
+    problems: list[str] = []
+    if count != 1:
+        problems.append(
+            f"The PDF has {count} signatures; a statement is signed exactly once, so "
+            "someone signed it again after the officer."
+        )
+    if not status.intact:
+        problems.append("The signed content has been changed since it was signed.")
+    if not status.valid:
+        problems.append(
+            "The signature does not match the signer's certificate: it is damaged or forged."
+        )
+    if not covers:
+        problems.append(
+            "The file has bytes that the signature does not cover: something was added "
+            "after signing."
+        )
+    if not unmodified:
+        problems.append("The PDF was changed after signing: an update was appended to it.")
+    if not status.trusted:
+        why = trust_problem(status)
+        if not trust.roots:
+            why += " (no trusted roots are configured)"
+        problems.append(why[0].upper() + why[1:] + ".")
+    if timestamp_ok is False:
+        problems.append(
+            "The time-stamp is not valid or does not chain to a trusted root (add the "
+            "time-stamping service's root to the trust store)."
+        )
+    if claimed is None:
+        problems.append("The signature carries no signing time.")
+    elif claimed > now + FUTURE_TOLERANCE:
+        problems.append(
+            f"The signing time ({claimed:%Y-%m-%d %H:%M} UTC) is in the future; the signing "
+            "computer's clock was wrong."
+        )
+    if (
+        timestamp is not None
+        and claimed is not None
+        and claimed > timestamp.timestamp + FUTURE_TOLERANCE
+    ):
+        problems.append("The signing time is later than the time-stamp, which cannot be.")
+    if not problems and not status.bottom_line:
+        problems.append("pyHanko judged the signature not valid for a reason not listed here.")
+
+    return PdfSignatureCheck(
+        signature_count=count,
+        signer=signer,
+        signing_time=claimed,
+        timestamp_time=None if timestamp is None else timestamp.timestamp,
+        timestamp_ok=timestamp_ok,
+        intact=bool(status.intact),
+        valid=bool(status.valid),
+        covers_whole_file=covers,
+        modification_free=unmodified,
+        trusted=bool(status.trusted),
+        trusted_root=root,
+        is_test_identity=signer.is_test_identity,
+        problems=tuple(problems),
+        warnings=(TEST_IDENTITY_WARNING,) if signer.is_test_identity else (),
+    )

@@ -1,0 +1,16 @@
+"""Our millisecond clock as the timezone-aware datetimes that X.509 and CMS use."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from ..clock import Clock
+
+
+def utc_datetime(clock: Clock) -> datetime:
+    """The clock's current time, to the whole second (CMS and PDF times carry no fraction)."""
+    return datetime.fromtimestamp(clock.utc_now_ms() // 1000, tz=UTC)
+
+
+def format_utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")

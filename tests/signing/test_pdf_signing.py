@@ -1,0 +1,249 @@
+"""The officer signs a rendered statement; evidence officers check it, and tampering shows."""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import replace
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.sign import fields, signers
+from pypdf import PdfReader
+
+from rvr_desktop.evidence.signing._pyhanko import signer_for
+from rvr_desktop.evidence.signing.credential import SigningCredential
+from rvr_desktop.evidence.signing.errors import (
+    AlreadySigned,
+    NotAPdf,
+    SignatureBoxInvalid,
+    TimestampServiceFailed,
+)
+from rvr_desktop.evidence.signing.officer import OfficerProfile
+from rvr_desktop.evidence.signing.pdf_sign import SignatureBox, sign_pdf
+from rvr_desktop.evidence.signing.pdf_validate import validate_pdf
+from rvr_desktop.evidence.signing.test_pki import TestCertificateAuthority
+from rvr_desktop.evidence.signing.trust import TrustStore
+from tests.core.clocks import FakeClock
+
+from .pdfs import (
+    SIGNATURE_BOX,
+    append_after_eof,
+    append_incremental_update,
+    flip_byte_inside_signed_range,
+    statement_pdf,
+)
+from .tsa import local_tsa
+
+
+def _unescape_pdf_strings(content: bytes) -> str:
+    """The appearance's text with PDF octal escapes (``\\055`` for ``-``) turned back."""
+    return re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), content.decode("latin-1"))
+
+
+@pytest.fixture
+def signed(
+    statement: bytes, credential: SigningCredential, officer: OfficerProfile, clock: FakeClock
+) -> bytes:
+    return sign_pdf(statement, credential, officer, SIGNATURE_BOX, clock=clock)
+
+
+def test_officer_signs_statement_and_it_checks_out_against_the_trusted_root(
+    signed: bytes, statement: bytes, trust: TrustStore, now: datetime
+) -> None:
+    check = validate_pdf(signed, trust, at_time=now)
+
+    assert check.problems == ()
+    assert check.bottom_line
+    assert (check.intact, check.valid, check.trusted) == (True, True, True)
+    assert check.covers_whole_file and check.modification_free
+    assert check.signature_count == 1
+    assert check.signing_time == now
+    assert check.timestamp_time is None and check.timestamp_ok is None
+    assert check.signer is not None
+    assert check.signer.common_name == "Alex Morgan (TEST)"
+    assert check.signer.officer_number == "4417"
+    assert check.trusted_root is not None
+    assert check.trusted_root.certificate == trust.roots[0].certificate
+    # the rendered bytes are untouched: signing only appends
+    assert signed.startswith(statement)
+    assert check.summary()["bottom_line"] is True
+
+
+def test_signature_box_is_visible_on_the_last_page_with_officer_number_and_time(
+    signed: bytes, now: datetime
+) -> None:
+    reader = PdfReader(io.BytesIO(signed))
+    last = reader.pages[-1]
+    widgets = [a.get_object() for a in last.get("/Annots", [])]
+    sig_widgets = [w for w in widgets if w.get("/FT") == "/Sig" or "/Parent" in w or "/T" in w]
+    assert len(sig_widgets) == 1
+    rect = [float(v) for v in sig_widgets[0]["/Rect"]]
+    assert rect == [330.0, 40.0, 560.0, 110.0]
+    appearance = sig_widgets[0]["/AP"]["/N"].get_object()
+    stream = appearance.get_data()
+    nested = b"".join(
+        x.get_object().get_data()
+        for x in appearance.get("/Resources", {}).get("/XObject", {}).values()
+    )
+    text = _unescape_pdf_strings(stream + nested)
+    for expected in (
+        "Alex Morgan",
+        "PC 4417, Riverside",
+        f"{now:%Y-%m-%d %H:%M:%S} UTC",
+        "TEST IDENTITY",
+    ):
+        assert expected in text
+    assert "/Annots" not in reader.pages[0]
+
+
+def test_same_signature_is_untrusted_when_the_root_is_not_in_the_trust_store(
+    signed: bytes, now: datetime
+) -> None:
+    check = validate_pdf(signed, TrustStore.empty(), at_time=now)
+
+    assert check.intact and check.valid and check.covers_whole_file
+    assert not check.trusted
+    assert not check.bottom_line
+    assert check.trusted_root is None
+    assert any("trusted root" in p and "no trusted roots" in p for p in check.problems)
+
+
+def test_changing_one_byte_of_the_statement_fails_the_check(
+    signed: bytes, trust: TrustStore, now: datetime
+) -> None:
+    check = validate_pdf(flip_byte_inside_signed_range(signed), trust, at_time=now)
+
+    assert not check.intact
+    assert not check.bottom_line
+    assert "The signed content has been changed since it was signed." in check.problems
+
+
+def test_bytes_appended_after_eof_fail_the_check(
+    signed: bytes, trust: TrustStore, now: datetime
+) -> None:
+    check = validate_pdf(append_after_eof(signed), trust, at_time=now)
+
+    # pyHanko alone calls this intact, valid and trusted; the whole-file rule catches it
+    assert check.intact and check.valid and check.trusted
+    assert not check.covers_whole_file
+    assert not check.bottom_line
+    assert any("added after signing" in p for p in check.problems)
+
+
+def test_an_incremental_update_after_signing_fails_the_check(
+    signed: bytes, trust: TrustStore, now: datetime, tmp_path: Path
+) -> None:
+    path = tmp_path / "statement.pdf"
+    path.write_bytes(signed)
+    append_incremental_update(path)
+    tampered = path.read_bytes()
+    assert tampered.startswith(signed)
+
+    check = validate_pdf(tampered, trust, at_time=now)
+
+    assert not check.modification_free
+    assert not check.covers_whole_file
+    assert not check.bottom_line
+    assert any("update was appended" in p for p in check.problems)
+
+
+def test_a_statement_signed_with_a_timestamp_service_is_pades_b_t(
+    statement: bytes,
+    credential: SigningCredential,
+    officer: OfficerProfile,
+    clock: FakeClock,
+    trust: TrustStore,
+    now: datetime,
+) -> None:
+    with local_tsa(now + timedelta(seconds=2)) as tsa:
+        signed = sign_pdf(
+            statement, credential, officer, SIGNATURE_BOX, clock=clock, timestamp_url=tsa.url
+        )
+        with_tsa_root = trust.adding(TrustStore.from_pem(tsa.root_pem, "tsa root").roots)
+
+        check = validate_pdf(signed, with_tsa_root, at_time=now)
+        without_tsa_root = validate_pdf(signed, trust, at_time=now)
+
+    assert check.problems == ()
+    assert check.bottom_line
+    assert check.timestamp_time == now + timedelta(seconds=2)
+    assert check.timestamp_ok is True
+    assert without_tsa_root.timestamp_ok is False
+    assert not without_tsa_root.bottom_line
+    assert any("time-stamp" in p for p in without_tsa_root.problems)
+
+
+def test_an_unreachable_timestamp_service_stops_signing_with_a_clear_error(
+    statement: bytes, credential: SigningCredential, officer: OfficerProfile, clock: FakeClock
+) -> None:
+    with local_tsa(datetime.now().astimezone()) as tsa:
+        dead_url = tsa.url
+    with pytest.raises(TimestampServiceFailed, match="time-stamping service"):
+        sign_pdf(statement, credential, officer, SIGNATURE_BOX, clock=clock, timestamp_url=dead_url)
+
+
+def test_signature_box_on_a_named_page_and_impossible_boxes(
+    credential: SigningCredential, officer: OfficerProfile, clock: FakeClock
+) -> None:
+    three_pages = statement_pdf(pages=3)
+    box = SignatureBox(page_index=1, x1=72, y1=72, x2=300, y2=140)
+    signed = sign_pdf(three_pages, credential, officer, box, clock=clock)
+    reader = PdfReader(io.BytesIO(signed))
+    assert "/Annots" in reader.pages[1] and "/Annots" not in reader.pages[2]
+
+    with pytest.raises(SignatureBoxInvalid, match="page 3 does not exist"):
+        sign_pdf(three_pages, credential, officer, replace(box, page_index=3), clock=clock)
+    with pytest.raises(SignatureBoxInvalid, match="page -4 does not exist"):
+        sign_pdf(three_pages, credential, officer, replace(box, page_index=-4), clock=clock)
+    with pytest.raises(SignatureBoxInvalid, match="outside"):
+        sign_pdf(three_pages, credential, officer, replace(box, x2=900), clock=clock)
+    with pytest.raises(SignatureBoxInvalid, match="no width"):
+        sign_pdf(three_pages, credential, officer, replace(box, x2=72), clock=clock)
+
+
+def test_signing_refuses_a_non_pdf_and_an_already_signed_pdf(
+    signed: bytes, credential: SigningCredential, officer: OfficerProfile, clock: FakeClock
+) -> None:
+    with pytest.raises(NotAPdf):
+        sign_pdf(b"hello, not a PDF", credential, officer, SIGNATURE_BOX, clock=clock)
+    with pytest.raises(NotAPdf):
+        sign_pdf(b"%PDF-1.7\ngarbage", credential, officer, SIGNATURE_BOX, clock=clock)
+    with pytest.raises(AlreadySigned):
+        sign_pdf(signed, credential, officer, SIGNATURE_BOX, clock=clock)
+
+
+def test_checking_an_unsigned_pdf_or_a_non_pdf_gives_a_clear_result(
+    statement: bytes, trust: TrustStore
+) -> None:
+    unsigned = validate_pdf(statement, trust)
+    not_pdf = validate_pdf(b"PK\x03\x04 a zip file", trust)
+    damaged = validate_pdf(b"%PDF-1.7\n" + b"\x00" * 100, trust)
+
+    assert unsigned.problems == ("The PDF has no signature.",)
+    assert not_pdf.problems == ("The file is not a PDF.",)
+    assert len(damaged.problems) == 1 and "cannot be read" in damaged.problems[0]
+    for check in (unsigned, not_pdf, damaged):
+        assert not check.bottom_line
+        assert check.summary()["signer"] is None
+
+
+def test_a_second_signature_added_later_fails_the_check(
+    signed: bytes, authority: TestCertificateAuthority, now: datetime, trust: TrustStore
+) -> None:
+    intruder = authority.issue_officer(OfficerProfile("Someone Else", "999"), now=now)
+
+    out = signers.PdfSigner(
+        signers.PdfSignatureMetadata(field_name="Second"),
+        signer_for(intruder),
+        new_field_spec=fields.SigFieldSpec("Second"),
+    ).sign_pdf(IncrementalPdfFileWriter(io.BytesIO(signed)))
+
+    check = validate_pdf(out.getvalue(), trust, at_time=now)
+
+    assert check.signature_count == 2
+    assert not check.bottom_line
+    assert check.signer is not None and check.signer.common_name == "Alex Morgan (TEST)"
+    assert any("2 signatures" in p for p in check.problems)
