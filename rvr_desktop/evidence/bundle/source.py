@@ -52,6 +52,7 @@ class ReadLimits:
 DEFAULT_LIMITS = ReadLimits()
 
 READ_CHUNK = 1 << 20
+SMALL_READ_BUFFER = 64 << 10
 
 
 class BagSource(ABC):
@@ -87,7 +88,8 @@ class BagSource(ABC):
         member = self._members.get(path)
         if member is None:
             raise InvalidInput(f"The bundle has no file {path!r}.")
-        return io.BufferedReader(self._open_raw(member), buffer_size=READ_CHUNK)
+        # A buffer smaller than READ_CHUNK lets chunk-sized reads go straight to the caller.
+        return io.BufferedReader(self._open_raw(member), buffer_size=SMALL_READ_BUFFER)
 
     def read_small(self, path: str, limit: int) -> bytes:
         """The whole member, refused if its listed size is over ``limit`` bytes."""
