@@ -24,9 +24,11 @@ SIGNER_KEY_USAGE = KeyUsageConstraints(
 )
 
 
-def quieten_diff_analysis() -> None:
-    # pyHanko logs a whole traceback for each disallowed modification; we report it ourselves.
-    logging.getLogger("pyhanko.sign.diff_analysis").setLevel(logging.CRITICAL)
+def quieten_validation_logs() -> None:
+    # pyHanko logs a whole traceback for each disallowed modification and each failed
+    # chain; every one of them is reported in our result instead.
+    for name in ("pyhanko.sign.diff_analysis", "pyhanko.sign.validation.generic_cms"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
 def signer_for(credential: SigningCredential) -> SimpleSigner:
@@ -78,6 +80,12 @@ def trust_problem(status: StandardCMSSignatureStatus) -> str:
         return "the signer's certificate has been revoked"
     if "NO_CERTIFICATE_CHAIN_FOUND" in name:
         return "the signer's certificate does not chain to any trusted root"
+    if "CHAIN_GENERAL_FAILURE" in name:
+        # typically a trusted root with the same name that did not issue this certificate
+        return (
+            "the signer's certificate does not chain to any trusted root (its chain could "
+            "not be verified)"
+        )
     if name:
         return f"the signer's certificate could not be trusted ({name.replace('_', ' ').lower()})"
     return "the signer's certificate does not chain to any trusted root"

@@ -25,6 +25,7 @@ from pyhanko.sign.validation.status import StandardCMSSignatureStatus
 from ..clock import Clock, SystemClock
 from ._pyhanko import (
     SIGNER_KEY_USAGE,
+    quieten_validation_logs,
     signer_for,
     trust_problem,
     trusted_root_of,
@@ -158,6 +159,7 @@ def verify_detached(
     The certificate is checked at the signing time the signature carries (offline, no
     revocation lookups); a signing time after ``at_time`` (default now) is a problem.
     """
+    quieten_validation_logs()
     now = at_time or datetime.now(tz=UTC)
     try:
         signed_data = _parse(signature_der)

@@ -23,7 +23,7 @@ from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverage
 
 from ._pyhanko import (
     SIGNER_KEY_USAGE,
-    quieten_diff_analysis,
+    quieten_validation_logs,
     trust_problem,
     trusted_root_of,
     validation_context,
@@ -132,7 +132,7 @@ def validate_pdf(
 
     ``at_time`` is now (by default): a signing time after it is a problem.
     """
-    quieten_diff_analysis()
+    quieten_validation_logs()
     now = at_time or datetime.now(tz=UTC)
     if pdf.lstrip()[:5] != b"%PDF-":
         return _failed("The file is not a PDF.")

@@ -15,6 +15,7 @@ documentSigning (RFC 9336).
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
 DOCUMENT_SIGNING_EKU = ObjectIdentifier("1.3.6.1.5.5.7.3.36")
 """id-kp-documentSigning (RFC 9336)."""
 
-ROOT_COMMON_NAME = "RVR Desktop Training Root CA" + TEST_NAME_SUFFIX
+ROOT_COMMON_NAME = "RVR Desktop Training Root CA"
 ROOT_VALID_DAYS = 3650
 OFFICER_VALID_DAYS = 730
 # Backdated a little so a computer whose clock is a few minutes slow still accepts it.
@@ -83,7 +84,8 @@ class TestCertificateAuthority:
         cls, *, now: datetime, valid_days: int = ROOT_VALID_DAYS
     ) -> TestCertificateAuthority:
         key = ec.generate_private_key(ec.SECP256R1())
-        name = _name(ROOT_COMMON_NAME)
+        # Each test root gets its own name, so trust lists tell them apart.
+        name = _name(f"{ROOT_COMMON_NAME} {secrets.token_hex(3).upper()}{TEST_NAME_SUFFIX}")
         cert = (
             x509.CertificateBuilder()
             .subject_name(name)
