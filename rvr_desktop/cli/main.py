@@ -8,13 +8,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 from collections.abc import Sequence
-from pathlib import Path
 
 from .. import __version__
 from ..app import configure_process
-from ..evidence.demo import build_demo_vault
 from ..evidence.errors import RvrError
 from . import demo_command, vault_commands
 from .self_test import run_self_test
@@ -68,14 +65,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _launch_app(args: argparse.Namespace) -> int:
-    if args.demo:
-        # Until the desktop window lands, --demo shows the headless demo.
-        demo_command.print_demo_summary(
-            build_demo_vault(Path(tempfile.mkdtemp(prefix="rvr-demo-")))
-        )
-        return EXIT_OK
-    build_parser().print_help()
-    return EXIT_USAGE
+    # Qt is imported only when the window is wanted, so headless commands never load it.
+    from ..ui.launch import launch
+
+    return launch(args)
 
 
 if __name__ == "__main__":

@@ -30,6 +30,8 @@ class IdleWatcher(QObject):
         super().__init__(parent)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
+        self.restarts = 0
+        """How often input restarted the countdown (shown to tests, never logged)."""
         self._timer.timeout.connect(self.idle)
         self.set_minutes(minutes)
         app.installEventFilter(self)
@@ -59,4 +61,5 @@ class IdleWatcher(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in _ACTIVITY and self._timer.isActive():
             self._timer.start()
+            self.restarts += 1
         return False

@@ -26,6 +26,7 @@ from .actions import AppActions, make_action
 from .call_panel import GateDialogFactory
 from .case_list import CaseListScreen
 from .case_workspace import CaseWorkspace
+from .clipboard_guard import ClipboardGuard
 from .idle import IdleWatcher
 from .new_case_dialog import NewCaseDialog
 from .services import Services
@@ -98,6 +99,7 @@ class MainWindow(QMainWindow):
         if app is None:
             raise RuntimeError("create the QApplication before the main window")
         self.idle = IdleWatcher(app, services.settings.idle_minutes, self)
+        self.clipboard_guard = ClipboardGuard(QGuiApplication.clipboard(), self)
         self.idle.idle.connect(
             lambda: self.lock("Locked after a period of no activity. Enter your passphrase.")
         )
@@ -204,6 +206,7 @@ class MainWindow(QMainWindow):
         self.case_list.set_vault(vault)
         self.idle.set_minutes(self.services.settings.idle_minutes)
         self.idle.start()
+        self.clipboard_guard.arm()
         self.vault_opened.emit(vault)
         for problem in vault.damage:
             log.warning("vault opened with damage reported")
@@ -308,7 +311,7 @@ class MainWindow(QMainWindow):
         self._close_other_windows()
         self.services.tasks.cancel_all()
         self.services.tasks.wait_for_workers()
-        self._clear_clipboard()
+        self.clipboard_guard.clear_case_text()
         self._drop_workspace()
         self.case_list.set_vault(None)
         self.vault = None
@@ -325,13 +328,6 @@ class MainWindow(QMainWindow):
             if isinstance(widget, QDialog):
                 widget.reject()
             widget.hide()
-
-    def _clear_clipboard(self) -> None:
-        clipboard = QGuiApplication.clipboard()
-        # Only what was copied from this app's windows can hold case text; leave the rest.
-        if clipboard.ownsClipboard() or clipboard.ownsSelection():
-            clipboard.clear()
-            clipboard.clear(clipboard.Mode.Selection)
 
     # ---- settings, layout -------------------------------------------------------------
 

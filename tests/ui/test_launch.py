@@ -1,0 +1,47 @@
+"""`rvr-desktop --demo` opens the app on a fresh demo vault, showing its passphrase."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from rvr_desktop.ui import launch as launch_module
+from rvr_desktop.ui.main_window import UNLOCK_PAGE, MainWindow
+
+
+def test_demo_opens_the_unlock_screen_on_a_temporary_demo_vault(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, qapp: QApplication
+) -> None:
+    monkeypatch.setattr(launch_module.tempfile, "mkdtemp", lambda prefix: str(tmp_path / "demo"))
+    seen: dict[str, object] = {}
+    built: list[MainWindow] = []
+    real_build = launch_module.build_main_window
+
+    def build_and_remember(*args: Any, **kwargs: Any) -> MainWindow:
+        built.append(real_build(*args, **kwargs))
+        return built[-1]
+
+    def fake_exec() -> int:
+        (window,) = built
+        seen["visible"] = window.isVisible()
+        seen["page"] = window.stack.currentIndex()
+        seen["banner"] = window.unlock_screen.demo_banner.text()
+        seen["path"] = window.unlock_screen.vault_path
+        window.close()
+        window.deleteLater()
+        return 0
+
+    monkeypatch.setattr(launch_module, "build_main_window", build_and_remember)
+    monkeypatch.setattr(qapp, "exec", fake_exec)
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # launch installs its own
+    passphrase = tmp_path / "demo" / "demo-passphrase.txt"
+    assert launch_module.launch(argparse.Namespace(demo=True, vault=None)) == 0
+    assert seen["visible"] is True
+    assert seen["page"] == UNLOCK_PAGE
+    assert passphrase.read_text().strip() in str(seen["banner"])
+    assert seen["path"] == tmp_path / "demo" / "demo-vault"
