@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from rvr_desktop.evidence.bundle.archive import ReadLimits, open_bag_source
 from rvr_desktop.evidence.bundle.bagit_reader import check_payload, check_tag_files, load_bag
+from rvr_desktop.evidence.bundle.names import path_problem, portable_component
 from rvr_desktop.evidence.bundle.tagfiles import parse_bag_info, parse_bagit_txt, parse_manifest
 from rvr_desktop.evidence.errors import RvrError
 
@@ -119,3 +120,11 @@ def test_random_manifest_text_gives_only_our_errors(data: bytes) -> None:
             parse()
         except RvrError as exc:
             assert str(exc)
+
+
+@FUZZ
+@given(st.text(max_size=400))
+def test_any_original_file_name_can_be_made_portable(original: str) -> None:
+    name = portable_component(original)
+    assert path_problem(name) is None, (original, name)
+    assert "%" not in name

@@ -352,3 +352,20 @@ def test_manifest_duplicates_and_misplaced_paths_are_refused() -> None:
             parse_manifest(
                 text.encode(), "m", payload=payload, max_entries=1 if "b.txt" in text else 9
             )
+
+
+def test_a_macs_metadata_folder_beside_the_bag_is_ignored_and_reported(
+    tmp_path: Path, bag_dir: Path
+) -> None:
+    archive = tmp_path / "from a mac.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as out:
+        for file in sorted(bag_dir.rglob("*")):
+            if file.is_file():
+                name = "INC-42/" + file.relative_to(bag_dir).as_posix()
+                out.writestr(name, file.read_bytes())
+        out.writestr("__MACOSX/INC-42/._bagit.txt", b"\0\5\26\7 apple double")
+    with open_bag_source(archive) as source:
+        assert source.ignored_entries == ("__MACOSX/INC-42/._bagit.txt",)
+        bag = load_bag(source)
+        assert check_payload(source, bag.manifest).intact
+        assert check_tag_files(source, bag).intact

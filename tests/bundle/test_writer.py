@@ -401,3 +401,20 @@ def test_writer_cannot_be_used_after_it_finished(out_dir: Path) -> None:
         writer.add_payload_bytes("b.txt", b"b")
     assert (out_dir / "bag" / "data" / "a.txt").exists()
     assert sorted(os.listdir(out_dir)) == ["bag"]
+
+
+def test_zip_member_of_unknown_size_is_written_with_zip64_headers_and_reads_back(
+    tmp_path: Path, out_dir: Path
+) -> None:
+    data = os.urandom(3 << 20)
+    with BagWriter(out_dir / "INC-42.zip", BundleLayout.ZIP) as writer:
+        writer.add_payload("stream.bin", io.BytesIO(data))
+        written = writer.finish(BAG_INFO, sign=None)
+    unpacked = tmp_path / "unpacked"
+    with open_bag_source(written.path) as source:
+        assert check_payload(source, load_bag(source).manifest).intact
+        copy_out(source, unpacked)
+    assert (unpacked / "data" / "stream.bin").read_bytes() == data
+    bagit.Bag(str(unpacked)).validate()
+    result = subprocess.run(["unzip", "-tq", str(written.path)], capture_output=True, check=False)
+    assert result.returncode == 0, result.stdout

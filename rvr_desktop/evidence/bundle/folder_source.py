@@ -53,7 +53,8 @@ class FolderBagSource(BagSource):
                     raise HostileBundle(
                         rel, f"the bundle has more than {limits.max_members} entries"
                     )
-                st = entry.stat(follow_symlinks=False)
+                # os.lstat, not DirEntry.stat: on Windows the latter leaves st_ino at 0.
+                st = os.lstat(entry.path)
                 if (
                     stat.S_ISLNK(st.st_mode)
                     or getattr(st, "st_file_attributes", 0) & _REPARSE_POINT

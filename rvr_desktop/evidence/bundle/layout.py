@@ -27,11 +27,6 @@ TAG_ENCODING = "UTF-8"
 PAYLOAD_OXUM = "Payload-Oxum"
 BAGGING_DATE = "Bagging-Date"
 
-# Tag files the writer produces itself; callers may not add files with these names.
-RESERVED_TAG_FILES = frozenset(
-    {BAGIT_TXT, BAG_INFO_TXT, MANIFEST_TXT, TAGMANIFEST_TXT, SIGNATURE_P7S, FETCH_TXT}
-)
-
 
 class BundleLayout(StrEnum):
     FOLDER = "folder"

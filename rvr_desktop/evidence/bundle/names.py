@@ -82,10 +82,7 @@ def portable_component(text: str, fallback: str = "file") -> str:
         else ch
         for ch in text
     )
-    cleaned = cleaned.strip(" .")
-    while len(cleaned.encode("utf-8")) > 120:
-        cleaned = cleaned[:-1]
-    cleaned = cleaned.rstrip(" .")
+    cleaned = cleaned.strip(" .").encode("utf-8")[:120].decode("utf-8", "ignore").rstrip(" .")
     if not cleaned or cleaned in (".", ".."):
         cleaned = fallback
     if _DEVICE_NAME.match(cleaned.split(".", 1)[0].rstrip(" ")):

@@ -22,6 +22,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import HostileBundle
 from .layout import BundleLayout
@@ -86,11 +87,8 @@ class ZipBagSource(BagSource):
         self._zip_name = path.name
         self._entries: dict[str, _Entry] = {}
         self._ignored: tuple[str, ...] = ()
-        try:
-            handle = open(path, "rb")  # noqa: SIM115 - closed below, once the listing is built
-        except OSError as exc:
-            raise HostileBundle(path.name, f"it cannot be opened ({exc.strerror})") from exc
-        with handle:
+        raw = _open_regular(path)
+        with io.BufferedReader(raw) as handle:
             st = os.fstat(handle.fileno())
             self._identity = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
             members = self._read_directory(handle, st.st_size, limits)
@@ -102,9 +100,7 @@ class ZipBagSource(BagSource):
 
     # ------------------------------------------------------------ listing
 
-    def _read_directory(
-        self, handle: io.BufferedReader, size: int, limits: ReadLimits
-    ) -> list[BagMember]:
+    def _read_directory(self, handle: BinaryIO, size: int, limits: ReadLimits) -> list[BagMember]:
         _check_directory_bounds(handle, size, limits, self._zip_name)
         try:
             with zipfile.ZipFile(handle) as archive:
@@ -121,7 +117,7 @@ class ZipBagSource(BagSource):
         return self._bag_members(raws, limits, handle)
 
     def _bag_members(
-        self, raws: list[_Raw], limits: ReadLimits, handle: io.BufferedReader
+        self, raws: list[_Raw], limits: ReadLimits, handle: BinaryIO
     ) -> list[BagMember]:
         prefix = _top_folder(raws)
         seen: dict[str, str] = {}
@@ -169,10 +165,7 @@ class ZipBagSource(BagSource):
 
     def _open_raw(self, member: BagMember) -> io.RawIOBase:
         entry = self._entries[member.path]
-        try:
-            handle = open(self.location, "rb", buffering=0)  # noqa: SIM115 - owned by the stream
-        except OSError as exc:
-            raise HostileBundle(self._zip_name, f"it cannot be opened ({exc.strerror})") from exc
+        handle = _open_regular(self.location)
         try:
             st = os.fstat(handle.fileno())
             if (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns) != self._identity:
@@ -187,9 +180,20 @@ class ZipBagSource(BagSource):
         """Each member stream opens and closes its own handle; nothing is held open."""
 
 
-def _check_directory_bounds(
-    handle: io.BufferedReader, size: int, limits: ReadLimits, zip_name: str
-) -> None:
+def _open_regular(path: Path) -> io.FileIO:
+    """Open the zip without following a link or waiting on a pipe swapped in for it."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        raise HostileBundle(path.name, f"it cannot be opened ({exc.strerror})") from exc
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise HostileBundle(path.name, "it is not a regular file")
+    return io.FileIO(fd, "r", closefd=True)
+
+
+def _check_directory_bounds(handle: BinaryIO, size: int, limits: ReadLimits, zip_name: str) -> None:
     """Read the end record ourselves so a giant central directory is refused unread."""
     if size < _END.size:
         raise HostileBundle(zip_name, "it is too short to be a zip file")
@@ -207,7 +211,7 @@ def _check_directory_bounds(
     if locator_at >= _END64.size and tail[locator_at : locator_at + 4] == b"PK\x06\x07":
         end64 = _END64.unpack_from(tail, locator_at - _END64.size)
         if end64[0] == _END64_SIGNATURE:
-            entries, directory_size = max(entries, end64[5]), max(directory_size, end64[7])
+            entries, directory_size = end64[5], end64[7]  # as zipfile reads them
     if entries > limits.max_members:
         raise HostileBundle(
             zip_name, f"it declares {entries} entries; the limit is {limits.max_members}"
@@ -284,7 +288,7 @@ def _check_unicode_path_extra(extra: bytes, name: str) -> None:
         at += 4 + length
 
 
-def _check_no_overlap(handle: io.BufferedReader, raws: list[_Raw], directory_start: int) -> None:
+def _check_no_overlap(handle: BinaryIO, raws: list[_Raw], directory_start: int) -> None:
     spans = sorted((raw.info.header_offset, _data_end(handle, raw), raw.name) for raw in raws)
     for (_, end, name), (next_start, _, next_name) in itertools.pairwise(spans):
         if next_start < end:
@@ -295,7 +299,7 @@ def _check_no_overlap(handle: io.BufferedReader, raws: list[_Raw], directory_sta
         raise HostileBundle(spans[-1][2], "its data runs into the zip's directory")
 
 
-def _data_offset(handle: io.BufferedReader, raw: _Raw) -> int:
+def _data_offset(handle: BinaryIO, raw: _Raw) -> int:
     """Where the member's bytes start, after checking its local header agrees with the directory."""
     info = raw.info
     if info.header_offset < 0:
@@ -319,7 +323,7 @@ def _data_offset(handle: io.BufferedReader, raw: _Raw) -> int:
     return int(info.header_offset) + _LOCAL.size + int(name_len) + int(extra_len)
 
 
-def _data_end(handle: io.BufferedReader, raw: _Raw) -> int:
+def _data_end(handle: BinaryIO, raw: _Raw) -> int:
     return _data_offset(handle, raw) + int(raw.info.compress_size)
 
 
