@@ -121,6 +121,72 @@ BEGIN
 END;
 """
 
-MIGRATIONS: list[str] = [_V1]
+_V2 = """
+CREATE TABLE form_templates (
+    sha256 TEXT PRIMARY KEY,
+    template_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    stored_utc_ms INTEGER NOT NULL
+);
+CREATE TRIGGER form_templates_no_update BEFORE UPDATE ON form_templates
+BEGIN
+    SELECT RAISE(ABORT, 'a stored form template never changes');
+END;
+CREATE TRIGGER form_templates_no_delete BEFORE DELETE ON form_templates
+BEGIN
+    SELECT RAISE(ABORT, 'a stored form template never changes');
+END;
+
+CREATE TABLE forms (
+    id INTEGER PRIMARY KEY,
+    case_id INTEGER NOT NULL REFERENCES cases(id),
+    template_id TEXT NOT NULL,
+    created_utc_ms INTEGER NOT NULL,
+    created_by TEXT NOT NULL
+);
+CREATE INDEX forms_by_case ON forms(case_id, id);
+CREATE TRIGGER forms_no_update BEFORE UPDATE ON forms
+BEGIN
+    SELECT RAISE(ABORT, 'forms are append-only: save a new version instead');
+END;
+CREATE TRIGGER forms_no_delete BEFORE DELETE ON forms
+WHEN (SELECT status FROM cases WHERE id = OLD.case_id) IS NOT 'destroying'
+BEGIN
+    SELECT RAISE(ABORT, 'forms are removed only when their case is destroyed');
+END;
+
+CREATE TABLE form_versions (
+    id INTEGER PRIMARY KEY,
+    form_id INTEGER NOT NULL REFERENCES forms(id),
+    case_id INTEGER NOT NULL REFERENCES cases(id),
+    version INTEGER NOT NULL CHECK (version >= 1),
+    state TEXT NOT NULL CHECK (state IN ('draft', 'final')),
+    template_sha256 TEXT NOT NULL REFERENCES form_templates(sha256),
+    answers_json TEXT NOT NULL,
+    answers_sha256 TEXT NOT NULL,
+    saved_utc_ms INTEGER NOT NULL,
+    saved_by TEXT NOT NULL,
+    UNIQUE (form_id, version)
+);
+CREATE TRIGGER form_versions_in_order BEFORE INSERT ON form_versions
+WHEN NEW.case_id IS NOT (SELECT case_id FROM forms WHERE id = NEW.form_id)
+OR NEW.version IS NOT 1 + COALESCE(
+    (SELECT max(version) FROM form_versions WHERE form_id = NEW.form_id), 0)
+BEGIN
+    SELECT RAISE(ABORT, 'form versions are append-only: each is the next of its own form');
+END;
+CREATE TRIGGER form_versions_no_update BEFORE UPDATE ON form_versions
+BEGIN
+    SELECT RAISE(ABORT, 'form versions are append-only: save a new version instead');
+END;
+CREATE TRIGGER form_versions_no_delete BEFORE DELETE ON form_versions
+WHEN (SELECT status FROM cases WHERE id = OLD.case_id) IS NOT 'destroying'
+BEGIN
+    SELECT RAISE(ABORT, 'forms are removed only when their case is destroyed');
+END;
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2]
 
 CURRENT_VERSION = len(MIGRATIONS)

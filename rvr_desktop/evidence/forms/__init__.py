@@ -1,0 +1,66 @@
+"""Statement and form templates as data, and the forms engine (Qt-free).
+
+- :mod:`.model`: the frozen template dataclasses; :mod:`.loader` reads TOML strictly.
+- :mod:`.registry`: shipped templates with the force's own folder on top, by id.
+- :mod:`.answers`, :mod:`.visibility`, :mod:`.validate`: answers, what shows, problems.
+- :mod:`.gate`, :mod:`.risk`, :mod:`.deadlines`: the safety gate, risk scoring, due dates.
+- :mod:`.printable`: a filled form as a neutral structure for the PDF documents.
+- :mod:`.store`: filled forms in the vault, versioned, finalised, audited.
+"""
+
+from __future__ import annotations
+
+from .deadlines import DueDate, due_dates
+from .errors import FormIncomplete, TemplateError
+from .gate import GateResult, evaluate_gate
+from .loader import load_template_file, parse_template
+from .model import Field, FieldType, Section, Template, TemplateSnapshot
+from .printable import PrintableForm, printable_form
+from .registry import TemplateRegistry, load_registry, registry_for_vault
+from .risk import RiskResult, score_risk
+from .store import (
+    FormState,
+    FormVersion,
+    create_form,
+    finalise,
+    form_history,
+    forms_for_case,
+    latest_final,
+    latest_version,
+    save_draft,
+)
+from .validate import Problem, validate_form
+
+__all__ = [
+    "DueDate",
+    "Field",
+    "FieldType",
+    "FormIncomplete",
+    "FormState",
+    "FormVersion",
+    "GateResult",
+    "PrintableForm",
+    "Problem",
+    "RiskResult",
+    "Section",
+    "Template",
+    "TemplateError",
+    "TemplateRegistry",
+    "TemplateSnapshot",
+    "create_form",
+    "due_dates",
+    "evaluate_gate",
+    "finalise",
+    "form_history",
+    "forms_for_case",
+    "latest_final",
+    "latest_version",
+    "load_registry",
+    "load_template_file",
+    "parse_template",
+    "printable_form",
+    "registry_for_vault",
+    "save_draft",
+    "score_risk",
+    "validate_form",
+]
