@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QProgressBar,
     QPushButton,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -74,6 +75,8 @@ class AttachmentsPanel(QWidget):
         self.list.setIconSize(QSize(THUMBNAIL_SIZE, THUMBNAIL_SIZE))
         self.list.setWordWrap(True)
         self.list.setAlternatingRowColors(True)
+        self.list.setSpacing(3)
+        self._file_icon = self.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon)
 
         self.attach_button = QPushButton("Attach files…", self)
         self.attach_button.setAccessibleName("Attach files")
@@ -128,8 +131,9 @@ class AttachmentsPanel(QWidget):
             row.setData(ATTACHMENT_ID_ROLE, item.id)
             row.setToolTip(f"SHA-256: {item.sha256}")
             thumbnail = self._thumbnails.get(item.id)
-            if thumbnail is not None:
-                row.setIcon(QIcon(QPixmap.fromImage(thumbnail)))
+            row.setIcon(
+                self._file_icon if thumbnail is None else QIcon(QPixmap.fromImage(thumbnail))
+            )
             self.list.addItem(row)
         self.attachments_changed.emit(list(self.items))
         self._load_thumbnails()

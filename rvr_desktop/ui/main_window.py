@@ -111,6 +111,8 @@ class MainWindow(QMainWindow):
         self._connect_actions()
         self._restore_geometry()
         self._show_page(UNLOCK_PAGE)
+        if not self.unlock_screen.creating:
+            self.unlock_screen.passphrase_field.setFocus()
 
     # ---- menus and actions ------------------------------------------------------------
 

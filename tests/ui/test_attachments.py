@@ -47,7 +47,8 @@ def test_officer_attaches_files_and_sees_each_sha256_and_a_thumbnail(
     assert hashlib.sha256(photo.read_bytes()).hexdigest() in shown[0]
     assert hashlib.sha256(messages.read_bytes()).hexdigest() in shown[1]
     qtbot.waitUntil(lambda: panel.has_thumbnail(panel.items[0].id), timeout=10_000)
-    assert not panel.list.item(0).icon().isNull()
+    thumbnail = panel.list.item(0).icon().pixmap(72).toImage()
+    assert thumbnail.pixelColor(2, 2).name() == "#deb8a0"  # the picture, not a file icon
     assert not panel.has_thumbnail(panel.items[1].id)
     assert "Added JS/1, JS/2" in panel.status.text()
 
