@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 
 from asn1crypto import cms
 from cryptography.hazmat.primitives.serialization import pkcs7
+from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
 
+from rvr_desktop.evidence.signing._pyhanko import signer_for
 from rvr_desktop.evidence.signing.cms import sign_detached, verify_detached
 from rvr_desktop.evidence.signing.credential import SigningCredential
 from rvr_desktop.evidence.signing.officer import OfficerProfile
@@ -79,9 +82,15 @@ def test_certificate_is_judged_at_the_signing_time_not_today(
     years_later = verify_detached(signature, MANIFEST, trust, at_time=now + timedelta(days=900))
     assert years_later.bottom_line
 
-    # signed (by a computer whose clock claims) after it expired
-    late_clock = FakeClock(int((now + timedelta(days=3)).timestamp() * 1000))
-    late = sign_detached(MANIFEST, short_lived, clock=late_clock)
+    # signed after it expired (sign_detached refuses to, so sign with pyHanko directly)
+    late = asyncio.run(
+        signer_for(short_lived).async_sign_general_data(
+            MANIFEST,
+            "sha256",
+            detached=True,
+            signed_attr_settings=PdfCMSSignedAttributes(signing_time=now + timedelta(days=3)),
+        )
+    ).dump()
     result = verify_detached(late, MANIFEST, trust, at_time=now + timedelta(days=4))
     assert not result.trusted
     assert any("not valid at the time of signing" in p for p in result.problems)

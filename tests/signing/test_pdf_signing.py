@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import re
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -12,13 +11,16 @@ import pytest
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
 from pypdf import PdfReader
+from pypdf.generic import ContentStream
 
 from rvr_desktop.evidence.signing._pyhanko import signer_for
+from rvr_desktop.evidence.signing.cms import sign_detached
 from rvr_desktop.evidence.signing.credential import SigningCredential
 from rvr_desktop.evidence.signing.errors import (
     AlreadySigned,
     NotAPdf,
     SignatureBoxInvalid,
+    SigningCertificateNotValid,
     TimestampServiceFailed,
 )
 from rvr_desktop.evidence.signing.officer import OfficerProfile
@@ -38,9 +40,24 @@ from .pdfs import (
 from .tsa import local_tsa
 
 
-def _unescape_pdf_strings(content: bytes) -> str:
-    """The appearance's text with PDF octal escapes (``\\055`` for ``-``) turned back."""
-    return re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), content.decode("latin-1"))
+def _stamp_lines(pdf: bytes, page_index: int = -1) -> list[str]:
+    """The text lines of the signature box on a page, as its appearance stream shows them."""
+    page = PdfReader(io.BytesIO(pdf)).pages[page_index]
+    widgets = [a.get_object() for a in page.get("/Annots", [])]
+    assert len(widgets) == 1
+    lines: list[str] = []
+    pending = [widgets[0]["/AP"]["/N"].get_object()]
+    while pending:
+        xobject = pending.pop()
+        for operands, operator in ContentStream(xobject, None).operations:
+            if operator == b"BDC" and isinstance(operands[1], dict):
+                text = operands[1].get("/ActualText")
+                if text is not None:
+                    lines.append(str(text))
+        pending.extend(
+            x.get_object() for x in xobject.get("/Resources", {}).get("/XObject", {}).values()
+        )
+    return lines
 
 
 @pytest.fixture
@@ -75,28 +92,29 @@ def test_officer_signs_statement_and_it_checks_out_against_the_trusted_root(
 def test_signature_box_is_visible_on_the_last_page_with_officer_number_and_time(
     signed: bytes, now: datetime
 ) -> None:
-    reader = PdfReader(io.BytesIO(signed))
-    last = reader.pages[-1]
-    widgets = [a.get_object() for a in last.get("/Annots", [])]
-    sig_widgets = [w for w in widgets if w.get("/FT") == "/Sig" or "/Parent" in w or "/T" in w]
-    assert len(sig_widgets) == 1
-    rect = [float(v) for v in sig_widgets[0]["/Rect"]]
+    last = PdfReader(io.BytesIO(signed)).pages[-1]
+    rect = [float(v) for v in last["/Annots"][0].get_object()["/Rect"]]
+
     assert rect == [330.0, 40.0, 560.0, 110.0]
-    appearance = sig_widgets[0]["/AP"]["/N"].get_object()
-    stream = appearance.get_data()
-    nested = b"".join(
-        x.get_object().get_data()
-        for x in appearance.get("/Resources", {}).get("/XObject", {}).values()
-    )
-    text = _unescape_pdf_strings(stream + nested)
-    for expected in (
-        "Alex Morgan",
+    assert _stamp_lines(signed) == [
+        "Digitally signed by Alex Morgan",
         "PC 4417, Riverside",
         f"{now:%Y-%m-%d %H:%M:%S} UTC",
-        "TEST IDENTITY",
-    ):
-        assert expected in text
-    assert "/Annots" not in reader.pages[0]
+        "TEST IDENTITY - NOT FOR EVIDENCE",
+    ]
+    assert "/Annots" not in PdfReader(io.BytesIO(signed)).pages[0]
+
+
+def test_names_in_other_scripts_print_as_themselves_in_the_box(
+    authority: TestCertificateAuthority, statement: bytes, clock: FakeClock, now: datetime
+) -> None:
+    officer = OfficerProfile(name="Łukasz Żółć-Петрова", collar_number="88")
+    credential = authority.issue_officer(officer, now=now)
+
+    signed = sign_pdf(statement, credential, officer, SIGNATURE_BOX, clock=clock)
+
+    assert _stamp_lines(signed)[0] == "Digitally signed by Łukasz Żółć-Петрова"
+    assert b"DejaVuSans" in signed  # the embedded font has these glyphs; Courier has not
 
 
 def test_same_signature_is_untrusted_when_the_root_is_not_in_the_trust_store(
@@ -247,3 +265,14 @@ def test_a_second_signature_added_later_fails_the_check(
     assert not check.bottom_line
     assert check.signer is not None and check.signer.common_name == "Alex Morgan (TEST)"
     assert any("2 signatures" in p for p in check.problems)
+
+
+def test_a_certificate_that_expired_since_import_cannot_sign(
+    statement: bytes, credential: SigningCredential, officer: OfficerProfile, now: datetime
+) -> None:
+    years_on = FakeClock(int((now + timedelta(days=800)).timestamp() * 1000))
+
+    with pytest.raises(SigningCertificateNotValid, match=r"expired on .* Nothing was signed"):
+        sign_pdf(statement, credential, officer, SIGNATURE_BOX, clock=years_on)
+    with pytest.raises(SigningCertificateNotValid):
+        sign_detached(b"manifest", credential, clock=years_on)

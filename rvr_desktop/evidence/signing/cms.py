@@ -32,7 +32,7 @@ from ._pyhanko import (
     validation_context,
 )
 from .certs import TEST_IDENTITY_WARNING, CertificateSummary, from_asn1, summarise
-from .credential import SigningCredential
+from .credential import SigningCredential, ensure_can_sign_at
 from .errors import SigningFailed
 from .timeutil import utc_datetime
 from .trust import TrustedRoot, TrustStore
@@ -47,6 +47,7 @@ def sign_detached(
 ) -> bytes:
     """A detached CMS SignedData (DER) over ``data``, signed now by ``credential``."""
     signing_time = utc_datetime(clock or SystemClock())
+    ensure_can_sign_at(credential, signing_time)
     signer = signer_for(credential)
     try:
         content_info = asyncio.run(

@@ -31,6 +31,7 @@ from .errors import (
     CredentialHasNoKey,
     KeyDoesNotMatchCertificate,
     NotACredentialFile,
+    SigningCertificateNotValid,
     StoredIdentityDamaged,
     UnsupportedKeyType,
     WrongCredentialPassword,
@@ -216,3 +217,17 @@ def load_pkcs12(
         extra.certificate for extra in bundle.additional_certs if extra.certificate != cert
     )
     return SigningCredential(key, cert, chain, is_test_certificate(cert))
+
+
+def ensure_can_sign_at(credential: SigningCredential, moment: datetime) -> None:
+    """Refuse to sign with a certificate outside its validity (it expired since import)."""
+    cert = credential.certificate
+    who = summarise(cert).common_name
+    if moment > cert.not_valid_after_utc:
+        raise SigningCertificateNotValid(
+            who, f"expired on {cert.not_valid_after_utc:%Y-%m-%d %H:%M} UTC"
+        )
+    if moment < cert.not_valid_before_utc:
+        raise SigningCertificateNotValid(
+            who, f"is not valid until {cert.not_valid_before_utc:%Y-%m-%d %H:%M} UTC"
+        )

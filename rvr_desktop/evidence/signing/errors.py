@@ -92,6 +92,15 @@ class CertificateNotForSigning(CredentialError):
         )
 
 
+class SigningCertificateNotValid(RvrError):
+    def __init__(self, who: str, detail: str) -> None:
+        super().__init__(
+            f"The signing certificate for {who} {detail}, so a signature made now would not "
+            "be trusted. Nothing was signed. Import your renewed .p12 file from your force's "
+            "PKI team (or check this computer's date and time), then sign again."
+        )
+
+
 class NoSigningIdentity(NotFound):
     def __init__(self) -> None:
         super().__init__(

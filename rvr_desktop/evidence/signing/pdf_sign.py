@@ -17,6 +17,7 @@ import aiohttp
 from pyhanko.pdf_utils import misc
 from pyhanko.pdf_utils.generic import ArrayObject
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.pdf_utils.writer import BasePdfFileWriter
 from pyhanko.sign import fields
 from pyhanko.sign.general import SigningError
@@ -28,7 +29,7 @@ from pyhanko.stamp import TextStampStyle
 
 from ..clock import Clock, SystemClock
 from ._pyhanko import signer_for
-from .credential import SigningCredential
+from .credential import SigningCredential, ensure_can_sign_at
 from .errors import (
     AlreadySigned,
     NotAPdf,
@@ -37,6 +38,7 @@ from .errors import (
     TimestampServiceFailed,
 )
 from .officer import OfficerProfile
+from .stamp_font import StampFont
 from .timeutil import utc_datetime
 
 SIGNATURE_FIELD = "OfficerSignature"
@@ -44,6 +46,19 @@ TIMESTAMP_TIMEOUT_S = 30
 
 _STAMP_TEXT = "Digitally signed by %(officer)s\n%(number)s\n%(ts)s%(test_label)s"
 _TEST_LABEL = "\nTEST IDENTITY - NOT FOR EVIDENCE"
+_TIME_FORMAT = "%Y-%m-%d %H:%M:%S UTC"
+_STAMP_FONT_SIZE = 9
+
+
+def _stamp_style(text: str) -> TextStampStyle:
+    return TextStampStyle(
+        stamp_text=_STAMP_TEXT,
+        text_box_style=TextBoxStyle(
+            font=StampFont(text, _STAMP_FONT_SIZE), font_size=_STAMP_FONT_SIZE
+        ),
+        border_width=1,
+        timestamp_format=_TIME_FORMAT,
+    )
 
 
 @dataclass(frozen=True)
@@ -138,6 +153,7 @@ def sign_pdf(
     service (then a failing service is an error, never a silent B-B).
     """
     signing_time = utc_datetime(clock or SystemClock())
+    ensure_can_sign_at(credential, signing_time)
     writer = _open(pdf)
     page = _page_number(writer, box)
     number = officer.rank_and_number + (f", {officer.station}" if officer.station else "")
@@ -162,10 +178,8 @@ def sign_pdf(
         meta,
         signer_for(credential),
         timestamper=timestamper,
-        stamp_style=TextStampStyle(
-            stamp_text=_STAMP_TEXT,
-            border_width=1,
-            timestamp_format="%Y-%m-%d %H:%M:%S UTC",
+        stamp_style=_stamp_style(
+            _STAMP_TEXT % {**text_params, "ts": signing_time.strftime(_TIME_FORMAT)}
         ),
         new_field_spec=fields.SigFieldSpec(SIGNATURE_FIELD, on_page=page, box=box.whole_points()),
     )
