@@ -21,8 +21,9 @@ from typing import IO
 from ..fsutil import fsync_dir, open_private_new, private_temp_path
 from .errors import BundleAlreadyExists
 
-# The zip's own directory overhead per member is small; a member gets zip64 headers once
-# it might pass 2 GiB, which keeps small bundles readable by old unzip tools.
+# zipfile cannot add zip64 headers once a member is written, so a member of unknown size,
+# or one that may pass 2 GiB, gets them from the start; smaller ones keep plain headers,
+# which every unzip tool reads.
 _ZIP64_ABOVE = 1 << 31
 _EXISTS_ERRNOS = {errno.EEXIST, errno.ENOTEMPTY, errno.ENOTDIR, errno.EISDIR}
 
