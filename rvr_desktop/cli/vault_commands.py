@@ -17,17 +17,17 @@ def register(subcommands: Any) -> None:
     actions = vault.add_subparsers(dest="vault_command", metavar="ACTION", required=True)
 
     init = actions.add_parser("init", help="create a new, empty vault")
-    _vault_arguments(init)
+    add_vault_arguments(init)
     init.set_defaults(handler=run_init)
 
     check = actions.add_parser(
         "check", help="unlock and run every integrity check; exit 0 if sound, 1 if not"
     )
-    _vault_arguments(check)
+    add_vault_arguments(check)
     check.set_defaults(handler=run_check)
 
     passwd = actions.add_parser("passwd", help="change the vault's passphrase")
-    _vault_arguments(passwd)
+    add_vault_arguments(passwd)
     passwd.add_argument(
         "--new-passphrase-file",
         metavar="FILE",
@@ -36,7 +36,7 @@ def register(subcommands: Any) -> None:
     passwd.set_defaults(handler=run_passwd)
 
 
-def _vault_arguments(parser: argparse.ArgumentParser) -> None:
+def add_vault_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--vault", metavar="PATH", help=f"vault folder (default: {default_vault_dir()})"
     )

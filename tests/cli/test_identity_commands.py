@@ -1,0 +1,74 @@
+"""The officer sets up a signing identity from the command line."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives.serialization import BestAvailableEncryption, pkcs12
+
+from rvr_desktop.cli.main import main
+from rvr_desktop.evidence.signing.officer import OfficerProfile
+from rvr_desktop.evidence.signing.test_pki import TestCertificateAuthority
+
+
+@pytest.fixture
+def vault_args(tmp_path: Path) -> list[str]:
+    pw = tmp_path / "pw"
+    pw.write_text("a long enough passphrase\n")
+    args = ["--vault", str(tmp_path / "v"), "--passphrase-file", str(pw)]
+    assert main(["vault", "init", *args]) == 0
+    return args
+
+
+def test_test_ca_needs_a_profile_first(
+    vault_args: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["identity", "test-ca", *vault_args, "--out", str(tmp_path / "pki")]) == 1
+    assert "Set the officer profile first" in capsys.readouterr().err
+
+
+def test_officer_creates_a_labelled_test_identity(
+    vault_args: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert (
+        main(["identity", "profile", *vault_args, "--name", "Jane Smith", "--number", "PC 1234"])
+        == 0
+    )
+    assert main(["identity", "test-ca", *vault_args, "--out", str(tmp_path / "pki")]) == 0
+    (root,) = (tmp_path / "pki").glob("*.pem")
+    assert root.read_bytes().startswith(b"-----BEGIN CERTIFICATE-----")
+    assert main(["identity", "show", *vault_args]) == 0
+    out = capsys.readouterr().out
+    assert "TEST IDENTITY - NOT FOR EVIDENCE" in out and "Jane Smith" in out
+
+
+def test_officer_imports_the_force_p12_and_a_wrong_password_is_clear(
+    vault_args: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    now = datetime.now(UTC)
+    authority = TestCertificateAuthority.create(now=now)
+    credential = authority.issue_officer(OfficerProfile("Jane Smith", "PC 1234"), now=now)
+    p12 = tmp_path / "officer.p12"
+    p12.write_bytes(
+        pkcs12.serialize_key_and_certificates(
+            b"officer",
+            credential.private_key,
+            credential.certificate,
+            None,
+            BestAvailableEncryption(b"p12 password"),
+        )
+    )
+    wrong = tmp_path / "wrong"
+    wrong.write_text("not it\n")
+    assert (
+        main(["identity", "import", *vault_args, str(p12), "--p12-password-file", str(wrong)]) == 1
+    )
+    assert "password" in capsys.readouterr().err.lower()
+    right = tmp_path / "right"
+    right.write_text("p12 password\n")
+    assert (
+        main(["identity", "import", *vault_args, str(p12), "--p12-password-file", str(right)]) == 0
+    )
+    assert "Jane Smith" in capsys.readouterr().out
