@@ -22,9 +22,10 @@ from PySide6.QtWidgets import QApplication, QDialog, QWidget
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from rvr_desktop.evidence import forms  # noqa: E402
 from rvr_desktop.evidence.demo import build_demo_vault  # noqa: E402
 from rvr_desktop.evidence.kdf import FAST_INSECURE_KDF  # noqa: E402
-from rvr_desktop.ui.case_workspace import ATTACHMENTS_TAB, NOTES_TAB  # noqa: E402
+from rvr_desktop.ui.case_workspace import ATTACHMENTS_TAB, FORMS_TAB, NOTES_TAB  # noqa: E402
 from rvr_desktop.ui.danger_dialog import DangerDialog  # noqa: E402
 from rvr_desktop.ui.dialogs import Dialogs  # noqa: E402
 from rvr_desktop.ui.launch import application, build_main_window  # noqa: E402
@@ -143,6 +144,26 @@ def main(out: Path) -> None:
         settle(app)
         save(danger, out, "call-interrupted")
         danger.close()
+
+        forms_panel = workspace.forms
+        if forms_panel is not None:
+            workspace.show_tab(FORMS_TAB)
+            mg11 = forms_panel.start_form("mg11")
+            if mg11 is not None:
+                example = dict(mg11.template.example or {})
+                example["witness_name"] = "A"
+                mg11.set_answers(example)
+            settle(app)
+            save(window, out, "case-forms")
+        gate_factory = window.gate_dialog_for(
+            vault, workspace.case, forms.registry_for_vault(vault)
+        )
+        if gate_factory is not None:
+            gate = gate_factory(window)
+            gate.show()
+            settle(app)
+            save(gate, out, "safety-gate")
+            gate.close()
 
         workspace.show_tab(NOTES_TAB)
         window.set_compact(True)

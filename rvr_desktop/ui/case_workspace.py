@@ -7,14 +7,16 @@ from typing import cast
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from ..evidence.cases import Case
+from ..evidence.forms import TemplateRegistry
 from ..evidence.timeline import TimelineEntry
 from ..evidence.vault import Vault
 from .attachments_panel import AttachmentsPanel
 from .call_panel import CallPanel, GateDialogFactory
+from .forms_panel import FormsPanel
 from .notes_panel import NotesPanel
 from .services import Services
 
-NOTES_TAB, ATTACHMENTS_TAB = 0, 1
+NOTES_TAB, ATTACHMENTS_TAB, FORMS_TAB = 0, 1, 2
 
 
 class CaseWorkspace(QWidget):
@@ -27,6 +29,7 @@ class CaseWorkspace(QWidget):
         vault: Vault,
         case: Case,
         gate_dialog: GateDialogFactory | None = None,
+        registry: TemplateRegistry | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -56,6 +59,10 @@ class CaseWorkspace(QWidget):
         self.tabs.addTab(self.attachments, "&Attachments")
         self.tabs.setTabToolTip(NOTES_TAB, "Notes (Ctrl+1)")
         self.tabs.setTabToolTip(ATTACHMENTS_TAB, "Attachments (Ctrl+2)")
+        self.forms: FormsPanel | None = None
+        if registry is not None:
+            self.forms = FormsPanel(services, vault, case.id, registry, self)
+            self.add_tab(self.forms, "&Forms")
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
@@ -95,6 +102,11 @@ class CaseWorkspace(QWidget):
     def capture_screen(self) -> None:
         self.show_tab(ATTACHMENTS_TAB)
         self.attachments.capture_screen()
+
+    def flush(self) -> None:
+        """Save anything typed but not yet saved (before the vault locks)."""
+        if self.forms is not None:
+            self.forms.flush()
 
     def set_compact(self, compact: bool) -> None:
         self.referral_label.setVisible(not compact)

@@ -18,17 +18,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..evidence import cases
+from ..evidence import cases, forms
 from ..evidence.cases import Case
 from ..evidence.errors import RvrError
+from ..evidence.forms import TemplateRegistry
 from ..evidence.vault import Vault
 from .actions import AppActions, make_action
 from .call_panel import GateDialogFactory
 from .case_list import CaseListScreen
 from .case_workspace import CaseWorkspace
 from .clipboard_guard import ClipboardGuard
+from .forms_panel import GATE_TEMPLATE_ID
 from .idle import IdleWatcher
 from .new_case_dialog import NewCaseDialog
+from .safety_gate_dialog import SafetyGateDialog
 from .services import Services
 from .settings_dialog import SettingsDialog
 from .unlock_screen import UnlockScreen
@@ -247,9 +250,22 @@ class MainWindow(QMainWindow):
         self.close_case()
         self.case_list.focus_search()
 
-    def gate_dialog_for(self, vault: Vault, case: Case) -> GateDialogFactory | None:
-        """The safety-gate dialog for this case (none until the gate template exists)."""
-        return None
+    def _registry(self, vault: Vault) -> TemplateRegistry | None:
+        try:
+            return forms.registry_for_vault(vault)
+        except RvrError as exc:
+            self.services.errors.report(self, exc, "loading the form templates")
+            return None
+
+    @staticmethod
+    def gate_dialog_for(
+        vault: Vault, case: Case, registry: TemplateRegistry | None
+    ) -> GateDialogFactory | None:
+        """The safety-gate dialog for this case, from the gate template."""
+        if registry is None or GATE_TEMPLATE_ID not in registry.templates:
+            return None
+        template = registry.get(GATE_TEMPLATE_ID)
+        return lambda parent: SafetyGateDialog(vault, case.id, template, parent)
 
     def open_case(self, case_id: int) -> None:
         if self.vault is None:
@@ -260,8 +276,14 @@ class MainWindow(QMainWindow):
             self.services.errors.report(self, exc, "opening the case")
             return
         self._drop_workspace()
+        registry = self._registry(self.vault)
         self.workspace = CaseWorkspace(
-            self.services, self.vault, case, self.gate_dialog_for(self.vault, case), self.stack
+            self.services,
+            self.vault,
+            case,
+            self.gate_dialog_for(self.vault, case, registry),
+            registry,
+            self.stack,
         )
         self.workspace.set_compact(self.app_actions.compact_mode.isChecked())
         self.workspace.call_panel.state_changed.connect(self._sync_call_actions)
@@ -311,6 +333,8 @@ class MainWindow(QMainWindow):
                 self.workspace.notes.input.toPlainText(),
             )
         self._close_other_windows()
+        if self.workspace is not None:
+            self.workspace.flush()
         self.services.tasks.cancel_all()
         self.services.tasks.wait_for_workers()
         self.clipboard_guard.clear_case_text()

@@ -1,0 +1,126 @@
+"""A whole template rendered as a form, with live validation beside each field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QGroupBox, QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from ..evidence.forms.model import Template
+from ..evidence.forms.validate import Problem, validate_form
+from ..evidence.forms.visibility import is_visible
+from .field_editors import FieldEditor, make_editor
+
+
+class FormEditor(QScrollArea):
+    """Shows every section and field of ``template``; the engine decides what is visible
+    and what is wrong.
+
+    Emits:
+        changed(): an answer changed (after visibility and messages were updated).
+    """
+
+    changed = Signal()
+
+    def __init__(self, template: Template, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.template = template
+        self.setWidgetResizable(True)
+        self.setAccessibleName(template.title)
+        body = QWidget(self)
+        layout = QVBoxLayout(body)
+        self.editors: dict[str, FieldEditor] = {}
+        self.messages: dict[str, QLabel] = {}
+        self._rows: dict[str, list[QWidget]] = {}
+        self._loading = False
+        self._touched: set[str] = set()
+        self._show_all = False
+        for section in template.sections:
+            box = QGroupBox(section.title, body)
+            box_layout = QVBoxLayout(box)
+            if section.help:
+                help_label = QLabel(section.help, box)
+                help_label.setObjectName("hint")
+                help_label.setWordWrap(True)
+                box_layout.addWidget(help_label)
+            for field in section.fields:
+                label = QLabel(field.label + (" *" if field.required else ""), box)
+                label.setWordWrap(True)
+                editor = make_editor(field, box)
+                label.setBuddy(editor.widget)
+                message = QLabel(box)
+                message.setObjectName("errorText")
+                message.setWordWrap(True)
+                message.setAccessibleName(f"{field.label}: problem")
+                message.hide()
+                parts: list[QWidget] = [label, editor.widget]
+                if field.help:
+                    hint = QLabel(field.help, box)
+                    hint.setObjectName("hint")
+                    hint.setWordWrap(True)
+                    parts.append(hint)
+                for part in parts:
+                    box_layout.addWidget(part)
+                box_layout.addWidget(message)
+                self.editors[field.id] = editor
+                self.messages[field.id] = message
+                self._rows[field.id] = parts
+                editor.changed.connect(lambda fid=field.id: self._on_changed(fid))
+            layout.addWidget(box)
+        layout.addStretch(1)
+        self.setWidget(body)
+        self.problems: list[Problem] = []
+        self.refresh()
+
+    def answers(self) -> dict[str, Any]:
+        """The visible, answered fields (hidden answers are never kept unseen)."""
+        raw = {fid: e.value() for fid, e in self.editors.items()}
+        raw = {k: v for k, v in raw.items() if v is not None}
+        return {
+            k: v for k, v in raw.items() if is_visible(self.template, self.template.field(k), raw)
+        }
+
+    def set_answers(self, answers: dict[str, Any]) -> None:
+        self._touched |= set(answers)
+        self._loading = True
+        try:
+            for field_id, editor in self.editors.items():
+                editor.set_value(answers.get(field_id))
+        finally:
+            self._loading = False
+        self.refresh()
+
+    def _on_changed(self, field_id: str) -> None:
+        if self._loading:
+            return
+        self._touched.add(field_id)
+        self.refresh()
+        self.changed.emit()
+
+    def refresh(self) -> None:
+        raw = {fid: e.value() for fid, e in self.editors.items()}
+        raw = {k: v for k, v in raw.items() if v is not None}
+        for field in self.template.fields():
+            visible = is_visible(self.template, field, raw)
+            for part in self._rows[field.id]:
+                part.setVisible(visible)
+        self.problems = validate_form(self.template, self.answers())
+        by_field: dict[str, list[str]] = {}
+        for problem in self.problems:
+            top = problem.path.split("[", 1)[0].split(".", 1)[0]
+            by_field.setdefault(top, []).append(problem.message)
+        for field_id, label in self.messages.items():
+            found = by_field.get(field_id, [])
+            # A field's problems show once it was touched, or after a refused finalise, so a
+            # fresh form is not a wall of red.
+            shown = found if (self._show_all or field_id in self._touched) else []
+            label.setText("\n".join(shown))
+            label.setVisible(bool(shown) and not self._rows[field_id][0].isHidden())
+
+    def show_all_problems(self) -> None:
+        self._show_all = True
+        self.refresh()
+
+    def message_for(self, field_id: str) -> str:
+        return self.messages[field_id].text()

@@ -1,0 +1,197 @@
+"""The case's forms: start one from any template, fill it (autosaved), and finalise it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..evidence import forms
+from ..evidence.clock import format_local
+from ..evidence.errors import RvrError
+from ..evidence.forms import FormIncomplete, FormVersion, TemplateRegistry
+from ..evidence.vault import Vault
+from .form_editor import FormEditor
+from .services import Services
+
+AUTOSAVE_DELAY_MS = 400
+GATE_TEMPLATE_ID = "safety-gate"
+
+
+class FormsPanel(QWidget):
+    """Every form of the case, each rendered from the template it was filled against.
+
+    Emits:
+        saved(version: FormVersion): after an autosave or a finalise.
+    """
+
+    saved = Signal(object)
+
+    def __init__(
+        self,
+        services: Services,
+        vault: Vault,
+        case_id: int,
+        registry: TemplateRegistry,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._services = services
+        self._vault = vault
+        self._case_id = case_id
+        self._registry = registry
+        self.editors: dict[int, FormEditor] = {}
+        self._pending: set[int] = set()
+        self._autosave = QTimer(self)
+        self._autosave.setSingleShot(True)
+        self._autosave.setInterval(AUTOSAVE_DELAY_MS)
+        self._autosave.timeout.connect(self.flush)
+
+        self.form_choice = QComboBox(self)
+        self.form_choice.setAccessibleName("The case's forms")
+        self.form_choice.currentIndexChanged.connect(self._show_current)
+        self.template_choice = QComboBox(self)
+        self.template_choice.setAccessibleName("Template for a new form")
+        for template in registry.all():
+            if template.gate is None:
+                self.template_choice.addItem(template.title, template.id)
+        self.new_button = QPushButton("Start form", self)
+        self.new_button.setAccessibleName("Start a new form from the chosen template")
+        self.new_button.clicked.connect(self.start_selected)
+        self.finalise_button = QPushButton("Finalise", self)
+        self.finalise_button.setAccessibleName("Finalise this form")
+        self.finalise_button.setToolTip("Check the answers and freeze this version")
+        self.finalise_button.clicked.connect(self.finalise_current)
+        self.status = QLabel("Start a form from a template.", self)
+        self.status.setObjectName("hint")
+        self.status.setWordWrap(True)
+        self.stack = QStackedWidget(self)
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Form:", self))
+        top.addWidget(self.form_choice, 1)
+        top.addWidget(self.finalise_button)
+        new_row = QHBoxLayout()
+        new_row.addWidget(QLabel("New:", self))
+        new_row.addWidget(self.template_choice, 1)
+        new_row.addWidget(self.new_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(new_row)
+        layout.addLayout(top)
+        layout.addWidget(self.stack, 1)
+        layout.addWidget(self.status)
+        for version in forms.forms_for_case(vault, case_id):
+            if version.template.template_id != GATE_TEMPLATE_ID:
+                self._add(version)
+        self._update_buttons()
+
+    # ---- forms --------------------------------------------------------------------
+
+    def _add(self, version: FormVersion) -> FormEditor:
+        editor = FormEditor(version.parsed_template(), self.stack)
+        editor.set_answers(version.answers)
+        editor.changed.connect(lambda fid=version.form_id: self._on_changed(fid))
+        self.editors[version.form_id] = editor
+        self.stack.addWidget(editor)
+        self.form_choice.addItem(self._title(version), version.form_id)
+        return editor
+
+    @staticmethod
+    def _title(version: FormVersion) -> str:
+        state = "final" if version.is_final else "draft"
+        return f"{version.template.template_id} #{version.form_id} ({state}, v{version.version})"
+
+    def start_selected(self) -> None:
+        template_id = self.template_choice.currentData()
+        if template_id:
+            self.start_form(str(template_id))
+
+    def start_form(self, template_id: str) -> FormEditor | None:
+        try:
+            version = forms.create_form(self._vault, self._case_id, self._registry.get(template_id))
+        except RvrError as exc:
+            self._services.errors.report(self, exc, "starting the form")
+            return None
+        editor = self._add(version)
+        self.form_choice.setCurrentIndex(self.form_choice.count() - 1)
+        self.status.setText(f"Started {version.template.template_id}; it saves as you type.")
+        return editor
+
+    @property
+    def current_form_id(self) -> int | None:
+        data = self.form_choice.currentData()
+        return None if data is None else int(data)
+
+    def current_editor(self) -> FormEditor | None:
+        form_id = self.current_form_id
+        return None if form_id is None else self.editors.get(form_id)
+
+    def _show_current(self) -> None:
+        editor = self.current_editor()
+        if editor is not None:
+            self.stack.setCurrentWidget(editor)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        self.finalise_button.setEnabled(self.current_form_id is not None)
+
+    # ---- saving -------------------------------------------------------------------
+
+    def _on_changed(self, form_id: int) -> None:
+        self._pending.add(form_id)
+        self._autosave.start()
+
+    def flush(self) -> None:
+        """Save every form with unsaved changes now (also called before the vault locks)."""
+        self._autosave.stop()
+        pending, self._pending = self._pending, set()
+        for form_id in sorted(pending):
+            editor = self.editors[form_id]
+            try:
+                version = forms.save_draft(self._vault, form_id, editor.answers())
+            except RvrError as exc:
+                self._pending.add(form_id)  # kept, so the next change tries again
+                self._services.errors.report(self, exc, "saving the form")
+                continue
+            self._after_save(version, "Saved")
+
+    def _after_save(self, version: FormVersion, verb: str) -> None:
+        index = self.form_choice.findData(version.form_id)
+        if index >= 0:
+            self.form_choice.setItemText(index, self._title(version))
+        self.status.setText(
+            f"{verb} version {version.version} at {format_local(version.saved_utc_ms)[11:19]}."
+        )
+        self.saved.emit(version)
+
+    @property
+    def has_unsaved_changes(self) -> bool:
+        return bool(self._pending)
+
+    def finalise_current(self) -> None:
+        form_id = self.current_form_id
+        editor = self.current_editor()
+        if form_id is None or editor is None:
+            return
+        self._pending.add(form_id)  # finalise exactly what is on screen
+        self.flush()
+        if form_id in self._pending:
+            return  # the save failed and was reported
+        try:
+            version = forms.finalise(self._vault, form_id)
+        except FormIncomplete as exc:
+            editor.show_all_problems()
+            self._services.dialogs.show_error(self, "RVR Desktop", str(exc))
+            return
+        except RvrError as exc:
+            self._services.errors.report(self, exc, "finalising the form")
+            return
+        self._after_save(version, "Finalised as")
