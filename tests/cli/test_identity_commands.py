@@ -9,17 +9,19 @@ import pytest
 from cryptography.hazmat.primitives.serialization import BestAvailableEncryption, pkcs12
 
 from rvr_desktop.cli.main import main
+from rvr_desktop.evidence.kdf import FAST_INSECURE_KDF
 from rvr_desktop.evidence.signing.officer import OfficerProfile
 from rvr_desktop.evidence.signing.test_pki import TestCertificateAuthority
+from rvr_desktop.evidence.vault import Vault
 
 
 @pytest.fixture
 def vault_args(tmp_path: Path) -> list[str]:
     pw = tmp_path / "pw"
     pw.write_text("a long enough passphrase\n")
-    args = ["--vault", str(tmp_path / "v"), "--passphrase-file", str(pw)]
-    assert main(["vault", "init", *args]) == 0
-    return args
+    # Created with the cheap test KDF (through the explicit parameter) to keep tests quick.
+    Vault.create(tmp_path / "v", "a long enough passphrase", kdf=FAST_INSECURE_KDF).lock()
+    return ["--vault", str(tmp_path / "v"), "--passphrase-file", str(pw)]
 
 
 def test_test_ca_needs_a_profile_first(
