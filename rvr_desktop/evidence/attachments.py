@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from . import audit
-from .blobstore import TooLarge
+from .blobstore import TooLarge, Writable
 from .cases import load_case
 from .errors import InvalidInput, NotFound, VaultDamaged
 from .fsutil import open_private_new, translate_os_errors
@@ -238,7 +238,7 @@ def get_attachment(vault: Vault, attachment_id: int) -> Attachment:
 def read_into(
     vault: Vault,
     attachment_id: int,
-    sink: BinaryIO,
+    sink: Writable,
     *,
     progress: ProgressCallback = no_progress,
 ) -> Attachment:

@@ -15,7 +15,7 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 import pyrage
 from pyrage import x25519
@@ -39,6 +39,12 @@ class StoredBlob:
     """SHA-256 of the plaintext, computed while streaming it in."""
     size: int
     """Plaintext size in bytes."""
+
+
+class Writable(Protocol):
+    """Anything bytes can be written to: a file, a bundle's payload sink, a hashing sink."""
+
+    def write(self, data: bytes, /) -> object: ...
 
 
 class TooLarge(InvalidInput):
@@ -102,7 +108,7 @@ class _HashingReader:
 
 
 class _HashingWriter:
-    def __init__(self, sink: BinaryIO, progress: ProgressCallback, total: int) -> None:
+    def __init__(self, sink: Writable, progress: ProgressCallback, total: int) -> None:
         self._sink = sink
         self._progress = progress
         self._total = total
@@ -122,7 +128,9 @@ class _HashingWriter:
         return len(data)
 
     def flush(self) -> None:
-        self._sink.flush()
+        flush = getattr(self._sink, "flush", None)
+        if flush is not None:
+            flush()
 
 
 class _FileWriter:
@@ -193,7 +201,7 @@ class BlobStore:
         self,
         name: str,
         identity: str,
-        sink: BinaryIO,
+        sink: Writable,
         *,
         total_hint: int = 0,
         progress: ProgressCallback = no_progress,
