@@ -16,12 +16,19 @@ from .documents import (
     Amendment,
     Exhibit,
     ExhibitList,
+    FormSection,
+    FormTable,
+    LabelValue,
     LogEventKind,
     LoggedEvent,
     LoggedNote,
     Moment,
     NotesLog,
+    PrintableForm,
+    RiskSummary,
+    RiskThreshold,
 )
+from .forms import printable as forms_printable
 from .timeline import EntryKind, TimelineEntry
 from .vault import Vault
 
@@ -111,3 +118,70 @@ def exhibit_list(vault: Vault, case: Case) -> ExhibitList:
             for item in attachments.list_attachments(vault, case.id)
         ),
     )
+
+
+def document_form(
+    printable: forms_printable.PrintableForm,
+    case_reference: str,
+    *,
+    completed_by: str,
+    completed_at_ms: int,
+    marking: str = "",
+) -> PrintableForm:
+    """The forms engine's printable structure in the shape the PDF renderer takes."""
+    sections = [
+        FormSection(
+            section.title,
+            tuple(
+                FormTable(item.title, item.columns, item.rows)
+                if isinstance(item, forms_printable.PrintableTable)
+                else LabelValue(item.label, item.value)
+                for item in section.items
+            ),
+        )
+        for section in printable.sections
+    ]
+    if printable.due_dates:
+        sections.append(
+            FormSection(
+                "Dates by which something is owed",
+                tuple(LabelValue(row.label, row.value) for row in printable.due_dates),
+            )
+        )
+    risk = None
+    if printable.risk is not None:
+        given = printable.risk
+        reason = given.judgement_reason
+        if given.referral_prompt:
+            reason = f"{reason} {given.referral_prompt}".strip()
+        risk = RiskSummary(
+            level=given.level,
+            yes_count=given.count,
+            thresholds=tuple(RiskThreshold(level, lowest) for level, lowest in given.thresholds),
+            judgement_reason=reason,
+        )
+    return PrintableForm(
+        title=printable.title,
+        template_id=printable.template_id,
+        template_version=str(printable.template_version),
+        case_reference=case_reference,
+        sections=tuple(sections),
+        risk=risk,
+        completed_by=completed_by,
+        completed_at=moment(completed_at_ms),
+        marking=marking,
+    )
+
+
+def label_values(printable: forms_printable.PrintableForm) -> list[LabelValue]:
+    """Every answer as a label and value; a table's rows as one value each."""
+    items: list[LabelValue] = []
+    for section in printable.sections:
+        for item in section.items:
+            if isinstance(item, forms_printable.PrintableTable):
+                for number, row in enumerate(item.rows, 1):
+                    cells = "; ".join(f"{c}: {v}" for c, v in zip(item.columns, row, strict=False))
+                    items.append(LabelValue(f"{item.title} {number}", cells))
+            else:
+                items.append(LabelValue(item.label, item.value))
+    return items

@@ -312,13 +312,23 @@ def _extra_owned_tables(tx: Tx) -> list[str]:
     return owned
 
 
-def _extra_owned_rows(tx: Tx, case_id: int) -> dict[str, int]:
-    return {
-        f"{name}_rows": int(
-            tx.scalar(f"SELECT count(*) FROM {name} WHERE case_id = ?", (case_id,))  # noqa: S608
-        )
-        for name in _extra_owned_tables(tx)
-    }
+def _extra_owned_rows(tx: Tx, case_id: int) -> dict[str, Any]:
+    """For each later table: the SHA-256 values it holds (what was destroyed), else a count."""
+    found: dict[str, Any] = {}
+    for name in _extra_owned_tables(tx):
+        columns = [str(c[1]) for c in tx.all(f"PRAGMA table_info({name})")]
+        hashes = [c for c in columns if c.endswith("sha256")]
+        if hashes:
+            rows = tx.all(
+                f"SELECT {', '.join(hashes)} FROM {name} WHERE case_id = ? ORDER BY id",  # noqa: S608
+                (case_id,),
+            )
+            found[f"{name}_sha256"] = [[r[i] for i in range(len(hashes))] for r in rows]
+        else:
+            found[f"{name}_rows"] = int(
+                tx.scalar(f"SELECT count(*) FROM {name} WHERE case_id = ?", (case_id,))  # noqa: S608
+            )
+    return found
 
 
 def list_tombstones(vault: Vault) -> list[Tombstone]:

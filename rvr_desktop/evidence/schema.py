@@ -187,6 +187,30 @@ BEGIN
 END;
 """
 
-MIGRATIONS: list[str] = [_V1, _V2]
+_V3 = """
+CREATE TABLE exports (
+    id INTEGER PRIMARY KEY,
+    case_id INTEGER NOT NULL REFERENCES cases(id),
+    bundle_name TEXT NOT NULL,
+    recipient TEXT NOT NULL,
+    justification TEXT NOT NULL,
+    exported_utc_ms INTEGER NOT NULL,
+    exported_by TEXT NOT NULL,
+    tag_manifest_sha256 TEXT NOT NULL,
+    chain_head_seq INTEGER NOT NULL,
+    chain_head_hash TEXT NOT NULL
+);
+CREATE TRIGGER exports_no_update BEFORE UPDATE ON exports
+BEGIN
+    SELECT RAISE(ABORT, 'an export record is append-only');
+END;
+CREATE TRIGGER exports_no_delete BEFORE DELETE ON exports
+WHEN (SELECT status FROM cases WHERE id = OLD.case_id) IS NOT 'destroying'
+BEGIN
+    SELECT RAISE(ABORT, 'export records are removed only when their case is destroyed');
+END;
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3]
 
 CURRENT_VERSION = len(MIGRATIONS)

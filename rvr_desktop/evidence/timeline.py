@@ -39,6 +39,7 @@ class CallEvent(StrEnum):
     CALL_RESUMED = "call_resumed"
     CALL_ENDED = "call_ended"
     CLOCK_JUMP = "clock_jump"
+    STATEMENT_READ_BACK = "statement_read_back"
 
 
 @dataclass(frozen=True)

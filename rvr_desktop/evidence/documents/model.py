@@ -391,6 +391,7 @@ class LogEventKind(StrEnum):
     CALL_RESUMED = "call_resumed"
     CALL_ENDED = "call_ended"
     CLOCK_JUMP = "clock_jump"
+    STATEMENT_READ_BACK = "statement_read_back"
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ EVENT_NAMES: dict[LogEventKind, str] = {
     LogEventKind.CALL_RESUMED: "CALL RESUMED",
     LogEventKind.CALL_ENDED: "CALL ENDED",
     LogEventKind.CLOCK_JUMP: "CLOCK WARNING: the computer's clock jumped",
+    LogEventKind.STATEMENT_READ_BACK: "STATEMENT READ BACK",
 }
 _INDENT = 18.0
 
