@@ -358,7 +358,7 @@ class MainWindow(QMainWindow):
     # ---- settings, layout -------------------------------------------------------------
 
     def open_settings(self) -> None:
-        dialog = SettingsDialog(self.services.settings, self.services.dialogs, self)
+        dialog = SettingsDialog(self.services.settings, self.services.dialogs, self.vault, self)
         try:
             if self.services.dialogs.run(dialog):
                 self.idle.set_minutes(self.services.settings.idle_minutes)

@@ -1,6 +1,7 @@
 """What the app remembers between runs in Qt's settings file: never case content.
 
-Only window layout, the idle-lock minutes and folder paths live here. Every key is
+Only window layout, the idle-lock minutes, the vault path and the export folder live
+here (the force templates folder is a vault setting). Every key is
 listed in :data:`ALLOWED_KEYS`, and a test checks that nothing else is ever written.
 """
 
@@ -21,11 +22,8 @@ COMPACT = "window/compact"
 IDLE_MINUTES = "lock/idle_minutes"
 VAULT_PATH = "paths/vault"
 EXPORT_FOLDER = "paths/export_folder"
-TEMPLATES_FOLDER = "paths/templates_folder"
 
-ALLOWED_KEYS = frozenset(
-    {GEOMETRY, COMPACT, IDLE_MINUTES, VAULT_PATH, EXPORT_FOLDER, TEMPLATES_FOLDER}
-)
+ALLOWED_KEYS = frozenset({GEOMETRY, COMPACT, IDLE_MINUTES, VAULT_PATH, EXPORT_FOLDER})
 
 
 class AppSettings:
@@ -72,14 +70,6 @@ class AppSettings:
     @export_folder.setter
     def export_folder(self, path: Path | None) -> None:
         self._set(EXPORT_FOLDER, "" if path is None else str(path))
-
-    @property
-    def templates_folder(self) -> Path | None:
-        return self._path(TEMPLATES_FOLDER)
-
-    @templates_folder.setter
-    def templates_folder(self, path: Path | None) -> None:
-        self._set(TEMPLATES_FOLDER, "" if path is None else str(path))
 
     @property
     def compact(self) -> bool:

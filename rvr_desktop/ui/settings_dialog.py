@@ -1,4 +1,4 @@
-"""Settings kept on this computer (never case content): idle lock and folders."""
+"""Settings: idle lock and export folder (this computer), templates folder (the vault)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..evidence.errors import RvrError
+from ..evidence.forms.registry import force_templates_dir, set_force_templates_dir
+from ..evidence.vault import Vault
 from .dialogs import Dialogs
 from .settings import MAX_IDLE_MINUTES, MIN_IDLE_MINUTES, AppSettings
 
@@ -25,12 +28,17 @@ class SettingsDialog(QDialog):
     """Edits :class:`AppSettings`; saved only when the officer presses Save."""
 
     def __init__(
-        self, settings: AppSettings, dialogs: Dialogs, parent: QWidget | None = None
+        self,
+        settings: AppSettings,
+        dialogs: Dialogs,
+        vault: Vault | None = None,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
         self._settings = settings
         self._dialogs = dialogs
+        self._vault = vault
 
         self.idle_minutes = QSpinBox(self)
         self.idle_minutes.setRange(MIN_IDLE_MINUTES, MAX_IDLE_MINUTES)
@@ -41,10 +49,15 @@ class SettingsDialog(QDialog):
         self.export_field, export_row = self._folder_row(
             settings.export_folder, "Default export folder"
         )
-        self.templates_field, templates_row = self._folder_row(
-            settings.templates_folder, "Templates folder"
+        # The force's templates folder belongs to the vault (the forms engine reads it there).
+        current = None if vault is None else force_templates_dir(vault)
+        self.templates_field, templates_row = self._folder_row(current, "Templates folder")
+        self.templates_field.setPlaceholderText(
+            "The templates shipped with RVR Desktop"
+            if vault is not None
+            else "Unlock the vault to change the templates folder"
         )
-        self.templates_field.setPlaceholderText("The templates shipped with RVR Desktop")
+        templates_row.setEnabled(vault is not None)
 
         form = QFormLayout()
         form.addRow("&Lock when idle for", self.idle_minutes)
@@ -64,8 +77,13 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        self.message = QLabel(self)
+        self.message.setObjectName("errorText")
+        self.message.setWordWrap(True)
+        self.message.hide()
         layout.addLayout(form)
         layout.addWidget(note)
+        layout.addWidget(self.message)
         layout.addWidget(buttons)
         self.resize(520, 220)
 
@@ -95,7 +113,15 @@ class SettingsDialog(QDialog):
         return Path(text).expanduser() if text else None
 
     def accept(self) -> None:
+        if self._vault is not None:
+            folder = self._path_or_none(self.templates_field)
+            if folder != force_templates_dir(self._vault):
+                try:  # loads the folder first, so a bad template is refused here
+                    set_force_templates_dir(self._vault, folder)
+                except RvrError as exc:
+                    self.message.setText(str(exc))
+                    self.message.show()
+                    return
         self._settings.idle_minutes = self.idle_minutes.value()
         self._settings.export_folder = self._path_or_none(self.export_field)
-        self._settings.templates_folder = self._path_or_none(self.templates_field)
         super().accept()

@@ -135,6 +135,19 @@ def test_settings_change_the_idle_lock_and_keep_no_case_content(
     assert settings.idle_minutes == 9
     assert window.idle.interval_ms == 9 * 60_000
     assert settings.export_folder == export_folder
+    assert window.vault is not None
+
+    def bad_templates(dialog: QDialog) -> bool:
+        assert isinstance(dialog, SettingsDialog)
+        dialog.templates_field.setText(str(tmp_path / "no-such-folder"))
+        dialog.accept()
+        shown = dialog.message.text()
+        dialog.reject()
+        return "does not exist" in shown
+
+    dialogs.expect(bad_templates)
+    window.app_actions.settings.trigger()
+    assert dialogs.shown[-1].result() == QDialog.DialogCode.Rejected
     window.close()
     stored = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     assert set(stored.allKeys()) <= ALLOWED_KEYS
