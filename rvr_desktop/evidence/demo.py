@@ -11,19 +11,23 @@ import secrets
 import struct
 import zlib
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
-from . import attachments, cases, timeline
-from .clock import ManualClock
+from . import attachments, cases, forms, statement, timeline
+from .clock import ManualClock, SystemClock
 from .fsutil import atomic_write_bytes, ensure_private_dir
 from .kdf import DEFAULT_KDF, KdfParams
+from .safety_gate import record_safety_gate
+from .signing.officer import OfficerProfile, save_officer_profile
+from .signing.test_pki import create_test_identity_in_vault
 from .timeline import CallEvent
 from .vault import Vault
 
 DEMO_REFERENCE = "DEMO-2026-0001"
 DEMO_OFFICER = "Jane Smith"
-# 2026-11-20 19:02:00 UTC: an evening call.
-DEMO_START_UTC_MS = 1_795_201_320_000
+DEMO_FORCE = "Essex Police (demo)"
 
 _WORDS = (
     "amber",
@@ -46,59 +50,145 @@ _WORDS = (
     "kettle",
 )
 
-SAFETY_GATE_ANSWERS = {
-    "can_talk_safely": "yes",
-    "suspect_present_or_expected": "no",
-    "children_present": "yes",
-    "safe_word_agreed": "yes",
-    "call_back_plan": "Call back on the mobile ending 123; if no answer, text 'dentist'.",
-    "interpreter_needed": "no",
-    "consents_to_video": "yes",
-}
-
-# (minutes after the call started, note text): an invented account, told over 40 minutes.
-DEMO_NOTES: tuple[tuple[float, str], ...] = (
-    (0.5, "Victim on video from her sister's kitchen. Door closed, alone in the room."),
-    (1.2, "Safe word confirmed as 'dentist'. Victim says she can talk freely."),
-    (2.0, "Victim appears tearful, speaking quietly but clearly."),
-    (3.1, "Incident last night about 22:30 at home address after partner returned from pub."),
-    (4.4, "Partner shouted about money, threw a mug which hit the wall by her head."),
-    (5.6, "Victim went upstairs to check on children (two, aged 4 and 7)."),
+# (minutes after the call started, note text, what else happens then): an invented
+# account, told over 40 minutes.
+DEMO_NOTES: tuple[tuple[float, str, str], ...] = (
+    (0.5, "Victim on video from her sister's kitchen. Door closed, alone in the room.", ""),
+    (1.2, "Safe word confirmed as 'Is my parcel still coming?'. Victim can talk freely.", ""),
+    (2.0, "Victim appears tearful, speaking quietly but clearly.", ""),
+    (3.1, "Incident last night about 22:30 at home address after partner returned from pub.", ""),
+    (4.4, "Partner shouted about money, threw a mug which hit the wall by her head.", ""),
+    (5.6, "Victim went upstairs to check on children (two, aged 4 and 7).", ""),
     (
         6.9,
         "Partner followed, grabbed her left upper arm and pushed her against the landing wall.",
+        "",
     ),
-    (8.0, "Victim shows bruising on left upper arm to camera: four oval marks, purple."),
-    (8.7, "Screen capture taken of the bruising as shown on the call."),
-    (10.2, "Partner took her phone and said she would not call anyone."),
-    (11.5, "Victim left at about 06:00 with children while partner slept, went to sister's."),
-    (13.0, "Victim says this is not the first time: pushed in August, slapped in October."),
-    (14.8, "She did not report earlier incidents; afraid of losing the house."),
+    (8.0, "Victim shows bruising on left upper arm to camera: four oval marks, purple.", ""),
+    (8.7, "Screen capture taken of the bruising as shown on the call.", "capture"),
+    (10.2, "Partner took her phone and said she would not call anyone.", ""),
+    (11.5, "Victim left at about 06:00 with children while partner slept, went to sister's.", ""),
+    (13.0, "Victim says this is not the first time: pushed in August, slapped in October.", ""),
+    (14.8, "She did not report earlier incidents; afraid of losing the house.", ""),
     (
         16.1,
-        "Partner has sent 23 messages since 07:00, some threatening. Victim will send screenshots.",
+        "Partner has sent 23 messages since 07:00, some threatening. Victim will send them.",
+        "",
     ),
-    (17.3, "Messages received by upload link: file of message screenshots."),
-    (18.9, "One message reads that he will 'find her wherever she goes'."),
-    (20.4, "Victim believes partner does not know the sister's address."),
-    (21.0, "Victim says partner has access to her location through a shared phone account."),
-    (22.5, "Advised victim to turn off location sharing; she has done so on the call."),
-    (24.0, "Children are in the next room with the sister; both unharmed."),
-    (25.8, "Victim agrees to a referral to the IDVA service and to children's services."),
-    (27.2, "DASH risk questions completed with victim; see DASH form."),
-    (28.9, "Victim asks about Clare's Law; explained right to ask."),
-    (30.1, "Began taking statement in the victim's own words."),
-    (34.6, "Statement read back to the victim in full over the video."),
-    (35.4, "Victim confirms the statement is true and typed her name to confirm."),
-    (36.2, "Victim personal statement offered; victim will think about it."),
-    (37.0, "Victims' Code leaflet sent by email with the victim's agreement."),
-    (38.1, "Safety plan agreed: stay at sister's, 999 if partner attends, safe word on calls."),
-    (39.0, "Victim thanked; call-back arranged for tomorrow 10:00."),
+    (17.3, "Messages received by upload link: file of message screenshots.", "messages"),
+    (18.9, "One message reads that he will 'find her wherever she goes'.", ""),
+    (20.4, "Victim believes partner does not know the sister's address.", "interruption"),
+    (21.0, "Victim says partner has access to her location through a shared phone account.", ""),
+    (22.5, "Advised victim to turn off location sharing; she has done so on the call.", ""),
+    (24.0, "Children are in the next room with the sister; both unharmed.", ""),
+    (
+        25.8,
+        "Victim agrees to a referral to the IDVA service and to children's services.",
+        "safeguarding",
+    ),
+    (27.2, "DASH risk questions completed with victim; see DASH form.", "dash"),
+    (28.9, "Victim asks about Clare's Law; explained right to ask.", ""),
+    (30.1, "Began taking statement in the victim's own words.", "statement"),
+    (34.6, "Statement read back to the victim in full over the video.", "read_back"),
+    (35.4, "Victim confirms the statement is true and typed her name to confirm.", "confirm"),
+    (36.2, "Victim personal statement offered; victim will think about it.", ""),
+    (37.0, "Victims' Code leaflet sent by email with the victim's agreement.", ""),
+    (38.1, "Safety plan agreed: stay at sister's, 999 if partner attends, safe word on calls.", ""),
+    (39.0, "Victim thanked; call-back arranged for tomorrow 10:00.", ""),
 )
 
 AMENDED_NOTE_INDEX = 3
 AMENDMENT_TEXT = "Incident last night about 23:30 at home address after partner returned from pub."
 AMENDMENT_REASON = "Victim corrected the time when the statement was read back."
+
+WITNESS_NAME = "Alex Morgan"
+
+DEMO_STATEMENT_PARAGRAPHS = (
+    "I am the above named person. I live with my partner, whom I will call Sam in this "
+    "statement, and our two children, who are four and seven years old. We have lived "
+    "together at our address for six years. I am making this statement over a video call "
+    "from my sister's house, where I am staying with the children.",
+    "Yesterday evening Sam went to the pub after work. He came home at about half past "
+    "eleven at night. I know the time because I looked at the clock on the cooker when I "
+    "heard the front door. He was loud and I could smell alcohol on him. He asked me where "
+    "the money from our joint account had gone. I told him I had paid the gas bill and "
+    "bought school shoes for our eldest.",
+    "Sam started shouting that I was useless and that I wasted his money. He picked up a "
+    "mug from the draining board and threw it across the kitchen. It hit the wall next to "
+    "my head and smashed. A piece of it cut my hand slightly. I was frightened because he "
+    "has never thrown anything that close to me before.",
+    "I heard our youngest crying upstairs, so I went up to check on the children. Sam "
+    "followed me up the stairs. On the landing he grabbed my left arm above the elbow with "
+    "his right hand. He squeezed very hard and pushed me back against the wall. He held me "
+    "there and put his face close to mine and said that if I ever touched his money again I "
+    "would regret it. It hurt a lot and I could not pull my arm away.",
+    "He let go when our eldest opened the bedroom door. I went into the children's room and "
+    "stayed there with them. I heard Sam go downstairs. Later I went to get my phone from my "
+    "bag in the hallway but it was not there. Sam had it. He said I would not be calling "
+    "anybody. I did not sleep that night. I lay awake with the children.",
+    "At about six o'clock this morning Sam was asleep on the sofa. I found my phone on the "
+    "kitchen table. I woke the children quietly, dressed them and left the house with them. "
+    "I drove to my sister's house. I did not take anything else with me apart from the "
+    "children's school bags.",
+    "This morning I have bruises on my left upper arm. There are four round marks where his "
+    "fingers were. They are purple and they are tender to touch. I showed them to the "
+    "officer on the video call. I also have a small cut on my right hand from the mug.",
+    "Since seven o'clock this morning Sam has sent me more than twenty text messages. Some "
+    "ask where I am. Some say I cannot take the children. One says he will find me wherever "
+    "I go. I have sent copies of these messages to the officer. I am scared of what he will "
+    "do when he finds out I have spoken to the police.",
+    "This is not the first time Sam has hurt me. In August he pushed me into the door frame "
+    "during an argument and I hit my shoulder. In October he slapped me across the face in "
+    "the car. I did not report these times because I was worried about where the children "
+    "and I would live, and because he said sorry afterwards.",
+    "Sam has access to my phone's location through a shared account. During the call the "
+    "officer helped me turn this off. I do not think Sam knows my sister's address, but he "
+    "knows which town she lives in.",
+    "I did not give Sam permission to grab me, push me or hold me against the wall. I did "
+    "not give him permission to take my phone. I want the police to help me and the "
+    "children to be safe. I am willing to go to court if I need to.",
+    "I have been told about the Victims' Code and I have agreed to be referred to an "
+    "independent domestic violence adviser. I have been offered the chance to make a "
+    "victim personal statement and I will think about it and tell the officer.",
+    "I would describe Sam as white, thirty-eight years old, about six feet tall and of "
+    "heavy build, with short dark hair and a beard. He works as a delivery driver and "
+    "usually finishes work at about five o'clock in the afternoon.",
+    "I want to explain how things have been at home over the last year, because I think it "
+    "helps to understand why I am frightened now. Sam controls our money. My wages go into "
+    "the joint account and he decides what I can spend. If I buy something he has not "
+    "agreed to, he checks the receipts and asks me to explain. He has told me more than "
+    "once that if I left him I would have nothing and the children would have nothing.",
+    "He also checks my phone. He reads my messages and asks who I have been talking to. If "
+    "a friend sends me a message he asks what it means and sometimes tells me not to reply. "
+    "I have stopped seeing most of my friends because it causes arguments. My sister is the "
+    "only person I still see regularly, and Sam does not like her.",
+    "When Sam drinks he becomes angry very quickly. On most weekends he goes to the pub on "
+    "Friday and Saturday. I have learned to keep the children upstairs when he comes home, "
+    "and to agree with whatever he says. Last night I made the mistake of answering back "
+    "about the money, and that is when he threw the mug.",
+    "After he grabbed my arm on the landing I was shaking. I did not scream because I did "
+    "not want to frighten the children more than they already were. Our eldest asked me why "
+    "Daddy was shouting. I told her it was nothing and to go back to sleep. I held my "
+    "youngest until he fell asleep again.",
+    "I did not go to a doctor this morning because I wanted to get the children safe first. "
+    "My arm hurts when I lift it above my shoulder and when I pick up my youngest. The cut "
+    "on my hand has stopped bleeding. I am willing to see a doctor and to have photographs "
+    "taken of my injuries by the police if that would help.",
+    "My sister has said the children and I can stay with her for as long as we need to. She "
+    "has a lock on her front door and a camera doorbell. I feel safer here than at home, but "
+    "I am worried that Sam will come to look for us, because he knows the town where she "
+    "lives and he knows her car.",
+    "I know that what Sam has done is wrong. For a long time I told myself that it was "
+    "because of the drink or because he was stressed at work. I do not believe that any "
+    "more. I am afraid that next time he will really hurt me, or that the children will "
+    "see something worse. That is why I have decided to report it now.",
+    "I understand that this statement may be used in court and that I may be asked to give "
+    "evidence. I would prefer not to see Sam in court. I have been told about special "
+    "measures, such as giving evidence from behind a screen or by a video link, and I would "
+    "like to be considered for them.",
+    "I have read this statement, or it has been read back to me over the video call, and "
+    "it is true. I have been able to correct anything that was wrong.",
+)
 
 
 @dataclass(frozen=True)
@@ -108,10 +198,19 @@ class DemoVault:
     passphrase_file: Path
     case_reference: str
     case_id: int
+    trust_root: Path
+    """The demo's TEST root certificate (trust it to verify the demo's bundles)."""
 
 
 def demo_passphrase() -> str:
     return "-".join(secrets.choice(_WORDS) for _ in range(4))
+
+
+def demo_start_utc_ms(now_utc_ms: int) -> int:
+    """Yesterday at 19:02 UTC: a recent evening call, always in the past."""
+    today = datetime.fromtimestamp(now_utc_ms / 1000, tz=UTC).date()
+    start = datetime(today.year, today.month, today.day, 19, 2, tzinfo=UTC) - timedelta(days=1)
+    return int(start.timestamp() * 1000)
 
 
 def build_demo_vault(folder: Path, *, kdf: KdfParams = DEFAULT_KDF) -> DemoVault:
@@ -121,15 +220,20 @@ def build_demo_vault(folder: Path, *, kdf: KdfParams = DEFAULT_KDF) -> DemoVault
     passphrase = demo_passphrase()
     passphrase_file = folder / "demo-passphrase.txt"
     atomic_write_bytes(passphrase_file, (passphrase + "\n").encode())
-    clock = ManualClock(DEMO_START_UTC_MS - 15 * 60_000)
+    call_start = demo_start_utc_ms(SystemClock().utc_now_ms())
+    clock = ManualClock(call_start - 15 * 60_000)
     vault = Vault.create(root, passphrase, kdf=kdf, clock=clock)
     try:
-        with vault.transaction() as tx:
-            vault.put_officer_name(tx, DEMO_OFFICER)
+        profile = OfficerProfile(
+            DEMO_OFFICER, "PC 4521", rank="Constable", station="Chelmsford", force=DEMO_FORCE
+        )
+        save_officer_profile(vault, profile)
+        identity = create_test_identity_in_vault(vault, profile, folder / "test-pki")
+        registry = forms.registry_for_vault(vault)
         case = cases.create_case(
             vault,
             DEMO_REFERENCE,
-            "Alex Morgan (demo)",
+            f"{WITNESS_NAME} (demo)",
             call_platform_ref="RVR-DEMO-7731",
             referral=cases.Referral(
                 callback_number="07700 900123",
@@ -137,30 +241,32 @@ def build_demo_vault(folder: Path, *, kdf: KdfParams = DEFAULT_KDF) -> DemoVault
             ),
         )
         clock.advance(12 * 60)
-        timeline.record_event(
-            vault,
-            case.id,
-            CallEvent.SAFETY_GATE_PASSED,
-            "Safety gate passed",
-            dict(SAFETY_GATE_ANSWERS),
-        )
+        gate = registry.get("safety-gate")
+        record_safety_gate(vault, case.id, gate, dict(gate.example or {}))
         clock.advance(180)
         timeline.record_event(vault, case.id, CallEvent.CALL_STARTED, "Call started")
-        _write_notes(vault, case.id, clock)
+        _the_call(vault, case.id, clock, registry)
         timeline.record_event(vault, case.id, CallEvent.CALL_ENDED, "Call ended")
-        return DemoVault(root, passphrase, passphrase_file, case.reference, case.id)
+        return DemoVault(
+            root, passphrase, passphrase_file, case.reference, case.id, identity.root_pem_path
+        )
     finally:
         vault.lock()
 
 
-def _write_notes(vault: Vault, case_id: int, clock: ManualClock) -> None:
+def _the_call(
+    vault: Vault, case_id: int, clock: ManualClock, registry: forms.TemplateRegistry
+) -> None:
     elapsed = 0.0
     notes: list[timeline.TimelineEntry] = []
-    for minutes, text in DEMO_NOTES:
+    mg11: forms.FormVersion | None = None
+    for minutes, text, then in DEMO_NOTES:
         clock.advance((minutes - elapsed) * 60)
         elapsed = minutes
         notes.append(timeline.append_note(vault, case_id, text))
-        if text.startswith("Screen capture taken"):
+        clock.advance(10)
+        elapsed += 10 / 60
+        if then == "capture":
             attachments.import_stream(
                 vault,
                 case_id,
@@ -169,7 +275,7 @@ def _write_notes(vault: Vault, case_id: int, clock: ManualClock) -> None:
                 source_kind=attachments.AttachmentSource.SCREEN_CAPTURE,
                 description="Capture of the video call: bruising to left upper arm",
             )
-        elif text.startswith("Messages received"):
+        elif then == "messages":
             attachments.import_stream(
                 vault,
                 case_id,
@@ -177,8 +283,7 @@ def _write_notes(vault: Vault, case_id: int, clock: ManualClock) -> None:
                 original_name="messages-from-partner.txt",
                 description="Text messages sent by the partner since 07:00, as sent by the victim",
             )
-        elif text.startswith("Victim believes partner does not know"):
-            clock.advance(20)
+        elif then == "interruption":
             timeline.record_event(
                 vault,
                 case_id,
@@ -186,17 +291,57 @@ def _write_notes(vault: Vault, case_id: int, clock: ManualClock) -> None:
                 "Line dropped: the video froze for about a minute",
             )
             clock.advance(60)
-            elapsed += 80 / 60
+            elapsed += 1
             timeline.record_event(
                 vault, case_id, CallEvent.CALL_RESUMED, "Victim back on the call, still safe"
             )
-        elif text.startswith("Statement read back"):
-            clock.advance(15)
-            elapsed += 0.25
+        elif then in ("safeguarding", "dash"):
+            template = registry.get("safeguarding" if then == "safeguarding" else "dash-risk")
+            form = forms.create_form(vault, case_id, template, dict(template.example or {}))
+            forms.finalise(vault, form.form_id)
+        elif then == "statement":
+            mg11 = forms.create_form(vault, case_id, registry.get("mg11"), _statement_answers())
+        elif then == "read_back" and mg11 is not None:
             timeline.amend_note(
                 vault, notes[AMENDED_NOTE_INDEX].id, AMENDMENT_TEXT, AMENDMENT_REASON
             )
+            statement.record_read_back(vault, case_id)
+        elif then == "confirm" and mg11 is not None:
+            answers = dict(mg11.answers)
+            signed_at = datetime.fromtimestamp(clock.utc_now_ms() / 1000, tz=UTC)
+            answers["witness_signature"] = {
+                "method": "typed_name",
+                "name": WITNESS_NAME,
+                "signed_at": signed_at.isoformat(timespec="seconds"),
+            }
+            forms.save_draft(vault, mg11.form_id, answers)
+            forms.finalise(vault, mg11.form_id)
     clock.advance(60)
+
+
+def _statement_answers() -> dict[str, Any]:
+    template_example = {
+        "home_address": "12 Invented Close, Exampletown, EX1 2MP",
+        "phone": "07700 900123",
+        "email": "alex.morgan@example.org",
+        "date_of_birth": "1989-03-14",
+        "preferred_contact": "text_message",
+        "contact_cautions": "Do not leave voicemails: the partner may hear them.",
+        "dates_to_avoid": "None given yet.",
+        "special_measures": ["screens"],
+        "needs": "",
+        "consent_medical_records": "yes",
+        "vps_offered": "yes",
+        "victims_code_leaflet": "yes",
+    }
+    return {
+        "urn": "",
+        "witness_name": WITNESS_NAME,
+        "age_band": "over_18",
+        "occupation": "Teaching assistant",
+        "statement_text": "\n\n".join(DEMO_STATEMENT_PARAGRAPHS),
+        **template_example,
+    }
 
 
 def demo_messages_text() -> str:

@@ -69,11 +69,9 @@ class TimelineEntry:
 
     def content_bytes(self) -> bytes:
         """What the audit chain hashes for this entry (and what a verifier re-hashes)."""
-        if self.event is not None:
-            return canonical_json(
-                {"event": self.event.value, "payload": self.payload, "text": self.text}
-            )
-        return self.text.encode("utf-8")
+        return entry_content_bytes(
+            None if self.event is None else self.event.value, self.text, self.payload
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -90,6 +88,13 @@ class TimelineEntry:
             "reason": self.reason,
             "payload": self.payload,
         }
+
+
+def entry_content_bytes(event: str | None, text: str, payload: dict[str, Any]) -> bytes:
+    """The bytes the audit chain hashes for a timeline entry, from its exported fields too."""
+    if event is not None:
+        return canonical_json({"event": event, "payload": payload, "text": text})
+    return text.encode("utf-8")
 
 
 @dataclass(frozen=True)

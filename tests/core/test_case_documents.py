@@ -20,7 +20,7 @@ def test_the_notes_log_keeps_every_note_and_puts_amendments_under_the_original(
         log = case_documents.notes_log(vault, case)
         exhibits = case_documents.exhibit_list(vault, case)
     notes = [e for e in log.entries if isinstance(e, LoggedNote)]
-    assert [n.text for n in notes] == [text for _, text in DEMO_NOTES]
+    assert [n.text for n in notes] == [text for _, text, _ in DEMO_NOTES]
     amended = [n for n in notes if n.amendments]
     assert len(amended) == 1 and amended[0].amendments[0].text == AMENDMENT_TEXT
     assert isinstance(log.entries[0], LoggedEvent)

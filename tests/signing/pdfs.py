@@ -9,7 +9,7 @@ from pypdf import PdfWriter
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
-from rvr_desktop.evidence.signing.pdf_sign import SignatureBox
+from rvr_desktop.evidence.documents.model import SignatureBox
 
 # Where the "renderer" leaves room for the signature: bottom right of the last page.
 SIGNATURE_BOX = SignatureBox(page_index=-1, x1=330, y1=40, x2=560, y2=110)

@@ -13,6 +13,7 @@ from pyhanko.sign import fields, signers
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
+from rvr_desktop.evidence.documents.model import SignatureBox
 from rvr_desktop.evidence.signing._pyhanko import signer_for
 from rvr_desktop.evidence.signing.cms import sign_detached
 from rvr_desktop.evidence.signing.credential import SigningCredential
@@ -24,7 +25,7 @@ from rvr_desktop.evidence.signing.errors import (
     TimestampServiceFailed,
 )
 from rvr_desktop.evidence.signing.officer import OfficerProfile
-from rvr_desktop.evidence.signing.pdf_sign import SignatureBox, sign_pdf
+from rvr_desktop.evidence.signing.pdf_sign import sign_pdf
 from rvr_desktop.evidence.signing.pdf_validate import validate_pdf
 from rvr_desktop.evidence.signing.test_pki import TestCertificateAuthority
 from rvr_desktop.evidence.signing.trust import TrustStore

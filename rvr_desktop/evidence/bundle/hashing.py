@@ -94,4 +94,8 @@ def hash_members(
         error = future.exception()
         if error is not None and not isinstance(error, _Stopped):
             raise error
+    # A cancel asked for while the last progress was reported still counts, even if the
+    # workers had already finished: the person asked to stop before seeing a result.
+    if cancel is not None:
+        cancel.raise_if_cancelled(what)
     return {m.path: f.result() for m, f in futures}

@@ -62,7 +62,7 @@ class SignatureBox:
     """
 
     page_index: int
-    """Zero-based page number."""
+    """Zero-based page number; negative counts from the end (-1 is the last page)."""
     x1: float
     y1: float
     x2: float

@@ -9,7 +9,6 @@ the renderer's job and is not touched here.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -28,6 +27,7 @@ from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 from pyhanko.stamp import TextStampStyle
 
 from ..clock import Clock, SystemClock
+from ..documents.model import SignatureBox
 from ._pyhanko import signer_for
 from .credential import SigningCredential, ensure_can_sign_at
 from .errors import (
@@ -61,24 +61,9 @@ def _stamp_style(text: str) -> TextStampStyle:
     )
 
 
-@dataclass(frozen=True)
-class SignatureBox:
-    """Where the visible signature goes, as the renderer reserved it."""
-
-    page_index: int
-    """0 for the first page; negative counts from the end (-1 is the last page)."""
-    x1: float
-    """Left edge, in PDF points from the page's bottom-left corner (as are the others)."""
-    y1: float
-    """Bottom edge."""
-    x2: float
-    """Right edge."""
-    y2: float
-    """Top edge."""
-
-    def whole_points(self) -> tuple[int, int, int, int]:
-        """The box rounded to whole points, as PDF signature fields are placed."""
-        return (round(self.x1), round(self.y1), round(self.x2), round(self.y2))
+def _whole_points(box: SignatureBox) -> tuple[int, int, int, int]:
+    """The box rounded to whole points, as PDF signature fields are placed."""
+    return (round(box.x1), round(box.y1), round(box.x2), round(box.y2))
 
 
 class _FixedTimePdfSigner(PdfSigner):
@@ -181,7 +166,7 @@ def sign_pdf(
         stamp_style=_stamp_style(
             _STAMP_TEXT % {**text_params, "ts": signing_time.strftime(_TIME_FORMAT)}
         ),
-        new_field_spec=fields.SigFieldSpec(SIGNATURE_FIELD, on_page=page, box=box.whole_points()),
+        new_field_spec=fields.SigFieldSpec(SIGNATURE_FIELD, on_page=page, box=_whole_points(box)),
     )
     try:
         output = signer.sign_pdf(writer, appearance_text_params=text_params)

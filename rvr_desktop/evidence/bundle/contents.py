@@ -1,0 +1,46 @@
+"""What an RVR evidence bundle holds, and where: shared by export and verification.
+
+Paths are relative to the bag's ``data/`` folder. The restricted witness details (the
+MG11's back page, and the MG11 form's answers, which include them) live only under
+``restricted/`` so they can be withheld from disclosure as one folder.
+"""
+
+from __future__ import annotations
+
+import re
+
+BUNDLE_FORMAT = "rvr-evidence-bundle"
+BUNDLE_FORMAT_VERSION = 1
+
+CASE_JSON = "case.json"
+STATEMENT_PDF = "statement/MG11-statement.pdf"
+RESTRICTED_PDF = "restricted/MG11-restricted-details.pdf"
+MG11_FORM_JSON = "restricted/MG11-form.json"
+NOTES_PDF = "notes/notes-log.pdf"
+TIMELINE_JSON = "notes/timeline.json"
+EXHIBIT_LIST_PDF = "exhibits/exhibit-list.pdf"
+EXHIBIT_STATEMENT_PDF = "exhibits/officer-exhibits-statement.pdf"
+AUDIT_JSONL = "audit/audit-chain.jsonl"
+
+SIGNED_PDFS = (STATEMENT_PDF, EXHIBIT_STATEMENT_PDF)
+
+# bag-info.txt labels of our own (the standard ones are BagIt's).
+INFO_CASE = "RVR-Case-Reference"
+INFO_OFFICER = "RVR-Officer"
+INFO_EXPORTED = "RVR-Export-Time"
+INFO_SOFTWARE = "RVR-Software-Version"
+INFO_CHAIN_HEAD = "RVR-Audit-Chain-Head"
+INFO_CHAIN_SEQ = "RVR-Audit-Chain-Length"
+INFO_CHAIN_CODE = "RVR-Audit-Chain-Code"
+INFO_RECIPIENT = "RVR-Recipient"
+INFO_FORMAT = "RVR-Bundle-Format"
+
+
+def exhibit_folder(exhibit_ref: str) -> str:
+    """JS/1 -> 'exhibits/JS-1'."""
+    return "exhibits/" + re.sub(r"[^A-Za-z0-9_-]", "-", exhibit_ref)
+
+
+def form_paths(template_id: str, form_id: int, version: int) -> tuple[str, str]:
+    stem = f"forms/{template_id}-form{form_id}-v{version}"
+    return stem + ".json", stem + ".pdf"
