@@ -1,0 +1,578 @@
+"""Verify an RVR evidence bundle: complete, unaltered, and signed by a trusted officer.
+
+One function, :func:`verify_bundle`, serves ``rvr-verify`` and the Verify window. It
+never trusts the bundle: the container is read with limits and no extraction, every
+file is hashed against a strictly parsed manifest, the tag manifest's CMS signature and
+each signed PDF are validated against the evidence officer's trusted roots only, and the
+audit chain is re-computed and cross-checked against the notes, forms and exhibits.
+
+The result keeps integrity, signatures and trust apart, so "intact but signed by someone
+we cannot vouch for" (exit 2) is told from "altered" (exit 1).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from ... import __version__
+from ..audit import AuditRecord, verify_records
+from ..canonical import canonical_json
+from ..errors import InvalidInput, RvrError
+from ..progress import CancelToken, ProgressCallback, no_progress
+from ..signing.certs import CertificateSummary
+from ..signing.cms import CmsVerification, verify_detached
+from ..signing.pdf_validate import validate_pdf
+from ..signing.trust import TrustedRoot, TrustStore
+from ..timeline import entry_content_bytes
+from . import contents as c
+from .archive import open_bag_source
+from .bagit_reader import (
+    FileCheck,
+    FileStatus,
+    LoadedBag,
+    check_payload,
+    check_payload_oxum,
+    check_tag_files,
+    load_bag,
+)
+from .layout import PAYLOAD_PREFIX, SIGNATURE_P7S
+from .source import BagSource
+
+MAX_JSON_BYTES = 256 * 1024 * 1024
+MAX_PDF_BYTES = 256 * 1024 * 1024
+MAX_AUDIT_LINE = 64 * 1024
+
+
+class Outcome(StrEnum):
+    PASS = "PASS"  # noqa: S105 - a check's result, not a password
+    FAIL = "FAIL"
+    INDETERMINATE = "INDETERMINATE"
+
+
+class Aspect(StrEnum):
+    """What a check speaks to; the verdict keeps them apart."""
+
+    INTEGRITY = "integrity"
+    SIGNATURE = "signature"
+    TRUST = "trust"
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    aspect: Aspect
+    outcome: Outcome
+    reason: str
+    """Why, precisely: which file or record, expected and found values."""
+
+    def to_json(self) -> dict[str, str]:
+        return {
+            "name": self.name,
+            "aspect": self.aspect.value,
+            "outcome": self.outcome.value,
+            "reason": self.reason,
+        }
+
+
+class BundleNotFound(InvalidInput):
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"There is no bundle at {path}. Give the path of the bundle's folder or .zip file."
+        )
+
+
+@dataclass(frozen=True)
+class BundleStatus:
+    bundle: Path
+    checks: tuple[Check, ...]
+    files: tuple[FileCheck, ...]
+    """Every payload and tag file with its size and hashes; failing rows are not OK."""
+    bag_info: tuple[tuple[str, str], ...]
+    signer: CertificateSummary | None
+    signing_time: datetime | None
+    trusted_root: TrustedRoot | None
+    is_test_identity: bool
+    verified_at: datetime
+    software: str = f"RVR Desktop {__version__}"
+    notes: tuple[str, ...] = field(default_factory=tuple)
+    """Things to know that do not change the verdict (a TEST identity, ignored entries)."""
+
+    def _holds(self, aspect: Aspect) -> bool:
+        return all(ch.outcome is Outcome.PASS for ch in self.checks if ch.aspect is aspect)
+
+    @property
+    def intact(self) -> bool:
+        """Every file present, unaltered, nothing extra; audit chain whole and consistent."""
+        return self._holds(Aspect.INTEGRITY)
+
+    @property
+    def signatures_valid(self) -> bool:
+        return self._holds(Aspect.SIGNATURE)
+
+    @property
+    def trusted(self) -> bool:
+        """The signer chains to one of the evidence officer's trusted roots."""
+        return self._holds(Aspect.TRUST)
+
+    @property
+    def bottom_line(self) -> bool:
+        """Verified: intact, validly signed and trusted, with every check passing."""
+        return bool(self.checks) and all(ch.outcome is Outcome.PASS for ch in self.checks)
+
+    @property
+    def exit_code(self) -> int:
+        """0 verified; 1 any check failed; 2 intact and signed but trust not established."""
+        if self.bottom_line:
+            return 0
+        if any(ch.outcome is Outcome.FAIL for ch in self.checks):
+            return 1
+        return 2
+
+    @property
+    def verdict(self) -> str:
+        if self.bottom_line:
+            return "VERIFIED: complete, unaltered and signed by a trusted officer."
+        if self.exit_code == 2:
+            return (
+                "NOT VERIFIED: the bundle is complete and unaltered, but its signer could not "
+                "be trusted (give the force's trusted root with --trust)."
+            )
+        failed = [ch.name for ch in self.checks if ch.outcome is Outcome.FAIL]
+        return "NOT VERIFIED: failed " + ", ".join(failed) + "."
+
+    def info(self, label: str) -> str | None:
+        for key, value in self.bag_info:
+            if key.casefold() == label.casefold():
+                return value
+        return None
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "bundle": str(self.bundle),
+            "verdict": self.verdict,
+            "bottom_line": self.bottom_line,
+            "exit_code": self.exit_code,
+            "intact": self.intact,
+            "signatures_valid": self.signatures_valid,
+            "trusted": self.trusted,
+            "checks": [ch.to_json() for ch in self.checks],
+            "signer": None if self.signer is None else self.signer.to_json(),
+            "signing_time": None if self.signing_time is None else self.signing_time.isoformat(),
+            "trusted_root": None if self.trusted_root is None else self.trusted_root.to_json(),
+            "is_test_identity": self.is_test_identity,
+            "bag_info": [list(pair) for pair in self.bag_info],
+            "files": [
+                {
+                    "path": f.path,
+                    "status": f.status.value,
+                    "size": f.size,
+                    "expected_sha256": f.expected_sha256,
+                    "found_sha256": f.found_sha256,
+                }
+                for f in self.files
+            ],
+            "notes": list(self.notes),
+            "verified_at": self.verified_at.isoformat(),
+            "software": self.software,
+        }
+
+
+class _Checks:
+    def __init__(self) -> None:
+        self.items: list[Check] = []
+
+    def add(self, name: str, aspect: Aspect, outcome: Outcome, reason: str) -> None:
+        self.items.append(Check(name, aspect, outcome, reason))
+
+    def passed(self, name: str, aspect: Aspect, reason: str) -> None:
+        self.add(name, aspect, Outcome.PASS, reason)
+
+    def failed(self, name: str, aspect: Aspect, reason: str) -> None:
+        self.add(name, aspect, Outcome.FAIL, reason)
+
+
+def verify_bundle(
+    path: Path,
+    trust: TrustStore,
+    *,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelToken | None = None,
+    now: datetime | None = None,
+) -> BundleStatus:
+    """Check the bundle at ``path`` (a folder or a .zip) against ``trust``.
+
+    Raises :class:`BundleNotFound` when there is nothing at ``path``; everything wrong
+    with the bundle itself, hostile input included, is reported in the result.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise BundleNotFound(path)
+    verified_at = now or datetime.now(UTC)
+    checks = _Checks()
+    empty = BundleStatus(path, (), (), (), None, None, None, False, verified_at)
+    try:
+        source = open_bag_source(path)
+    except RvrError as exc:
+        checks.failed("bundle can be read safely", Aspect.INTEGRITY, str(exc))
+        return _with(empty, checks)
+    with source:
+        try:
+            return _verify(source, path, trust, checks, verified_at, progress, cancel)
+        except InvalidInput as exc:  # hostile or malformed content met part-way through
+            checks.failed("bundle can be read safely", Aspect.INTEGRITY, str(exc))
+            return _with(empty, checks)
+
+
+def _with(status: BundleStatus, checks: _Checks) -> BundleStatus:
+    return BundleStatus(
+        status.bundle,
+        tuple(checks.items),
+        status.files,
+        status.bag_info,
+        status.signer,
+        status.signing_time,
+        status.trusted_root,
+        status.is_test_identity,
+        status.verified_at,
+    )
+
+
+def _verify(
+    source: BagSource,
+    path: Path,
+    trust: TrustStore,
+    checks: _Checks,
+    verified_at: datetime,
+    progress: ProgressCallback,
+    cancel: CancelToken | None,
+) -> BundleStatus:
+    notes = [f"Ignored container entry: {name}" for name in source.ignored_entries]
+    bag = load_bag(source)
+    checks.passed(
+        "BagIt structure",
+        Aspect.INTEGRITY,
+        "bagit.txt, bag-info.txt and both manifests parse strictly as BagIt 1.0 with SHA-256",
+    )
+    tag_check = check_tag_files(source, bag)
+    _files_check(checks, "tag files", tag_check.files)
+    payload_check = check_payload(source, bag.manifest, progress=progress, cancel=cancel)
+    _files_check(checks, "payload files", payload_check.files)
+    oxum = check_payload_oxum(source, bag.info)
+    if oxum.matches:
+        checks.passed("Payload-Oxum", Aspect.INTEGRITY, oxum.message)
+    else:
+        checks.failed("Payload-Oxum", Aspect.INTEGRITY, oxum.message)
+    cms = _signature_checks(bag, trust, checks)
+    good = {f.path for f in payload_check.files if f.status is FileStatus.OK}
+    signer_fingerprint = (
+        None if cms is None or cms.signer is None else cms.signer.sha256_fingerprint
+    )
+    for document in c.SIGNED_PDFS:
+        member = PAYLOAD_PREFIX + document
+        if member in good:
+            _pdf_checks(source, member, trust, signer_fingerprint, checks)
+        elif document == c.STATEMENT_PDF:
+            checks.failed(
+                f"signed PDF {member}",
+                Aspect.INTEGRITY,
+                f"{member} is missing or failed its hash check",
+            )
+    _audit_checks(source, bag, good, checks)
+    if cms is not None and cms.is_test_identity:
+        notes.append(
+            "Signed with a TEST identity from the RVR Desktop training PKI: NOT FOR EVIDENCE."
+        )
+    return BundleStatus(
+        bundle=path,
+        checks=tuple(checks.items),
+        files=tag_check.files + payload_check.files,
+        bag_info=bag.info.entries,
+        signer=None if cms is None else cms.signer,
+        signing_time=None if cms is None else cms.signing_time,
+        trusted_root=None if cms is None else cms.trusted_root,
+        is_test_identity=False if cms is None else cms.is_test_identity,
+        verified_at=verified_at,
+        notes=tuple(notes),
+    )
+
+
+def _files_check(checks: _Checks, name: str, files: tuple[FileCheck, ...]) -> None:
+    failures = [f for f in files if not f.ok]
+    if not failures:
+        size = sum(f.size or 0 for f in files)
+        checks.passed(
+            name, Aspect.INTEGRITY, f"{len(files)} files, {size:,} bytes, every SHA-256 matches"
+        )
+        return
+    shown = " ".join(f.message for f in failures[:5])
+    more = f" (and {len(failures) - 5} more)" if len(failures) > 5 else ""
+    checks.failed(name, Aspect.INTEGRITY, shown + more)
+
+
+def _signature_checks(bag: LoadedBag, trust: TrustStore, checks: _Checks) -> CmsVerification | None:
+    name = "tag manifest signature"
+    if bag.signature is None:
+        checks.failed(
+            name,
+            Aspect.SIGNATURE,
+            f"{SIGNATURE_P7S} is missing: nothing proves who made this bundle",
+        )
+        checks.add("signer trusted", Aspect.TRUST, Outcome.INDETERMINATE, "there is no signature")
+        return None
+    result = verify_detached(bag.signature, bag.tag_manifest_bytes, trust)
+    who = "an unreadable certificate" if result.signer is None else result.signer.common_name
+    if not (result.intact and result.valid):
+        checks.failed(name, Aspect.SIGNATURE, " ".join(result.problems) or "invalid signature")
+    elif result.trusted and not result.bottom_line:
+        checks.failed(name, Aspect.SIGNATURE, " ".join(result.problems))
+    else:
+        checks.passed(
+            name, Aspect.SIGNATURE, f"valid CMS signature by {who} over tagmanifest-sha256.txt"
+        )
+    if result.trusted and result.trusted_root is not None:
+        checks.passed(
+            "signer trusted",
+            Aspect.TRUST,
+            f"{who} chains to the trusted root {result.trusted_root.summary.common_name}"
+            f" (SHA-256 {result.trusted_root.sha256_fingerprint})",
+        )
+    elif not trust.roots:
+        checks.add(
+            "signer trusted",
+            Aspect.TRUST,
+            Outcome.INDETERMINATE,
+            f"no trusted root was given, so {who} cannot be vouched for "
+            "(use --trust ROOT.pem with the force's root certificate)",
+        )
+    else:
+        checks.add(
+            "signer trusted",
+            Aspect.TRUST,
+            Outcome.INDETERMINATE,
+            f"{who} does not chain to any of the {len(trust.roots)} trusted root(s): "
+            + " ".join(result.problems),
+        )
+    return result
+
+
+def _pdf_checks(
+    source: BagSource,
+    member: str,
+    trust: TrustStore,
+    signer_fingerprint: str | None,
+    checks: _Checks,
+) -> None:
+    name = f"signed PDF {member}"
+    result = validate_pdf(source.read_small(member, MAX_PDF_BYTES), trust)
+    integrity = result.intact and result.valid and result.covers_whole_file
+    integrity = integrity and result.modification_free and result.signature_count == 1
+    if not integrity:
+        checks.failed(name, Aspect.SIGNATURE, " ".join(result.problems) or "invalid signature")
+        return
+    fingerprint = None if result.signer is None else result.signer.sha256_fingerprint
+    if signer_fingerprint is not None and fingerprint != signer_fingerprint:
+        checks.failed(
+            name,
+            Aspect.SIGNATURE,
+            f"signed by a different certificate ({fingerprint}) from the bundle's "
+            f"signer ({signer_fingerprint})",
+        )
+        return
+    if result.trusted and not result.bottom_line:
+        checks.failed(name, Aspect.SIGNATURE, " ".join(result.problems))
+    else:
+        checks.passed(
+            name,
+            Aspect.SIGNATURE,
+            "PAdES signature by the bundle's signer, intact and valid, covering the "
+            "whole unmodified file",
+        )
+
+
+def _read_json(source: BagSource, member: str) -> Any:
+    try:
+        return json.loads(source.read_small(member, MAX_JSON_BYTES))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"{member} is not valid JSON ({exc})") from exc
+
+
+def _audit_records(source: BagSource, member: str) -> Iterator[AuditRecord]:
+    with source.open_member(member) as stream:
+        number = 0
+        while True:
+            line = stream.readline(MAX_AUDIT_LINE + 1)
+            if not line:
+                return
+            number += 1
+            if len(line) > MAX_AUDIT_LINE or not line.endswith(b"\n"):
+                raise InvalidInput(f"{member} line {number} is too long or unterminated")
+            try:
+                yield AuditRecord.from_json(json.loads(line))
+            except ValueError as exc:
+                raise InvalidInput(f"{member} line {number}: {exc}") from exc
+
+
+def _audit_checks(source: BagSource, bag: LoadedBag, good: set[str], checks: _Checks) -> None:
+    audit_member = PAYLOAD_PREFIX + c.AUDIT_JSONL
+    if audit_member not in good:
+        checks.failed(
+            "audit chain", Aspect.INTEGRITY, f"{audit_member} is missing or failed its hash check"
+        )
+        return
+    reference = bag.info.single(c.INFO_CASE)
+    mine: list[AuditRecord] = []
+    last: AuditRecord | None = None
+
+    def collect() -> Iterator[AuditRecord]:
+        nonlocal last
+        for record in _audit_records(source, audit_member):
+            last = record
+            if record.body is not None and record.body.case_ref == reference:
+                mine.append(record)
+            yield record
+
+    broken = verify_records(collect())
+    if broken is not None:
+        checks.failed("audit chain", Aspect.INTEGRITY, broken.describe())
+        return
+    if last is None:
+        checks.failed("audit chain", Aspect.INTEGRITY, f"{audit_member} holds no records")
+        return
+    checks.passed(
+        "audit chain",
+        Aspect.INTEGRITY,
+        f"{last.seq} records link unbroken from the first; {len(mine)} belong to case {reference}",
+    )
+    head, length = bag.info.single(c.INFO_CHAIN_HEAD), bag.info.single(c.INFO_CHAIN_SEQ)
+    if head == last.record_hash and length == str(last.seq):
+        checks.passed(
+            "audit chain head",
+            Aspect.INTEGRITY,
+            f"record {last.seq} has the hash {head} given in bag-info.txt",
+        )
+    else:
+        checks.failed(
+            "audit chain head",
+            Aspect.INTEGRITY,
+            f"bag-info.txt gives head {head} at record {length}; the chain ends at "
+            f"record {last.seq} with {last.record_hash}",
+        )
+    _records_match_contents(source, mine, good, checks)
+
+
+def _records_match_contents(
+    source: BagSource, mine: list[AuditRecord], good: set[str], checks: _Checks
+) -> None:
+    """Every note, event, exhibit and exported form the chain records is present, unchanged."""
+    name = "notes, forms and exhibits match the audit chain"
+    problems: list[str] = []
+    recorded = {
+        r.body.subject: r.body.content_sha256
+        for r in mine
+        if r.body is not None and r.body.action.startswith(("note.", "call.", "clock."))
+    }
+    timeline_member = PAYLOAD_PREFIX + c.TIMELINE_JSON
+    entries: dict[str, str] = {}
+    if timeline_member in good:
+        for entry in _read_json(source, timeline_member).get("entries", []):
+            subject = ("event:" if entry.get("event") else "note:") + str(entry.get("id"))
+            content = entry_content_bytes(
+                entry.get("event"), str(entry.get("text", "")), entry.get("payload") or {}
+            )
+            entries[subject] = hashlib.sha256(content).hexdigest()
+    else:
+        problems.append(f"{timeline_member} is missing or failed its hash check")
+    for subject, digest in recorded.items():
+        if subject not in entries:
+            problems.append(f"the audit chain records {subject} but the notes do not hold it")
+        elif entries[subject] != digest:
+            problems.append(
+                f"{subject} differs from the audit chain (expected SHA-256 "
+                f"{digest}, found {entries[subject]})"
+            )
+    for subject in sorted(set(entries) - set(recorded)):
+        problems.append(f"{subject} is in the notes but not in the audit chain")
+    problems += _exhibits_match(source, mine, good)
+    problems += _forms_match(source, mine, good)
+    if problems:
+        checks.failed(
+            name,
+            Aspect.INTEGRITY,
+            " ".join(problems[:5])
+            + (f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""),
+        )
+    else:
+        checks.passed(
+            name,
+            Aspect.INTEGRITY,
+            f"{len(entries)} timeline entries and every exhibit and exported form "
+            "have the SHA-256 the audit chain recorded",
+        )
+
+
+def _exhibits_match(source: BagSource, mine: list[AuditRecord], good: set[str]) -> list[str]:
+    case_member = PAYLOAD_PREFIX + c.CASE_JSON
+    if case_member not in good:
+        return [f"{case_member} is missing or failed its hash check"]
+    listed = {
+        str(e.get("exhibit_ref")): e for e in _read_json(source, case_member).get("exhibits", [])
+    }
+    problems = []
+    added = {
+        r.body.subject.removeprefix("attachment:"): r.body.content_sha256
+        for r in mine
+        if r.body is not None and r.body.action == "attachment.added"
+    }
+    for ref, digest in added.items():
+        exhibit = listed.get(ref)
+        if exhibit is None:
+            problems.append(f"exhibit {ref} is in the audit chain but not in the bundle")
+            continue
+        member = PAYLOAD_PREFIX + str(exhibit.get("path"))
+        if exhibit.get("sha256") != digest:
+            problems.append(
+                f"exhibit {ref} is listed with SHA-256 {exhibit.get('sha256')}, "
+                f"the audit chain recorded {digest}"
+            )
+        elif member not in good:
+            problems.append(f"exhibit {ref} ({member}) is missing or failed its hash check")
+        elif _member_sha256(source, member) != digest:
+            problems.append(f"exhibit {ref} ({member}) is not the file the audit chain recorded")
+    for ref in sorted(set(listed) - set(added)):
+        problems.append(f"exhibit {ref} is in the bundle but not in the audit chain")
+    return problems
+
+
+def _member_sha256(source: BagSource, member: str) -> str:
+    digest = hashlib.sha256()
+    with source.open_member(member) as stream:
+        while chunk := stream.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _forms_match(source: BagSource, mine: list[AuditRecord], good: set[str]) -> list[str]:
+    saved = {
+        (r.body.subject, r.body.content_sha256)
+        for r in mine
+        if r.body is not None and r.body.action in ("form.saved", "form.finalised")
+    }
+    problems = []
+    for member in sorted(good):
+        is_form = member.startswith(PAYLOAD_PREFIX + "forms/") and member.endswith(".json")
+        if not is_form and member != PAYLOAD_PREFIX + c.MG11_FORM_JSON:
+            continue
+        form = _read_json(source, member)
+        answers_sha = hashlib.sha256(canonical_json(form.get("answers"))).hexdigest()
+        if answers_sha != form.get("answers_sha256"):
+            problems.append(f"{member}: the answers do not match their recorded SHA-256")
+        elif (f"form:{form.get('form_id')}", answers_sha) not in saved:
+            problems.append(f"{member}: this version of the form is not in the audit chain")
+    return problems
