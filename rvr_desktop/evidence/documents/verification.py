@@ -24,6 +24,10 @@ OUTCOME_FILL: dict[CheckOutcome, colors.Color] = {
 }
 
 
+# Wide enough for the longest outcome, INDETERMINATE, in the title style.
+_VERDICT_WIDTH = 190
+
+
 def _verdict_box(report: VerificationReport) -> Table:
     style = styles()
     table = Table(
@@ -33,7 +37,7 @@ def _verdict_box(report: VerificationReport) -> Table:
                 Paragraph(markup(report.verdict), style.body),
             ]
         ],
-        colWidths=[150, CONTENT_WIDTH - 150],
+        colWidths=[_VERDICT_WIDTH, CONTENT_WIDTH - _VERDICT_WIDTH],
         hAlign="LEFT",
     )
     table.setStyle(

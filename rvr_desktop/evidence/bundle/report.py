@@ -1,0 +1,94 @@
+"""The verification report PDF an evidence officer files: what was checked and found."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ... import __version__
+from ..documents import (
+    CheckOutcome,
+    CheckRow,
+    DocumentOrigin,
+    FileRow,
+    LabelValue,
+    RenderedPdf,
+    VerificationReport,
+    render_verification_report,
+)
+from . import contents as c
+from .bagit_reader import FileStatus
+from .verify import BundleStatus, Outcome
+
+_OUTCOMES = {
+    Outcome.PASS: CheckOutcome.PASS,
+    Outcome.FAIL: CheckOutcome.FAIL,
+    Outcome.INDETERMINATE: CheckOutcome.INDETERMINATE,
+}
+
+
+def verification_report(status: BundleStatus) -> VerificationReport:
+    facts = [
+        LabelValue("Bundle", str(status.bundle)),
+        LabelValue("Checked at", status.verified_at.strftime("%Y-%m-%d %H:%M:%S UTC")),
+        LabelValue("Checked by software", status.software),
+    ]
+    for label, shown in (
+        (c.INFO_CASE, "Case reference"),
+        (c.INFO_OFFICER, "Exported by"),
+        (c.INFO_EXPORTED, "Exported at"),
+        (c.INFO_RECIPIENT, "Recipient"),
+        (c.INFO_SOFTWARE, "Exported with"),
+        (c.INFO_CHAIN_CODE, "Audit chain code"),
+        (c.INFO_CHAIN_HEAD, "Audit chain head"),
+    ):
+        value = status.info(label)
+        if value:
+            facts.append(LabelValue(shown, value))
+    if status.signer is not None:
+        facts.append(LabelValue("Signer", "; ".join(status.signer.display_lines())))
+    if status.signing_time is not None:
+        facts.append(LabelValue("Signed at", status.signing_time.strftime("%Y-%m-%d %H:%M:%S %Z")))
+    facts.append(
+        LabelValue(
+            "Trusted root",
+            "none matched"
+            if status.trusted_root is None
+            else f"{status.trusted_root.summary.common_name} "
+            f"(SHA-256 {status.trusted_root.sha256_fingerprint})",
+        )
+    )
+    facts.extend(LabelValue("Note", note) for note in status.notes)
+    return VerificationReport(
+        title="Evidence bundle verification report",
+        verdict=status.verdict,
+        verdict_outcome=CheckOutcome.PASS
+        if status.bottom_line
+        else (CheckOutcome.INDETERMINATE if status.exit_code == 2 else CheckOutcome.FAIL),
+        checks=tuple(
+            CheckRow(check.name, _OUTCOMES[check.outcome], check.reason) for check in status.checks
+        ),
+        files=tuple(
+            FileRow(
+                path=f.path,
+                size_bytes=f.size or 0,
+                sha256=f.found_sha256 or f.expected_sha256 or "",
+                outcome=CheckOutcome.PASS if f.status is FileStatus.OK else CheckOutcome.FAIL,
+            )
+            for f in status.files
+        ),
+        facts=tuple(facts),
+    )
+
+
+def render_report(status: BundleStatus) -> RenderedPdf:
+    origin = DocumentOrigin(
+        author="rvr-verify",
+        created_utc_ms=int(status.verified_at.timestamp() * 1000),
+        software=f"RVR Desktop {__version__}",
+    )
+    return render_verification_report(verification_report(status), origin)
+
+
+def write_report(status: BundleStatus, path: Path) -> None:
+    """Write the report PDF to ``path`` (atomically, private)."""
+    render_report(status).save(path)
