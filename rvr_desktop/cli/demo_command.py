@@ -9,7 +9,7 @@ from typing import Any
 
 from ..evidence import attachments, cases, timeline
 from ..evidence.clock import format_local
-from ..evidence.demo import DemoVault, build_demo_vault
+from ..evidence.demo import DemoVault, build_demo_vault, export_demo_bundle
 from ..evidence.vault import Vault
 
 
@@ -24,16 +24,22 @@ def register(subcommands: Any) -> None:
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    demo = build_demo_vault(Path(args.outdir).resolve())
+    outdir = Path(args.outdir).resolve()
+    demo = build_demo_vault(outdir)
+    bundle = export_demo_bundle(demo, outdir / "bundles")
+    paths = {
+        "vault": str(demo.root),
+        "passphrase_file": str(demo.passphrase_file),
+        "bundle": str(bundle),
+        "trust_root": str(demo.trust_root),
+    }
     if args.json:
-        print(json.dumps(demo_paths(demo)))
+        print(json.dumps(paths))
     else:
         print_demo_summary(demo)
+        print(f"Signed evidence bundle: {bundle}")
+        print(f"Check it: rvr-verify '{bundle}' --trust '{demo.trust_root}'")
     return 0
-
-
-def demo_paths(demo: DemoVault) -> dict[str, str]:
-    return {"vault": str(demo.root), "passphrase_file": str(demo.passphrase_file)}
 
 
 def print_demo_summary(demo: DemoVault) -> None:

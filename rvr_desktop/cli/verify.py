@@ -1,38 +1,92 @@
-"""`rvr-verify`: the evidence officer's independent check of an exported bundle."""
+"""`rvr-verify`: the evidence officer's independent check of an exported bundle.
+
+Exit codes: 0 verified; 1 a check failed (altered, missing or extra file, broken
+signature, hostile archive); 2 intact but trust not established (no trusted root given,
+or an unknown signer); 3 cannot run (no such path, unreadable trust file, wrong usage).
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from .. import __version__
+from ..app import configure_process
+from ..evidence.bundle.report import write_report
+from ..evidence.bundle.verify import BundleStatus, verify_bundle
+from ..evidence.errors import RvrError
+from ..evidence.signing.trust import TrustStore
 
 EXIT_CANNOT_RUN = 3
 
 
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"rvr-verify: {message}", file=sys.stderr)
+        sys.exit(EXIT_CANNOT_RUN)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="rvr-verify",
         description=(
             "Check that an RVR evidence bundle is complete, unaltered and signed by a "
-            "trusted officer."
+            "trusted officer. Exit 0 verified; 1 a check failed; 2 intact but the signer "
+            "is not trusted; 3 cannot run."
         ),
     )
     parser.add_argument("--version", action="version", version=f"rvr-verify {__version__}")
     parser.add_argument("bundle", help="the bundle: a folder or a .zip")
     parser.add_argument(
-        "--trust", action="append", default=[], metavar="ROOT.pem", help="a trusted root"
+        "--trust",
+        action="append",
+        default=[],
+        metavar="ROOT.pem",
+        help="a trusted root certificate (PEM); repeat for several",
     )
-    parser.add_argument("--json", action="store_true", help="print the result as JSON")
-    parser.add_argument("--report", metavar="OUT.pdf", help="write a verification report PDF")
+    parser.add_argument("--json", action="store_true", help="print the result as one JSON document")
+    parser.add_argument("--report", metavar="OUT.pdf", help="also write a verification report PDF")
     return parser
 
 
+def print_status(status: BundleStatus) -> None:
+    print(f"Bundle: {status.bundle}")
+    for label in ("RVR-Case-Reference", "RVR-Officer", "RVR-Export-Time", "RVR-Audit-Chain-Code"):
+        value = status.info(label)
+        if value:
+            print(f"  {label}: {value}")
+    if status.signer is not None:
+        print(f"  Signer: {status.signer.common_name} ({status.signer.sha256_fingerprint})")
+    for check in status.checks:
+        print(f"{check.outcome.value:<13} {check.name}: {check.reason}")
+    for note in status.notes:
+        print(f"NOTE          {note}")
+    print(status.verdict)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    build_parser().parse_args(argv)
-    print("rvr-verify: bundle verification is not available in this build.", file=sys.stderr)
-    return EXIT_CANNOT_RUN
+    configure_process()
+    args = build_parser().parse_args(argv)
+    try:
+        trust = TrustStore.from_paths([Path(p) for p in args.trust])
+        status = verify_bundle(Path(args.bundle), trust)
+        if args.report:
+            write_report(status, Path(args.report))
+    except RvrError as exc:
+        print(f"rvr-verify: {exc}", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    except KeyboardInterrupt:
+        print("rvr-verify: interrupted.", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    if args.json:
+        print(json.dumps(status.summary(), indent=2))
+    else:
+        print_status(status)
+    return status.exit_code
 
 
 if __name__ == "__main__":

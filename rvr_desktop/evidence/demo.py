@@ -375,3 +375,21 @@ def demo_image_png(width: int = 320, height: int = 200) -> bytes:
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", raw) + chunk(b"IEND", b"")
+
+
+def export_demo_bundle(demo: DemoVault, destination: Path) -> Path:
+    """Export the demo case's signed bundle (folder form) into ``destination``."""
+    from .bundle.export import ExportRequest, export_case
+
+    ensure_private_dir(destination)
+    with Vault.unlock(demo.root, demo.passphrase) as vault:
+        result = export_case(
+            vault,
+            ExportRequest(
+                demo.case_id,
+                destination,
+                recipient="CPS Direct (training)",
+                justification="Demo export for training: invented data, not evidence.",
+            ),
+        )
+    return result.bundle

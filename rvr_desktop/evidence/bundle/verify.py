@@ -42,7 +42,7 @@ from .bagit_reader import (
     check_tag_files,
     load_bag,
 )
-from .layout import PAYLOAD_PREFIX, SIGNATURE_P7S
+from .layout import PAYLOAD_PREFIX, SIGNATURE_P7S, TAGMANIFEST_TXT
 from .source import BagSource
 
 MAX_JSON_BYTES = 256 * 1024 * 1024
@@ -328,10 +328,13 @@ def _signature_checks(bag: LoadedBag, trust: TrustStore, checks: _Checks) -> Cms
         return None
     result = verify_detached(bag.signature, bag.tag_manifest_bytes, trust)
     who = "an unreadable certificate" if result.signer is None else result.signer.common_name
+    where = f"{SIGNATURE_P7S} over {TAGMANIFEST_TXT}: "
     if not (result.intact and result.valid):
-        checks.failed(name, Aspect.SIGNATURE, " ".join(result.problems) or "invalid signature")
+        checks.failed(
+            name, Aspect.SIGNATURE, where + (" ".join(result.problems) or "invalid signature")
+        )
     elif result.trusted and not result.bottom_line:
-        checks.failed(name, Aspect.SIGNATURE, " ".join(result.problems))
+        checks.failed(name, Aspect.SIGNATURE, where + " ".join(result.problems))
     else:
         checks.passed(
             name, Aspect.SIGNATURE, f"valid CMS signature by {who} over tagmanifest-sha256.txt"
@@ -374,7 +377,9 @@ def _pdf_checks(
     integrity = result.intact and result.valid and result.covers_whole_file
     integrity = integrity and result.modification_free and result.signature_count == 1
     if not integrity:
-        checks.failed(name, Aspect.SIGNATURE, " ".join(result.problems) or "invalid signature")
+        checks.failed(
+            name, Aspect.SIGNATURE, f"{member}: " + (" ".join(result.problems) or "invalid")
+        )
         return
     fingerprint = None if result.signer is None else result.signer.sha256_fingerprint
     if signer_fingerprint is not None and fingerprint != signer_fingerprint:

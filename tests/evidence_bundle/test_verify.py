@@ -1,0 +1,152 @@
+"""An evidence officer checks bundles: good ones pass, any change to any file fails, by name."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import bagit
+import pytest
+
+from rvr_desktop.cli.verify import main as rvr_verify
+from rvr_desktop.evidence.bundle.verify import Outcome, verify_bundle
+from rvr_desktop.evidence.signing.trust import TrustStore
+from tests.evidence_bundle.conftest import DemoBundle
+
+
+def _trust(bundle: DemoBundle) -> TrustStore:
+    return TrustStore.from_paths([bundle.root_pem])
+
+
+def test_the_demo_bundle_verifies_against_its_root(demo_bundle: DemoBundle) -> None:
+    status = verify_bundle(demo_bundle.bundle, _trust(demo_bundle))
+    assert [c.outcome for c in status.checks] == [Outcome.PASS] * len(status.checks)
+    assert status.bottom_line and status.exit_code == 0
+    assert status.info("RVR-Case-Reference") == demo_bundle.demo.case_reference
+    assert status.is_test_identity
+
+
+def test_without_a_trusted_root_the_bundle_is_intact_but_not_trusted(
+    demo_bundle: DemoBundle, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert rvr_verify([str(demo_bundle.bundle)]) == 2
+    out = capsys.readouterr().out
+    assert "INDETERMINATE signer trusted" in out and "NOT VERIFIED" in out
+    assert rvr_verify([str(demo_bundle.bundle), "--trust", str(demo_bundle.root_pem)]) == 0
+    assert "VERIFIED: complete, unaltered" in capsys.readouterr().out
+
+
+def test_json_output_is_one_document_with_the_bottom_line(
+    demo_bundle: DemoBundle, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = rvr_verify([str(demo_bundle.bundle), "--trust", str(demo_bundle.root_pem), "--json"])
+    result = json.loads(capsys.readouterr().out)
+    assert code == 0 and result["bottom_line"] is True and result["exit_code"] == 0
+    assert {c["outcome"] for c in result["checks"]} == {"PASS"}
+    assert result["intact"] and result["signatures_valid"] and result["trusted"]
+
+
+def test_the_report_pdf_is_written(demo_bundle: DemoBundle, tmp_path: Path) -> None:
+    report = tmp_path / "report.pdf"
+    assert rvr_verify([str(demo_bundle.bundle), "--report", str(report)]) == 2
+    assert report.read_bytes().startswith(b"%PDF")
+
+
+def test_a_missing_bundle_cannot_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert rvr_verify([str(tmp_path / "nothing")]) == 3
+    assert "There is no bundle" in capsys.readouterr().err
+
+
+def test_the_reference_bagit_validator_accepts_our_bundle(demo_bundle: DemoBundle) -> None:
+    bagit.Bag(str(demo_bundle.bundle)).validate()
+
+
+def test_openssl_accepts_the_tag_manifest_signature(demo_bundle: DemoBundle) -> None:
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed")
+    result = subprocess.run(
+        [
+            "openssl",
+            "cms",
+            "-verify",
+            "-binary",
+            "-inform",
+            "DER",
+            "-in",
+            str(demo_bundle.bundle / "tagmanifest-sha256.txt.p7s"),
+            "-content",
+            str(demo_bundle.bundle / "tagmanifest-sha256.txt"),
+            "-CAfile",
+            str(demo_bundle.root_pem),
+            "-out",
+            "/dev/null",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Verification successful" in result.stderr
+
+
+def _all_files(bundle: Path) -> list[str]:
+    return sorted(str(p.relative_to(bundle)) for p in bundle.rglob("*") if p.is_file())
+
+
+def _mutate(path: Path, how: str) -> None:
+    if how == "flip":
+        data = bytearray(path.read_bytes())
+        data[len(data) // 2] ^= 0x01
+        path.write_bytes(bytes(data))
+    elif how == "truncate":
+        path.write_bytes(path.read_bytes()[: max(0, path.stat().st_size // 2)])
+    else:
+        path.unlink()
+
+
+def test_every_change_to_every_file_fails_naming_the_file(
+    demo_bundle: DemoBundle, tmp_path: Path
+) -> None:
+    """The tamper matrix: flip a byte, truncate, delete, for every file in the bundle."""
+    trust = _trust(demo_bundle)
+    pristine = tmp_path / "pristine"
+    shutil.copytree(demo_bundle.bundle, pristine)
+    files = _all_files(pristine)
+    assert len(files) >= 15
+    for name in files:
+        for how in ("flip", "truncate", "delete"):
+            target = tmp_path / f"t-{how}"
+            shutil.rmtree(target, ignore_errors=True)
+            shutil.copytree(pristine, target)
+            _mutate(target / name, how)
+            status = verify_bundle(target, trust)
+            failures = [c for c in status.checks if c.outcome is Outcome.FAIL]
+            assert status.exit_code == 1, f"{how} {name} was not detected"
+            assert any(Path(name).name in c.reason for c in failures), (
+                f"{how} {name}: no failing check names the file: {[c.reason for c in failures]}"
+            )
+
+
+@pytest.mark.parametrize("where", ["data/notes/extra.txt", "data/stray.pdf", "stray.txt"])
+def test_a_stray_file_fails_naming_it(demo_bundle: DemoBundle, where: str) -> None:
+    (demo_bundle.bundle / where).write_bytes(b"planted")
+    status = verify_bundle(demo_bundle.bundle, _trust(demo_bundle))
+    assert status.exit_code == 1
+    assert any(Path(where).name in c.reason for c in status.checks if c.outcome is Outcome.FAIL)
+
+
+def test_a_zip_bundle_verifies_and_so_does_one_compressed_by_a_desktop(
+    demo_bundle: DemoBundle, tmp_path: Path
+) -> None:
+    flat = shutil.make_archive(str(tmp_path / "flat"), "zip", root_dir=demo_bundle.bundle)
+    nested = shutil.make_archive(
+        str(tmp_path / "nested"),
+        "zip",
+        root_dir=demo_bundle.bundle.parent,
+        base_dir=demo_bundle.bundle.name,
+    )
+    for archive in (flat, nested):
+        status = verify_bundle(Path(archive), _trust(demo_bundle))
+        assert status.bottom_line, [c for c in status.checks if c.outcome is not Outcome.PASS]
