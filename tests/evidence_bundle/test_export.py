@@ -1,0 +1,149 @@
+"""The officer exports a case: all or nothing, recorded, and refused until it is ready."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from rvr_desktop.evidence import attachments, audit, cases
+from rvr_desktop.evidence.bundle.export import ExportRequest, NoOfficerProfile, export_case
+from rvr_desktop.evidence.bundle.layout import BundleLayout
+from rvr_desktop.evidence.bundle.verify import verify_bundle
+from rvr_desktop.evidence.errors import DiskFull, InvalidInput
+from rvr_desktop.evidence.progress import Cancelled, CancelToken
+from rvr_desktop.evidence.signing.trust import TrustStore
+from rvr_desktop.evidence.statement import StatementNotReady
+from rvr_desktop.evidence.vault import Vault
+from tests.evidence_bundle.conftest import DemoBundle
+
+
+def _request(bundle: DemoBundle, out: Path, **kw: object) -> ExportRequest:
+    return ExportRequest(
+        bundle.demo.case_id,
+        out,
+        "CPS Direct",
+        "Charging decision requested",
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def _head(vault: Vault) -> object:
+    with vault.reader() as tx:
+        return audit.chain_head(tx)
+
+
+def test_an_export_is_recorded_with_recipient_and_reason(
+    demo_bundle: DemoBundle, tmp_path: Path
+) -> None:
+    with Vault.unlock(demo_bundle.demo.root, demo_bundle.demo.passphrase) as vault:
+        result = export_case(vault, _request(demo_bundle, tmp_path, layout=BundleLayout.ZIP))
+        with vault.reader() as tx:
+            row = tx.one("SELECT * FROM exports ORDER BY id DESC LIMIT 1")
+            last = list(audit.iter_records(tx))[-1]
+        assert cases.get_case(vault, demo_bundle.demo.case_id).status == "exported"
+    assert row is not None and row["recipient"] == "CPS Direct"
+    assert row["tag_manifest_sha256"] == result.tag_manifest_sha256
+    assert last.body is not None and last.body.action == "case.exported"
+    assert result.bundle.suffix == ".zip" and result.chain_code.count("-") == 2
+    status = verify_bundle(result.bundle, TrustStore.from_paths([demo_bundle.root_pem]))
+    assert status.bottom_line
+
+
+def test_a_cancelled_export_leaves_no_bundle_and_the_vault_untouched(
+    demo_bundle: DemoBundle, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    token = CancelToken()
+    with Vault.unlock(demo_bundle.demo.root, demo_bundle.demo.passphrase) as vault:
+        before = _head(vault)
+        with pytest.raises(Cancelled):
+            export_case(
+                vault,
+                _request(demo_bundle, out),
+                progress=lambda d, t: token.cancel(),
+                cancel=token,
+            )
+        assert _head(vault) == before
+    assert list(out.iterdir()) == []
+
+
+def test_a_full_disk_during_export_leaves_nothing_and_says_so(
+    demo_bundle: DemoBundle, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    with Vault.unlock(demo_bundle.demo.root, demo_bundle.demo.passphrase) as vault:
+        big = attachments.import_stream(
+            vault,
+            demo_bundle.demo.case_id,
+            io.BytesIO(os.urandom(3 << 20)),
+            original_name="video-still.bin",
+        )
+        real = attachments.read_into
+
+        def fill_up(v: Vault, attachment_id: int, sink, **kw):  # type: ignore[no-untyped-def]
+            if attachment_id == big.id:
+                sink.write(b"x" * 1000)
+                raise DiskFull("the export folder")
+            return real(v, attachment_id, sink, **kw)
+
+        monkeypatch.setattr(attachments, "read_into", fill_up)
+        before = _head(vault)
+        with pytest.raises(DiskFull, match="disk is full"):
+            export_case(vault, _request(demo_bundle, out))
+        assert _head(vault) == before
+    assert list(out.iterdir()) == []
+
+
+def test_export_is_refused_until_the_statement_is_read_back_and_confirmed(
+    vault: Vault, tmp_path: Path
+) -> None:
+    from rvr_desktop.evidence.signing.officer import OfficerProfile, save_officer_profile
+    from rvr_desktop.evidence.signing.test_pki import create_test_identity_in_vault
+
+    case = cases.create_case(vault, "INC-2026-0200", "Sam")
+    out = tmp_path / "out"
+    out.mkdir()
+    request = ExportRequest(case.id, out, "CPS", "Charging decision")
+    with pytest.raises(NoOfficerProfile):
+        export_case(vault, request)
+    profile = OfficerProfile("Jane Smith", "PC 1234")
+    save_officer_profile(vault, profile)
+    create_test_identity_in_vault(vault, profile, tmp_path / "pki")
+    with pytest.raises(StatementNotReady, match="MG11"):
+        export_case(vault, request)
+    assert list(out.iterdir()) == []
+
+
+def test_export_needs_a_recipient_and_a_reason(demo_bundle: DemoBundle, tmp_path: Path) -> None:
+    with Vault.unlock(demo_bundle.demo.root, demo_bundle.demo.passphrase) as vault:
+        with pytest.raises(InvalidInput, match="recipient"):
+            export_case(vault, ExportRequest(demo_bundle.demo.case_id, tmp_path, " ", "reason"))
+        with pytest.raises(InvalidInput, match="reason"):
+            export_case(vault, ExportRequest(demo_bundle.demo.case_id, tmp_path, "CPS", ""))
+
+
+def _readable_text(path: Path) -> str:
+    if path.suffix == ".pdf":
+        return " ".join(page.extract_text() or "" for page in PdfReader(path).pages)
+    return path.read_bytes().decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize(
+    "restricted_value", ["12 Invented Close", "alex.morgan@example.org", "14/03/1989"]
+)
+def test_restricted_details_appear_only_under_restricted(
+    demo_bundle: DemoBundle, restricted_value: str
+) -> None:
+    holders = [
+        str(p.relative_to(demo_bundle.bundle))
+        for p in demo_bundle.bundle.rglob("*")
+        if p.is_file() and restricted_value in " ".join(_readable_text(p).split())
+    ]
+    assert holders, "the restricted value must be in the restricted documents"
+    assert all(h.startswith("data/restricted/") for h in holders), holders
