@@ -15,9 +15,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import __version__
-from ..evidence import attachments, cases, timeline
+from ..evidence import attachments, cases, forms, timeline
+from ..evidence.bundle.export import ExportRequest, export_case
+from ..evidence.bundle.verify import verify_bundle
+from ..evidence.documents import DocumentOrigin, render_statement
 from ..evidence.errors import RvrError
 from ..evidence.kdf import DEFAULT_KDF
+from ..evidence.signing.identity_store import load_credential
+from ..evidence.signing.officer import OfficerProfile, save_officer_profile
+from ..evidence.signing.pdf_sign import sign_pdf
+from ..evidence.signing.pdf_validate import validate_pdf
+from ..evidence.signing.test_pki import create_test_identity_in_vault
+from ..evidence.signing.trust import TrustStore
+from ..evidence.statement import MG11_TEMPLATE_ID, build_statement, record_read_back
 from ..evidence.vault import Vault
 
 
@@ -27,6 +37,8 @@ class SelfTestContext:
     passphrase: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     vault: Vault | None = None
     case_id: int = 0
+    trust: TrustStore = field(default_factory=TrustStore.empty)
+    bundle: Path | None = None
 
     def open_vault(self) -> Vault:
         if self.vault is None:
@@ -74,10 +86,58 @@ def step_integrity(ctx: SelfTestContext) -> str:
     return "integrity checks and audit chain pass"
 
 
+def step_signed_statement(ctx: SelfTestContext) -> str:
+    vault = ctx.open_vault()
+    profile = OfficerProfile("Self Test Officer", "PC 0000", station="Self-test")
+    save_officer_profile(vault, profile)
+    identity = create_test_identity_in_vault(vault, profile, ctx.folder / "pki")
+    ctx.trust = TrustStore.from_paths([identity.root_pem_path])
+    mg11 = forms.registry_for_vault(vault).get(MG11_TEMPLATE_ID)
+    form = forms.create_form(vault, ctx.case_id, mg11, dict(mg11.example or {}))
+    record_read_back(vault, ctx.case_id)
+    forms.finalise(vault, form.form_id)
+    case = cases.get_case(vault, ctx.case_id)
+    rendered = render_statement(
+        build_statement(vault, case, profile),
+        DocumentOrigin(profile.name, vault.clock.utc_now_ms(), f"RVR Desktop {__version__}"),
+    )
+    if rendered.signature_box is None:
+        raise RvrError("the statement has no signature box")
+    signed = sign_pdf(rendered.data, load_credential(vault), profile, rendered.signature_box)
+    check = validate_pdf(signed, ctx.trust)
+    if not check.bottom_line:
+        raise RvrError("the signed statement does not validate: " + " ".join(check.problems))
+    return f"MG11 rendered ({rendered.page_count} page(s)), signed (PAdES) and validated"
+
+
+def step_export_bundle(ctx: SelfTestContext) -> str:
+    vault = ctx.open_vault()
+    (ctx.folder / "out").mkdir()
+    result = export_case(
+        vault,
+        ExportRequest(ctx.case_id, ctx.folder / "out", "Self-test", "Installation self-test"),
+    )
+    ctx.bundle = result.bundle
+    return f"signed bundle exported ({result.payload_files} files)"
+
+
+def step_verify_bundle(ctx: SelfTestContext) -> str:
+    if ctx.bundle is None:
+        raise RvrError("the export step did not run")
+    status = verify_bundle(ctx.bundle, ctx.trust)
+    if not status.bottom_line:
+        failed = [f"{c.name}: {c.reason}" for c in status.checks if c.outcome.value != "PASS"]
+        raise RvrError("; ".join(failed))
+    return f"bundle verified ({len(status.checks)} checks pass)"
+
+
 STEPS: list[tuple[str, Step]] = [
     ("vault", step_create_vault),
     ("note", step_note_round_trip),
     ("attachment", step_attachment_round_trip),
+    ("statement", step_signed_statement),
+    ("export", step_export_bundle),
+    ("verify", step_verify_bundle),
     ("integrity", step_integrity),
 ]
 

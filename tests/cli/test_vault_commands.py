@@ -166,3 +166,18 @@ def test_trainee_builds_the_headless_demo(
         == 0
     )
     assert passphrase
+
+
+def test_it_checks_an_installation_with_the_self_test(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--self-test"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[-1] == "SELF-TEST PASSED"
+    assert {line.split(":")[0] for line in lines[1:-1]} == {
+        "PASS vault",
+        "PASS note",
+        "PASS attachment",
+        "PASS statement",
+        "PASS export",
+        "PASS verify",
+        "PASS integrity",
+    }
