@@ -241,8 +241,13 @@ def read_into(
     sink: Writable,
     *,
     progress: ProgressCallback = no_progress,
+    sink_checks_hash: bool = False,
 ) -> Attachment:
-    """Write the attachment's original bytes to ``sink``, checking them against the stored hash."""
+    """Write the attachment's original bytes to ``sink``, checking them against the stored hash.
+
+    Pass ``sink_checks_hash=True`` only when the sink itself compares the bytes with
+    ``attachment.sha256`` (the bundle writer does): the hash is then taken once, not twice.
+    """
     with vault.reader() as tx:
         row = tx.one("SELECT * FROM attachments WHERE id = ?", (attachment_id,))
     if row is None:
@@ -254,8 +259,9 @@ def read_into(
         sink,
         total_hint=attachment.size_bytes,
         progress=progress,
+        hash_bytes=not sink_checks_hash,
     )
-    if digest != attachment.sha256:
+    if not sink_checks_hash and digest != attachment.sha256:
         raise VaultDamaged(
             f"exhibit {attachment.exhibit_ref} no longer matches the hash taken when it was "
             "imported"

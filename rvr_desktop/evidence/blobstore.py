@@ -12,7 +12,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import queue
 import secrets
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol
@@ -27,6 +29,10 @@ from .progress import CancelToken, ProgressCallback, no_progress
 BLOB_SUFFIX = ".age"
 TEMP_PREFIX = ".incoming-"
 CHUNK = 1 << 20
+# Decrypted bytes are handed to the writing thread in blocks this big: each hand-over
+# costs a wait for the GIL, which the decrypter holds, so fewer, larger blocks are faster.
+_WRITE_BLOCK = 4 << 20
+_QUEUE_BLOCKS = 2
 
 
 @dataclass(frozen=True)
@@ -108,29 +114,69 @@ class _HashingReader:
 
 
 class _HashingWriter:
-    def __init__(self, sink: Writable, progress: ProgressCallback, total: int) -> None:
+    """Takes the decrypter's small pieces and hands them on in megabyte blocks.
+
+    The decrypter holds the GIL while it works; hashing and writing release it. So the
+    blocks are hashed and written by a second thread while the next ones are decrypted,
+    using both cores. At most ``_QUEUE_BLOCKS`` blocks wait, which bounds the memory.
+    """
+
+    def __init__(
+        self, sink: Writable, progress: ProgressCallback, total: int, *, hash_bytes: bool = True
+    ) -> None:
         self._sink = sink
         self._progress = progress
         self._total = total
+        self._hash_bytes = hash_bytes
+        self._pending = bytearray()
+        self._blocks: queue.Queue[bytes | None] = queue.Queue(maxsize=_QUEUE_BLOCKS)
+        self._thread = threading.Thread(target=self._consume, name="blob-writer", daemon=True)
+        self._thread.start()
         self.digest = hashlib.sha256()
         self.size = 0
         self.error: BaseException | None = None
 
     def write(self, data: bytes) -> int:
-        try:
-            self._sink.write(data)
-        except BaseException as exc:
-            self.error = exc
-            raise
-        self.digest.update(data)
-        self.size += len(data)
-        self._progress(self.size, self._total)
+        if self.error is not None:
+            raise self.error
+        self._pending += data
+        if len(self._pending) >= _WRITE_BLOCK:
+            self._hand_on()
         return len(data)
 
+    def _hand_on(self) -> None:
+        block = bytes(self._pending)
+        self._pending.clear()
+        self._blocks.put(block)
+
+    def _consume(self) -> None:
+        while (block := self._blocks.get()) is not None:
+            if self.error is not None:
+                continue  # drain so the producer never blocks
+            try:
+                self._sink.write(block)
+                if self._hash_bytes:
+                    self.digest.update(block)
+                self.size += len(block)
+                self._progress(self.size, self._total)
+            except BaseException as exc:
+                self.error = exc
+
     def flush(self) -> None:
-        flush = getattr(self._sink, "flush", None)
-        if flush is not None:
-            flush()
+        """Called by the decrypter; the last bytes are written by :meth:`finish`."""
+
+    def finish(self) -> None:
+        """Hand on the last bytes and wait until everything is written."""
+        if self._pending:
+            self._hand_on()
+        self.close()
+        if self.error is not None:
+            raise self.error
+
+    def close(self) -> None:
+        if self._thread.is_alive():
+            self._blocks.put(None)
+            self._thread.join()
 
 
 class _FileWriter:
@@ -205,27 +251,38 @@ class BlobStore:
         *,
         total_hint: int = 0,
         progress: ProgressCallback = no_progress,
-    ) -> str:
-        """Decrypt blob ``name`` into ``sink``; returns the SHA-256 of the bytes written."""
+        hash_bytes: bool = True,
+    ) -> str | None:
+        """Decrypt blob ``name`` into ``sink``; returns the SHA-256 of the bytes written.
+
+        With ``hash_bytes=False`` (the sink hashes them itself) it returns None.
+        """
         path = self.path_of(name)
-        writer = _HashingWriter(sink, progress, total_hint)
         try:
             key = x25519.Identity.from_str(identity)
         except pyrage.IdentityError as exc:
             raise VaultDamaged(f"the key for attachment blob {name} is unusable") from exc
+        writer = _HashingWriter(sink, progress, total_hint, hash_bytes=hash_bytes)
         try:
             with open(path, "rb") as handle:
                 pyrage.decrypt_io(handle, writer, [key])
+            writer.finish()
         except FileNotFoundError as exc:
             raise VaultDamaged(f"the encrypted file of an attachment ({name}) is missing") from exc
         except (pyrage.DecryptError, OSError) as exc:
+            writer.close()
             if writer.error is not None:
-                with translate_os_errors("the exported attachment"):
-                    raise writer.error from exc
+                # The sink failed (a full disk, a cancel): say that, not "damaged".
+                if isinstance(writer.error, OSError):
+                    with translate_os_errors("the exported attachment"):
+                        raise writer.error from exc
+                raise writer.error from exc
             raise VaultDamaged(
                 f"the encrypted file of an attachment ({name}) fails its integrity check"
             ) from exc
-        return writer.digest.hexdigest()
+        finally:
+            writer.close()
+        return writer.digest.hexdigest() if hash_bytes else None
 
     def remove(self, name: str) -> None:
         with contextlib.suppress(FileNotFoundError):

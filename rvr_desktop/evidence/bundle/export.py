@@ -147,7 +147,7 @@ def export_case(
             with w.payload_file(
                 path, expected_size=item.size_bytes, expected_sha256=item.sha256
             ) as sink:
-                attachments.read_into(vault, item.id, sink)
+                attachments.read_into(vault, item.id, sink, sink_checks_hash=True)
         with w.payload_file(c.AUDIT_JSONL) as sink:
             for line in _audit_lines(vault, case, prepared.head):
                 sink.write(line)

@@ -284,7 +284,7 @@ def _verify(
                 Aspect.INTEGRITY,
                 f"{member} is missing or failed its hash check",
             )
-    _audit_checks(source, bag, good, checks)
+    _audit_checks(source, bag, _hashes_of_good_files(payload_check.files), checks)
     if cms is not None and cms.is_test_identity:
         notes.append(
             "Signed with a TEST identity from the RVR Desktop training PKI: NOT FOR EVIDENCE."
@@ -301,6 +301,11 @@ def _verify(
         verified_at=verified_at,
         notes=tuple(notes),
     )
+
+
+def _hashes_of_good_files(files: tuple[FileCheck, ...]) -> dict[str, str]:
+    """Path to SHA-256 of every payload file that matched its manifest line."""
+    return {f.path: f.found_sha256 for f in files if f.ok and f.found_sha256 is not None}
 
 
 def _files_check(checks: _Checks, name: str, files: tuple[FileCheck, ...]) -> None:
@@ -424,7 +429,7 @@ def _audit_records(source: BagSource, member: str) -> Iterator[AuditRecord]:
                 raise InvalidInput(f"{member} line {number}: {exc}") from exc
 
 
-def _audit_checks(source: BagSource, bag: LoadedBag, good: set[str], checks: _Checks) -> None:
+def _audit_checks(source: BagSource, bag: LoadedBag, good: dict[str, str], checks: _Checks) -> None:
     audit_member = PAYLOAD_PREFIX + c.AUDIT_JSONL
     if audit_member not in good:
         checks.failed(
@@ -473,7 +478,7 @@ def _audit_checks(source: BagSource, bag: LoadedBag, good: set[str], checks: _Ch
 
 
 def _records_match_contents(
-    source: BagSource, mine: list[AuditRecord], good: set[str], checks: _Checks
+    source: BagSource, mine: list[AuditRecord], good: dict[str, str], checks: _Checks
 ) -> None:
     """Every note, event, exhibit and exported form the chain records is present, unchanged."""
     name = "notes, forms and exhibits match the audit chain"
@@ -522,7 +527,7 @@ def _records_match_contents(
         )
 
 
-def _exhibits_match(source: BagSource, mine: list[AuditRecord], good: set[str]) -> list[str]:
+def _exhibits_match(source: BagSource, mine: list[AuditRecord], good: dict[str, str]) -> list[str]:
     case_member = PAYLOAD_PREFIX + c.CASE_JSON
     if case_member not in good:
         return [f"{case_member} is missing or failed its hash check"]
@@ -548,22 +553,14 @@ def _exhibits_match(source: BagSource, mine: list[AuditRecord], good: set[str]) 
             )
         elif member not in good:
             problems.append(f"exhibit {ref} ({member}) is missing or failed its hash check")
-        elif _member_sha256(source, member) != digest:
+        elif good[member] != digest:
             problems.append(f"exhibit {ref} ({member}) is not the file the audit chain recorded")
     for ref in sorted(set(listed) - set(added)):
         problems.append(f"exhibit {ref} is in the bundle but not in the audit chain")
     return problems
 
 
-def _member_sha256(source: BagSource, member: str) -> str:
-    digest = hashlib.sha256()
-    with source.open_member(member) as stream:
-        while chunk := stream.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _forms_match(source: BagSource, mine: list[AuditRecord], good: set[str]) -> list[str]:
+def _forms_match(source: BagSource, mine: list[AuditRecord], good: dict[str, str]) -> list[str]:
     saved = {
         (r.body.subject, r.body.content_sha256)
         for r in mine

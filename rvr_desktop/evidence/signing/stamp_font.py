@@ -9,6 +9,7 @@ font small enough (a few KiB) that signing stays fast.
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
 from pathlib import Path
@@ -27,7 +28,19 @@ STAMP_FONT_FILE = "DejaVuSans.ttf"
 PDF_UNITS_PER_EM = 1000
 
 
+# Always kept in the subset, so the same officer's stamps share one cached subset whatever
+# the signing time says.
+_ALWAYS = "0123456789:-/+.,() UTC"
+
+
 def _subset_for(font_file: Path, text: str) -> bytes:
+    return _cached_subset(font_file, "".join(sorted(set(text + _ALWAYS))))
+
+
+@functools.lru_cache(maxsize=16)
+def _cached_subset(font_file: Path, characters: str) -> bytes:
+    # Loading and cutting DejaVu takes a quarter of a second: once per officer is enough.
+    text = characters
     # fontTools warns about each table it cannot subset (DejaVu's FFTM timestamp table).
     logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
     font = TTFont(str(font_file))
