@@ -74,3 +74,49 @@ def test_officer_imports_the_force_p12_and_a_wrong_password_is_clear(
         main(["identity", "import", *vault_args, str(p12), "--p12-password-file", str(right)]) == 0
     )
     assert "Jane Smith" in capsys.readouterr().out
+
+
+def test_officer_exports_a_case_from_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from rvr_desktop.evidence.demo import build_demo_vault
+
+    demo = build_demo_vault(tmp_path / "demo", kdf=FAST_INSECURE_KDF)
+    out = tmp_path / "out"
+    out.mkdir()
+    args = ["--vault", str(demo.root), "--passphrase-file", str(demo.passphrase_file)]
+    code = main(
+        [
+            "export",
+            *args,
+            "--case",
+            demo.case_reference.lower(),
+            "--out",
+            str(out),
+            "--zip",
+            "--recipient",
+            "CPS Direct",
+            "--reason",
+            "Charging decision",
+        ]
+    )
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "Audit chain code" in printed
+    (bundle,) = out.iterdir()
+    assert bundle.suffix == ".zip"
+    from rvr_desktop.cli.verify import main as rvr_verify
+
+    assert rvr_verify([str(bundle), "--trust", str(demo.trust_root)]) == 0
+
+
+def test_export_without_a_recipient_says_what_to_give(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    code = main(["export", "--vault", str(tmp_path), "--case", "X-1234", "--out", str(tmp_path)])
+    assert code == 1
+    assert "Give --recipient" in capsys.readouterr().err
