@@ -6,7 +6,7 @@ import argparse
 
 from rvr_desktop.app import configure_process
 
-from . import vault_bench
+from . import bundle_bench, documents_bench, vault_bench
 
 
 def main() -> None:
@@ -15,8 +15,13 @@ def main() -> None:
     args = parser.parse_args()
     configure_process(log_to_file=False)
     size = (64 if args.quick else 1024) * 2**20
-    for figure in vault_bench.run(size):
-        print(figure.line(), flush=True)
+    for run in (
+        lambda: vault_bench.run(size),
+        documents_bench.run,
+        lambda: bundle_bench.run(size),
+    ):
+        for figure in run():
+            print(figure.line(), flush=True)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,76 @@
+"""Render and sign a 20-page MG11, against bare reportlab laying out the same text."""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from pathlib import Path
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+from rvr_desktop.evidence import cases, forms, statement
+from rvr_desktop.evidence.demo import DEMO_STATEMENT_PARAGRAPHS
+from rvr_desktop.evidence.documents import DocumentOrigin, render_statement
+from rvr_desktop.evidence.kdf import FAST_INSECURE_KDF
+from rvr_desktop.evidence.signing.identity_store import load_credential
+from rvr_desktop.evidence.signing.officer import OfficerProfile, save_officer_profile
+from rvr_desktop.evidence.signing.pdf_sign import sign_pdf
+from rvr_desktop.evidence.signing.test_pki import create_test_identity_in_vault
+from rvr_desktop.evidence.vault import Vault
+
+from .report import Figure, median, timed
+
+TARGET_PAGES = 20
+
+
+def _long_text() -> str:
+    paragraphs = list(DEMO_STATEMENT_PARAGRAPHS) * 10
+    return "\n\n".join(paragraphs)
+
+
+def _bare_reportlab(text: str) -> bytes:
+    out = io.BytesIO()
+    style = getSampleStyleSheet()["BodyText"]
+    SimpleDocTemplate(out, pagesize=A4).build([Paragraph(p, style) for p in text.split("\n\n")])
+    return out.getvalue()
+
+
+def run() -> list[Figure]:
+    text = _long_text()
+    with tempfile.TemporaryDirectory(prefix="rvr-bench-doc-") as tmp:
+        vault = Vault.create(Path(tmp) / "v", "bench passphrase", kdf=FAST_INSECURE_KDF)
+        profile = OfficerProfile("Bench Officer", "PC 1", station="Bench")
+        save_officer_profile(vault, profile)
+        create_test_identity_in_vault(vault, profile, Path(tmp) / "pki")
+        credential = load_credential(vault)
+        case = cases.create_case(vault, "BENCH-0003", "Bench")
+        mg11 = forms.registry_for_vault(vault).get("mg11")
+        answers = {**dict(mg11.example or {}), "statement_text": text}
+        form = forms.create_form(vault, case.id, mg11, answers)
+        statement.record_read_back(vault, case.id)
+        forms.finalise(vault, form.form_id)
+        document = statement.build_statement(vault, case, profile)
+        origin = DocumentOrigin(profile.name, vault.clock.utc_now_ms(), "bench")
+        pages: list[int] = []
+
+        def render_and_sign() -> None:
+            rendered = render_statement(document, origin)
+            pages.append(rendered.page_count)
+            assert rendered.signature_box is not None
+            sign_pdf(rendered.data, credential, profile, rendered.signature_box)
+
+        ours = median([timed(render_and_sign) for _ in range(5)])
+        bare = median([timed(lambda: _bare_reportlab(text)) for _ in range(5)])
+        vault.lock()
+    return [
+        Figure(
+            f"render + sign MG11 ({pages[0]} pages)",
+            ours * 1000,
+            "ms",
+            "bare reportlab, same text",
+            bare * 1000,
+            "aim: under 1 s",
+        )
+    ]
