@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from rvr_desktop.app import configure_process
-from rvr_desktop.evidence import attachments, cases, timeline
+from rvr_desktop.evidence import attachments, cases, forms, timeline
 from rvr_desktop.evidence.kdf import FAST_INSECURE_KDF
 from rvr_desktop.evidence.vault import Vault
 
@@ -60,6 +60,9 @@ def test_case_content_never_appears_readable_on_disk(tmp_path: Path) -> None:
     attachments.import_stream(
         vault, case.id, io.BytesIO(f"attachment {marker}".encode() * 1000), original_name="a.txt"
     )
+    mg11 = forms.registry_for_vault(vault).get("mg11")
+    form = forms.create_form(vault, case.id, mg11, {"statement_text": f"Statement {marker}"})
+    forms.save_draft(vault, form.form_id, {"statement_text": f"Statement {marker} again"})
     # While open (WAL and shared memory files present) and after closing.
     assert _files_containing(marker.encode(), root) == []
     assert _files_containing(marker.encode("utf-16-le"), root) == []

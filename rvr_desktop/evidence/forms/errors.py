@@ -30,7 +30,7 @@ class FormIncomplete(InvalidInput):
 
     def __init__(self, title: str, problems: Sequence[Problem]) -> None:
         self.problems = tuple(problems)
-        listed = "; ".join(p.message for p in self.problems[:5])
+        listed = "; ".join(p.message.rstrip(".") for p in self.problems[:5])
         more = f" (and {len(self.problems) - 5} more)" if len(self.problems) > 5 else ""
         super().__init__(
             f"The form '{title}' cannot be finalised yet: {listed}{more}. Correct these answers "
