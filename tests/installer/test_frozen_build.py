@@ -73,5 +73,6 @@ def test_the_linux_one_folder_app_builds_and_passes_its_self_test(tmp_path: Path
     )
     assert help_text.returncode == 0, help_text.stderr
     assert "trusted" in help_text.stdout
-    assert (app / "resources" / "templates" / "mg11.toml").is_file()
-    assert list((app / "resources" / "fonts").glob("*.ttf"))
+    # PyInstaller 6 keeps data files in the folder's _internal/ directory.
+    assert list(app.glob("*/resources/templates/mg11.toml")), "templates missing"
+    assert list(app.glob("*/resources/fonts/*.ttf")), "fonts missing"
