@@ -6,7 +6,7 @@ import argparse
 
 from rvr_desktop.app import configure_process
 
-from . import bundle_bench, documents_bench, vault_bench
+from . import bundle_bench, documents_bench, ui_bench, vault_bench
 
 
 def main() -> None:
@@ -19,6 +19,7 @@ def main() -> None:
         lambda: vault_bench.run(size),
         documents_bench.run,
         lambda: bundle_bench.run(size),
+        lambda: ui_bench.run(size),
     ):
         for figure in run():
             print(figure.line(), flush=True)
