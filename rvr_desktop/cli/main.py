@@ -43,6 +43,13 @@ def build_parser() -> argparse.ArgumentParser:
     identity_commands.register(subcommands)
     export_command.register(subcommands)
     demo_command.register(subcommands)
+    verify = subcommands.add_parser(
+        "verify", help="open the Verify window for evidence officers (no vault needed)"
+    )
+    verify.add_argument(
+        "bundle", nargs="?", metavar="BUNDLE", help="a bundle folder or .zip to check at once"
+    )
+    verify.set_defaults(handler=_launch_verify)
     return parser
 
 
@@ -71,6 +78,12 @@ def _launch_app(args: argparse.Namespace) -> int:
     from ..ui.launch import launch
 
     return launch(args)
+
+
+def _launch_verify(args: argparse.Namespace) -> int:
+    from ..ui.launch import launch_verify
+
+    return launch_verify(args)
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ class AppActions:
     find_case: QAction
     close_case: QAction
     settings: QAction
+    verify_bundle: QAction
     lock: QAction
     quit: QAction
     safety_gate: QAction
@@ -56,6 +57,12 @@ class AppActions:
             find_case=make_action(parent, "&Find case", "Ctrl+F", "Search the cases"),
             close_case=make_action(parent, "&Back to cases", "Ctrl+W", "Close this case"),
             settings=make_action(parent, "&Settings…", "Ctrl+,"),
+            verify_bundle=make_action(
+                parent,
+                "&Verify a bundle…",
+                "Ctrl+Shift+V",
+                "Check an evidence bundle's files and signatures (no vault needed)",
+            ),
             lock=make_action(parent, "&Lock now", "Ctrl+L", "Hide everything and lock the vault"),
             quit=make_action(parent, "&Quit", "Ctrl+Q"),
             safety_gate=make_action(

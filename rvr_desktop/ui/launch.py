@@ -14,7 +14,7 @@ from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from ..evidence.demo import DemoVault, build_demo_vault
 from ..paths import APP_AUTHOR, APP_NAME
@@ -22,6 +22,7 @@ from .errors import log_unexpected, unexpected_message
 from .main_window import MainWindow
 from .services import Services
 from .style import load_stylesheet
+from .verify_window import VerifyWindow
 
 log = logging.getLogger(__name__)
 
@@ -50,12 +51,12 @@ def build_main_window(
     )
 
 
-def _install_excepthook(window: MainWindow) -> None:
+def _install_excepthook(window: QWidget, services: Services) -> None:
     """Errors escaping a slot reach the officer as a calm message, never a traceback."""
 
     def hook(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
         log_unexpected(error, "handling the last action", tb)
-        window.services.dialogs.show_error(
+        services.dialogs.show_error(
             window, "RVR Desktop", unexpected_message("handling the last action")
         )
 
@@ -73,6 +74,19 @@ def launch(args: argparse.Namespace) -> int:
         demo = build_demo_vault(folder)
         log.info("demo vault created in a temporary folder")
     window = build_main_window(services, vault_path=vault_path, demo=demo)
-    _install_excepthook(window)
+    _install_excepthook(window, services)
     window.show()
+    return int(app.exec())
+
+
+def launch_verify(args: argparse.Namespace) -> int:
+    """``rvr-desktop verify [BUNDLE]``: the Verify window alone, with no vault."""
+    app = application()
+    services = Services.build()
+    window = VerifyWindow(services)
+    _install_excepthook(window, services)
+    window.show()
+    bundle = getattr(args, "bundle", None)
+    if bundle:
+        window.open_bundle(Path(bundle).expanduser())
     return int(app.exec())

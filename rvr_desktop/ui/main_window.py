@@ -35,6 +35,7 @@ from .safety_gate_dialog import SafetyGateDialog
 from .services import Services
 from .settings_dialog import SettingsDialog
 from .unlock_screen import UnlockScreen
+from .verify_window import VerifyWindow
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +78,7 @@ class MainWindow(QMainWindow):
         self.services = services
         self.vault: Vault | None = None
         self.workspace: CaseWorkspace | None = None
+        self.verify_window: VerifyWindow | None = None
         self._resume: ResumePoint | None = None
         self._full_size = QSize(1100, 760)
         self.setWindowTitle("RVR Desktop")
@@ -108,6 +110,7 @@ class MainWindow(QMainWindow):
         )
 
         self.unlock_screen.unlocked.connect(self._on_unlocked)
+        self.unlock_screen.verify_requested.connect(self.open_verify_window)
         self.case_list.open_requested.connect(self.open_case)
         self.case_list.new_case_requested.connect(self.new_case)
         self._build_menus()
@@ -122,7 +125,19 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         a = self.app_actions
         menus = (
-            ("&File", (a.new_case, a.find_case, a.close_case, None, a.settings, a.lock, a.quit)),
+            (
+                "&File",
+                (
+                    a.new_case,
+                    a.find_case,
+                    a.close_case,
+                    None,
+                    a.verify_bundle,
+                    a.settings,
+                    a.lock,
+                    a.quit,
+                ),
+            ),
             ("&Call", (a.safety_gate, a.start_call, a.end_call, None, a.danger)),
             ("&Notes", (a.new_note, a.amend_note)),
             ("&Evidence", (a.attach_files, a.capture_screen)),
@@ -151,6 +166,7 @@ class MainWindow(QMainWindow):
         a.find_case.triggered.connect(self._find_case)
         a.close_case.triggered.connect(self.close_case)
         a.settings.triggered.connect(self.open_settings)
+        a.verify_bundle.triggered.connect(lambda: self.open_verify_window())
         a.lock.triggered.connect(lambda: self.lock("Locked. Enter your passphrase to continue."))
         a.quit.triggered.connect(self.close)
         a.safety_gate.triggered.connect(lambda: self._on_call("open_safety_gate"))
@@ -355,6 +371,20 @@ class MainWindow(QMainWindow):
                 widget.reject()
             widget.hide()
 
+    # ---- verifying bundles ------------------------------------------------------------
+
+    def open_verify_window(self, bundle: Path | None = None) -> VerifyWindow:
+        """The evidence officer's Verify window, with or without an unlocked vault."""
+        if self.verify_window is None:
+            self.verify_window = VerifyWindow(self.services)
+        window = self.verify_window
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        if bundle is not None:
+            window.open_bundle(bundle)
+        return window
+
     # ---- settings, layout -------------------------------------------------------------
 
     def open_settings(self) -> None:
@@ -390,6 +420,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.services.settings.geometry = self.saveGeometry()
+        if self.verify_window is not None:
+            self.verify_window.close()
         if self.vault is not None:
             self.lock()
         super().closeEvent(event)

@@ -1,12 +1,15 @@
 """What the app remembers between runs in Qt's settings file: never case content.
 
-Only window layout, the idle-lock minutes, the vault path and the export folder live
-here (the force templates folder is a vault setting). Every key is
-listed in :data:`ALLOWED_KEYS`, and a test checks that nothing else is ever written.
+Only window layout, the idle-lock minutes, the vault path, the export folder, the
+evidence officer's trusted roots (public certificates) and the time-stamping address live
+here (the force templates folder and the officer's profile are vault settings). Every key
+is listed in :data:`ALLOWED_KEYS`, and a test checks that nothing else is ever written.
 """
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
@@ -22,8 +25,22 @@ COMPACT = "window/compact"
 IDLE_MINUTES = "lock/idle_minutes"
 VAULT_PATH = "paths/vault"
 EXPORT_FOLDER = "paths/export_folder"
+TRUSTED_ROOTS = "trust/roots"
+TIMESTAMP_URL = "signing/timestamp_url"
 
-ALLOWED_KEYS = frozenset({GEOMETRY, COMPACT, IDLE_MINUTES, VAULT_PATH, EXPORT_FOLDER})
+ALLOWED_KEYS = frozenset(
+    {GEOMETRY, COMPACT, IDLE_MINUTES, VAULT_PATH, EXPORT_FOLDER, TRUSTED_ROOTS, TIMESTAMP_URL}
+)
+
+
+@dataclass(frozen=True)
+class StoredRoot:
+    """One trusted root as kept in the settings: public certificates only, never a key."""
+
+    pem: str
+    """The certificate(s), PEM text, as read when the root was added."""
+    source: str
+    """Where it came from (the file's path when added), shown beside the root."""
 
 
 class AppSettings:
@@ -70,6 +87,37 @@ class AppSettings:
     @export_folder.setter
     def export_folder(self, path: Path | None) -> None:
         self._set(EXPORT_FOLDER, "" if path is None else str(path))
+
+    @property
+    def trusted_roots(self) -> list[StoredRoot]:
+        """The roots shared by the Verify window and the export's check, in the order added.
+
+        Kept as PEM text rather than paths, so a root still counts after its file moved.
+        """
+        raw = self._store.value(TRUSTED_ROOTS, "")
+        try:
+            items = json.loads(str(raw)) if raw else []
+        except ValueError:
+            return []
+        return [
+            StoredRoot(str(item["pem"]), str(item.get("source", "")))
+            for item in items
+            if isinstance(item, dict) and isinstance(item.get("pem"), str)
+        ]
+
+    @trusted_roots.setter
+    def trusted_roots(self, roots: list[StoredRoot]) -> None:
+        self._set(TRUSTED_ROOTS, json.dumps([{"pem": r.pem, "source": r.source} for r in roots]))
+
+    @property
+    def timestamp_url(self) -> str | None:
+        """The RFC 3161 time-stamping service for exports, or None for none."""
+        raw = str(self._store.value(TIMESTAMP_URL, "") or "").strip()
+        return raw or None
+
+    @timestamp_url.setter
+    def timestamp_url(self, url: str | None) -> None:
+        self._set(TIMESTAMP_URL, (url or "").strip())
 
     @property
     def compact(self) -> bool:

@@ -35,9 +35,11 @@ class UnlockScreen(QWidget):
 
     Emits:
         unlocked(vault: Vault): once the vault is open (created or unlocked).
+        verify_requested(): the Verify window was asked for (it needs no vault).
     """
 
     unlocked = Signal(object)
+    verify_requested = Signal()
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -114,6 +116,14 @@ class UnlockScreen(QWidget):
         self.submit_button.setAccessibleName("Unlock the vault")
         self.submit_button.clicked.connect(self.submit)
 
+        self.verify_button = QPushButton("Verify an evidence bundle…", self)
+        self.verify_button.setAccessibleName("Verify an evidence bundle without a vault")
+        self.verify_button.setToolTip(
+            "For evidence officers: check a bundle's signatures and files (Ctrl+Shift+V)"
+        )
+        self.verify_button.setFlat(True)
+        self.verify_button.clicked.connect(self.verify_requested)
+
         form = QVBoxLayout(card)
         form.setSpacing(8)
         form.addWidget(self.title)
@@ -140,6 +150,11 @@ class UnlockScreen(QWidget):
         row.addWidget(card, 3)
         row.addStretch(1)
         outer.addLayout(row)
+        verify_row = QHBoxLayout()
+        verify_row.addStretch(1)
+        verify_row.addWidget(self.verify_button)
+        verify_row.addStretch(1)
+        outer.addLayout(verify_row)
         outer.addStretch(2)
         self._update_mode()
 

@@ -17,6 +17,7 @@ from rvr_desktop.ui.main_window import MainWindow
 from rvr_desktop.ui.screen_capture import ScreenGrabber
 from rvr_desktop.ui.services import Services
 from rvr_desktop.ui.settings import AppSettings
+from tests.ui.bundles import DemoBundles, copy_bundles, export_demo_bundles
 
 PASSPHRASE = "amber harbour lantern meadow"
 
@@ -30,6 +31,11 @@ class ScriptedDialogs(Dialogs):
         self.confirm_answer = True
         self.files: list[Path] = []
         self.folder: Path | None = None
+        self.open_file: Path | None = None
+        self.save_file: Path | None = None
+        self.passwords: list[str | None] = []
+        self.viewed: list[Path] = []
+        self.viewer_opens = True
         self._handlers: list[Callable[[QDialog], bool]] = []
         self.shown: list[QDialog] = []
 
@@ -47,6 +53,25 @@ class ScriptedDialogs(Dialogs):
 
     def pick_folder(self, parent: QWidget | None, title: str, start: Path | None) -> Path | None:
         return self.folder
+
+    def pick_open_file(
+        self, parent: QWidget | None, title: str, start: Path | None, filters: str
+    ) -> Path | None:
+        return self.open_file
+
+    def pick_save_file(
+        self, parent: QWidget | None, title: str, suggested: Path, filters: str
+    ) -> Path | None:
+        return self.save_file
+
+    def ask_password(self, parent: QWidget | None, title: str, prompt: str) -> str | None:
+        if not self.passwords:
+            raise AssertionError(f"unexpected password prompt: {prompt}")
+        return self.passwords.pop(0)
+
+    def open_in_viewer(self, path: Path) -> bool:
+        self.viewed.append(path)
+        return self.viewer_opens
 
     def expect(self, handler: Callable[[QDialog], bool]) -> None:
         """The next dialog shown is passed to ``handler``, which fills it in like an officer."""
@@ -116,3 +141,15 @@ def window(qtbot: QtBot, services: Services, tmp_path: Path) -> Iterator[MainWin
         services.tasks.cancel_all()
         services.tasks.wait_for_workers()
         main.vault.lock()
+
+
+@pytest.fixture(scope="session")
+def exported_demo(tmp_path_factory: pytest.TempPathFactory) -> DemoBundles:
+    """The demo case exported once per session (folder and .zip), with its TEST root."""
+    return export_demo_bundles(tmp_path_factory.mktemp("demo-export"))
+
+
+@pytest.fixture
+def demo_bundles(exported_demo: DemoBundles, tmp_path: Path) -> DemoBundles:
+    """This test's own copy of the demo bundles, free to tamper with."""
+    return copy_bundles(exported_demo, tmp_path / "bundles")

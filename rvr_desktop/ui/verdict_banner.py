@@ -1,0 +1,65 @@
+"""The verdict at the top of the Verify window: VERIFIED or NOT VERIFIED, in colour."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from ..evidence.bundle.verify import BundleStatus
+
+TRUST_HINT = (
+    "The signer may be genuine, but none of your trusted roots vouches for them. Add the "
+    "force's root with Trusted roots…, then verify again."
+)
+
+
+def outcome_of(status: BundleStatus) -> str:
+    """'pass', 'indeterminate' (intact and signed, trust not established) or 'fail'."""
+    if status.bottom_line:
+        return "pass"
+    return "indeterminate" if status.exit_code == 2 else "fail"
+
+
+class VerdictBanner(QWidget):
+    """A headline, the core's verdict sentence, and a TEST-identity warning when it applies."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.headline = QLabel(self)
+        self.headline.setObjectName("verdictHeadline")
+        self.headline.setAccessibleName("Verdict")
+        self.detail = QLabel(self)
+        self.detail.setObjectName("verdictDetail")
+        self.detail.setWordWrap(True)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.test_warning = QLabel("TEST IDENTITY - NOT FOR EVIDENCE", self)
+        self.test_warning.setObjectName("testBanner")
+        self.test_warning.setAccessibleName("Test identity warning")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addWidget(self.headline)
+        layout.addWidget(self.detail)
+        layout.addWidget(self.test_warning)
+        self.clear("Open an evidence bundle (a folder or a .zip), or drop one here.")
+
+    def _set_outcome(self, outcome: str) -> None:
+        self.headline.setProperty("outcome", outcome)
+        self.headline.style().unpolish(self.headline)
+        self.headline.style().polish(self.headline)
+
+    def clear(self, message: str) -> None:
+        self.headline.setText("No bundle checked")
+        self._set_outcome("none")
+        self.detail.setText(message)
+        self.test_warning.hide()
+
+    def show_status(self, status: BundleStatus) -> None:
+        outcome = outcome_of(status)
+        self.headline.setText("VERIFIED" if outcome == "pass" else "NOT VERIFIED")
+        self._set_outcome(outcome)
+        text = status.verdict
+        if outcome == "indeterminate":
+            text += "\n" + TRUST_HINT
+        self.detail.setText(text)
+        self.test_warning.setVisible(status.is_test_identity)
