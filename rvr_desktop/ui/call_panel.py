@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLa
 from ..evidence import timeline
 from ..evidence.cases import Case
 from ..evidence.errors import RvrError
+from ..evidence.safety_gate import last_safety_gate
 from ..evidence.timeline import CallEvent, CallState, TimelineEntry
 from ..evidence.vault import Vault
 from .danger_dialog import DangerChoice, DangerDialog
@@ -183,7 +184,14 @@ class CallPanel(QWidget):
         entry = self._record(CallEvent.CALL_INTERRUPTED, "Call interrupted")
         if entry is None:
             return
-        dialog = DangerDialog(self._case, entry.recorded_utc_ms, self)
+        gate = last_safety_gate(self._vault, self._case.id)
+        answers = None if gate is None else gate.payload.get("answers")
+        dialog = DangerDialog(
+            self._case,
+            entry.recorded_utc_ms,
+            self,
+            gate_answers=answers if isinstance(answers, dict) else None,
+        )
         try:
             self._services.dialogs.run(dialog)
             note, choice = dialog.note, dialog.choice

@@ -5,8 +5,12 @@ The interruption is already stamped in the timeline before this dialog appears.
 
 from __future__ import annotations
 
+import html
+from collections.abc import Mapping
 from enum import StrEnum
+from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -35,10 +39,37 @@ GUIDANCE = (
 )
 
 
-class DangerDialog(QDialog):
-    """Guidance, the call-back details, and a choice: resume, end, or keep waiting."""
+def callback_details(case: Case, gate_answers: Mapping[str, Any] | None) -> str:
+    """What was agreed before the call (from the last safety gate) and the referral's number,
+    as rich text with every value escaped."""
+    agreed = gate_answers or {}
+    rows = []
+    for key, label in (
+        ("callback_plan", "Agreed call-back plan"),
+        ("safe_word_action", "If the safe word or sign was used"),
+        ("callback_number", "Safe call-back number (agreed at the gate)"),
+    ):
+        value = str(agreed.get(key, "") or "").strip()
+        if value:
+            rows.append(f"{label}: <b>{html.escape(value)}</b>")
+    if not rows:
+        rows.append("No call-back plan was recorded at the safety gate.")
+    callback = case.referral.callback_number or "none given"
+    rows.append(f"Call-back number from the referral: <b>{html.escape(callback)}</b>")
+    rows.append(f"Handler's notes: {html.escape(case.referral.handler_notes or 'none')}")
+    return "<br>".join(rows)
 
-    def __init__(self, case: Case, stamped_utc_ms: int, parent: QWidget | None = None) -> None:
+
+class DangerDialog(QDialog):
+    """Guidance, the agreed call-back plan and details, and a choice: resume, end, or wait."""
+
+    def __init__(
+        self,
+        case: Case,
+        stamped_utc_ms: int,
+        parent: QWidget | None = None,
+        gate_answers: Mapping[str, Any] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Call interrupted")
         self.choice = DangerChoice.WAIT
@@ -49,13 +80,10 @@ class DangerDialog(QDialog):
         stamp.setObjectName("dangerTitle")
         guidance = QLabel("\n".join(GUIDANCE), self)
         guidance.setWordWrap(True)
-        callback = case.referral.callback_number or "none given"
-        details = QLabel(
-            f"Call-back number from the referral: <b>{callback}</b><br>"
-            f"Handler's notes: {case.referral.handler_notes or 'none'}",
-            self,
-        )
-        details.setWordWrap(True)
+        self.details = QLabel(callback_details(case, gate_answers), self)
+        self.details.setAccessibleName("Call-back plan and details")
+        self.details.setWordWrap(True)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.note_field = QLineEdit(self)
         self.note_field.setAccessibleName("What happened")
@@ -81,10 +109,10 @@ class DangerDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(stamp)
         layout.addWidget(guidance)
-        layout.addWidget(details)
+        layout.addWidget(self.details)
         layout.addWidget(self.note_field)
         layout.addLayout(buttons)
-        self.resize(480, 300)
+        self.resize(540, 380)
         self.note_field.setFocus()
 
     @property

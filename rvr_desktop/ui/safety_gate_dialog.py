@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from ..evidence import timeline
 from ..evidence.errors import RvrError
 from ..evidence.forms import GateResult, Template, evaluate_gate
-from ..evidence.timeline import CallEvent, TimelineEntry
+from ..evidence.safety_gate import record_safety_gate
+from ..evidence.timeline import TimelineEntry
 from ..evidence.vault import Vault
 from .form_editor import FormEditor
 
@@ -77,23 +77,14 @@ class SafetyGateDialog(QDialog):
         return result
 
     def _record(self, *, passed: bool) -> None:
+        """Ask the core to record the gate; it decides passed or failed from the answers."""
         result = self._update()
-        answers = self.editor.answers()
-        if passed:
-            event, text = CallEvent.SAFETY_GATE_PASSED, "Safety gate passed"
-        else:
-            event = CallEvent.SAFETY_GATE_FAILED
-            text = "Safety gate failed: " + " ".join(result.reasons)
-            text += f" Instead: {result.action_instead}"
-        payload = {
-            "template_id": self.template.id,
-            "template_version": self.template.version,
-            "template_sha256": self.template.sha256,
-            "answers": answers,
-            "reasons": list(result.reasons),
-        }
+        if result.passed != passed:
+            return  # the answers changed under the button; it is now disabled
         try:
-            self.recorded = timeline.record_event(self._vault, self._case_id, event, text, payload)
+            _, self.recorded = record_safety_gate(
+                self._vault, self._case_id, self.template, self.editor.answers()
+            )
         except RvrError as exc:
             self.message.setText(str(exc))
             self.message.show()

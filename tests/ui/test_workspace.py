@@ -7,7 +7,8 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
-from rvr_desktop.evidence import timeline
+from rvr_desktop.evidence import forms, timeline
+from rvr_desktop.evidence.safety_gate import record_safety_gate
 from rvr_desktop.evidence.timeline import CallEvent, EntryKind
 from rvr_desktop.ui.amend_dialog import AmendDialog
 from rvr_desktop.ui.danger_dialog import DangerDialog
@@ -22,12 +23,16 @@ def _open_case(qtbot: QtBot, window: MainWindow, dialogs: ScriptedDialogs) -> No
     new_case(qtbot, window, dialogs)
 
 
+CALLBACK_PLAN = "Ring back at 18:00 from a withheld number; no answer twice: welfare check."
+
+
 def _pass_gate_in_core(window: MainWindow) -> None:
-    # Stands in for the safety-gate dialog, which needs the forms engine's gate template.
+    # Stands in for the safety-gate dialog: the template's example answers, with a plan of our own.
     assert window.vault is not None and window.workspace is not None
-    timeline.record_event(
-        window.vault, window.workspace.case.id, CallEvent.SAFETY_GATE_PASSED, "Safety gate passed"
-    )
+    gate = forms.registry_for_vault(window.vault).get("safety-gate")
+    answers = dict(gate.example or {})
+    answers["callback_plan"] = CALLBACK_PLAN
+    record_safety_gate(window.vault, window.workspace.case.id, gate, answers)
     window.workspace.call_panel.refresh()
 
 
@@ -145,9 +150,9 @@ def test_f12_stamps_the_interruption_at_once_then_offers_what_to_do(
         assert isinstance(dialog, DangerDialog)
         # Already stamped before the officer reads the guidance.
         seen["stamped"] = timeline.call_state(window.vault, case_id).interrupted
-        seen["callback"] = "07700 900123" in "".join(
-            label.text() for label in dialog.findChildren(type(window.status_text))
-        )
+        seen["callback"] = "07700 900123" in dialog.details.text()
+        seen["plan"] = CALLBACK_PLAN.replace("&", "&amp;") in dialog.details.text()
+        seen["safe_word"] = "If the safe word or sign was used" in dialog.details.text()
         qtbot.keyClicks(dialog.note_field, "Suspect walked into the room; victim hung up.")
         dialog.resume_button.click()
         return True
@@ -156,7 +161,7 @@ def test_f12_stamps_the_interruption_at_once_then_offers_what_to_do(
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
     qtbot.keyClick(window, Qt.Key.Key_F12)
-    assert seen == {"stamped": True, "callback": True}
+    assert seen == {"stamped": True, "callback": True, "plan": True, "safe_word": True}
     kinds = [(e.kind, e.event) for e in timeline.entries(window.vault, case_id)][-3:]
     assert kinds == [
         (EntryKind.EVENT, CallEvent.CALL_INTERRUPTED),
