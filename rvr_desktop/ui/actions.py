@@ -37,6 +37,7 @@ class AppActions:
     amend_note: QAction
     attach_files: QAction
     capture_screen: QAction
+    export_bundle: QAction
     compact_mode: QAction
     next_tab: QAction
     previous_tab: QAction
@@ -84,6 +85,12 @@ class AppActions:
             capture_screen=make_action(
                 parent, "&Capture screen…", "Ctrl+Shift+P", "Capture the video call as an exhibit"
             ),
+            export_bundle=make_action(
+                parent,
+                "E&xport signed bundle…",
+                "Ctrl+Shift+X",
+                "Sign the statement and export the case for the CPS",
+            ),
             compact_mode=compact,
             next_tab=make_action(parent, "Ne&xt tab", "Ctrl+PgDown"),
             previous_tab=make_action(parent, "&Previous tab", "Ctrl+PgUp"),
@@ -104,6 +111,7 @@ class AppActions:
             self.amend_note,
             self.attach_files,
             self.capture_screen,
+            self.export_bundle,
             self.next_tab,
             self.previous_tab,
         ]

@@ -7,16 +7,21 @@ from typing import cast
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from ..evidence.cases import Case
+from ..evidence.errors import RvrError
 from ..evidence.forms import TemplateRegistry
+from ..evidence.signing.identity_store import stored_identity
 from ..evidence.timeline import TimelineEntry
 from ..evidence.vault import Vault
 from .attachments_panel import AttachmentsPanel
 from .call_panel import CallPanel, GateDialogFactory
+from .export_dialog import ExportDialog
 from .forms_panel import FormsPanel
 from .notes_panel import NotesPanel
 from .services import Services
+from .signing_identity_panel import TEST_BANNER_TEXT
+from .statement_panel import StatementPanel
 
-NOTES_TAB, ATTACHMENTS_TAB, FORMS_TAB = 0, 1, 2
+NOTES_TAB, ATTACHMENTS_TAB, FORMS_TAB, STATEMENT_TAB = 0, 1, 2, 3
 
 
 class CaseWorkspace(QWidget):
@@ -34,7 +39,15 @@ class CaseWorkspace(QWidget):
     ) -> None:
         super().__init__(parent)
         self.case = case
+        self._services = services
+        self._vault = vault
         self.setAccessibleName(f"Case {case.reference}")
+
+        self.test_banner = QLabel(
+            f"{TEST_BANNER_TEXT}: this vault signs with a TEST identity (training only).", self
+        )
+        self.test_banner.setObjectName("testBanner")
+        self.test_banner.setAccessibleName("Test identity warning")
 
         self.title = QLabel(f"{case.reference}  ·  {case.victim_name}", self)
         self.title.setObjectName("screenTitle")
@@ -63,12 +76,27 @@ class CaseWorkspace(QWidget):
         if registry is not None:
             self.forms = FormsPanel(services, vault, case.id, registry, self)
             self.add_tab(self.forms, "&Forms")
+        self.statement = StatementPanel(services, vault, case.id, self.forms, self)
+        self.statement.export_requested.connect(self.export_bundle)
+        self.statement.interpreter_requested.connect(self.show_interpreter_form)
+        self.add_tab(self.statement, "&Statement")
 
         layout = QVBoxLayout(self)
+        layout.addWidget(self.test_banner)
         layout.addWidget(self.title)
         layout.addWidget(self.referral_label)
         layout.addWidget(self.call_panel)
         layout.addWidget(self.tabs, 1)
+
+        self.refresh_identity()
+
+    def refresh_identity(self) -> None:
+        """Show the TEST banner while the vault signs with a TEST identity."""
+        try:
+            identity = stored_identity(self._vault)
+        except RvrError:
+            identity = None  # a damaged credential is reported when it is used
+        self.test_banner.setVisible(identity is not None and identity.is_test_identity)
 
     def _on_entry_recorded(self, entry: object) -> None:
         self.notes.show_entry(cast(TimelineEntry, entry))
@@ -102,6 +130,29 @@ class CaseWorkspace(QWidget):
     def capture_screen(self) -> None:
         self.show_tab(ATTACHMENTS_TAB)
         self.attachments.capture_screen()
+
+    def show_interpreter_form(self) -> None:
+        if self.forms is not None:
+            self.show_tab(self.tabs.indexOf(self.forms))
+            self.forms.select_or_start("interpreter")
+
+    def export_bundle(self) -> None:
+        """Open the export dialog for this case (the core refuses while anything is missing)."""
+        self.flush()
+        self.show_tab(self.tabs.indexOf(self.statement))
+        readiness = self.statement.refresh()
+        if not readiness.ready:
+            self._services.dialogs.show_error(
+                self,
+                "Not ready to export",
+                "The statement cannot be signed yet:\n" + "\n".join(readiness.problems),
+            )
+            return
+        dialog = ExportDialog(self._services, self._vault, self.case, self)
+        try:
+            self._services.dialogs.run(dialog)
+        finally:
+            dialog.deleteLater()
 
     def flush(self) -> None:
         """Save anything typed but not yet saved (before the vault locks)."""

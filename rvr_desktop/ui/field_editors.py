@@ -234,8 +234,12 @@ class SignatureEditor(FieldEditor):
             self._extra = {}
             return
         self._extra = {k: v for k, v in value.items() if k == "image_png_base64"}
+        method = value.get("method", "")
+        if self.method.findData(method) < 0 and method in SIGNATURE_LABELS:
+            # A drawn signature taken on the Statement tab shows (and is kept) here too.
+            self.method.addItem(SIGNATURE_LABELS[method], method)
         self.method.blockSignals(True)
-        self.method.setCurrentIndex(max(self.method.findData(value.get("method", "")), 0))
+        self.method.setCurrentIndex(max(self.method.findData(method), 0))
         self.method.blockSignals(False)
         self.name.setText(str(value.get("name", "")))
         self.signed_at = str(value.get("signed_at", ""))

@@ -172,6 +172,25 @@ class FormsPanel(QWidget):
         )
         self.saved.emit(version)
 
+    def show_saved(self, version: FormVersion) -> None:
+        """Show a version saved elsewhere (the Statement tab), so an autosave cannot undo it."""
+        editor = self.editors.get(version.form_id)
+        if editor is None:
+            self._add(version)
+        else:
+            editor.set_answers(version.answers)
+        self._pending.discard(version.form_id)
+        self._after_save(version, "Saved" if not version.is_final else "Finalised as")
+
+    def select_or_start(self, template_id: str) -> FormEditor | None:
+        """Show the case's latest form from ``template_id``, starting one if there is none."""
+        for index in range(self.form_choice.count() - 1, -1, -1):
+            editor = self.editors.get(int(self.form_choice.itemData(index)))
+            if editor is not None and editor.template.id == template_id:
+                self.form_choice.setCurrentIndex(index)
+                return editor
+        return self.start_form(template_id)
+
     @property
     def has_unsaved_changes(self) -> bool:
         return bool(self._pending)

@@ -140,7 +140,7 @@ class MainWindow(QMainWindow):
             ),
             ("&Call", (a.safety_gate, a.start_call, a.end_call, None, a.danger)),
             ("&Notes", (a.new_note, a.amend_note)),
-            ("&Evidence", (a.attach_files, a.capture_screen)),
+            ("&Evidence", (a.attach_files, a.capture_screen, None, a.export_bundle)),
             ("&View", (a.compact_mode, None, a.next_tab, a.previous_tab)),
         )
         for title, items in menus:
@@ -177,6 +177,7 @@ class MainWindow(QMainWindow):
         a.amend_note.triggered.connect(lambda: self._on_workspace("amend_note"))
         a.attach_files.triggered.connect(lambda: self._on_workspace("attach_files"))
         a.capture_screen.triggered.connect(lambda: self._on_workspace("capture_screen"))
+        a.export_bundle.triggered.connect(lambda: self._on_workspace("export_bundle"))
         a.next_tab.triggered.connect(lambda: self._on_workspace("step_tab", 1))
         a.previous_tab.triggered.connect(lambda: self._on_workspace("step_tab", -1))
         a.compact_mode.toggled.connect(self.set_compact)
@@ -388,12 +389,14 @@ class MainWindow(QMainWindow):
     # ---- settings, layout -------------------------------------------------------------
 
     def open_settings(self) -> None:
-        dialog = SettingsDialog(self.services.settings, self.services.dialogs, self.vault, self)
+        dialog = SettingsDialog(self.services, self.vault, self)
         try:
             if self.services.dialogs.run(dialog):
                 self.idle.set_minutes(self.services.settings.idle_minutes)
         finally:
             dialog.deleteLater()
+        if self.workspace is not None:  # the profile or signing identity may have changed
+            self.workspace.refresh_identity()
 
     def set_compact(self, compact: bool) -> None:
         """A narrow side panel that stays on top beside the video call, or the full window."""

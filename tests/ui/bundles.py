@@ -55,16 +55,23 @@ def copy_bundles(made: DemoBundles, into: Path) -> DemoBundles:
     return DemoBundles(folder, zipped, root)
 
 
-def held_services(services: Services) -> tuple[Services, threading.Event]:
-    """Services whose one worker thread is busy until the returned event is set, so a test
-    can press Cancel before the work it started has begun."""
-    pool = QThreadPool()
-    pool.setMaxThreadCount(1)
-    runner = TaskRunner(pool)
-    gate = threading.Event()
+class HeldWorker:
+    """Services with one worker thread, which :meth:`hold` keeps busy until :meth:`release`,
+    so a test can press Cancel before the work it started has begun."""
 
-    def hold(progress: ProgressCallback, cancel: CancelToken) -> None:
-        gate.wait(30)
+    def __init__(self, services: Services) -> None:
+        pool = QThreadPool()
+        pool.setMaxThreadCount(1)
+        self.services = replace(services, tasks=TaskRunner(pool))
+        self._gate = threading.Event()
 
-    runner.start("hold the worker", hold)
-    return replace(services, tasks=runner), gate
+    def hold(self) -> None:
+        self._gate.clear()
+
+        def wait(progress: ProgressCallback, cancel: CancelToken) -> None:
+            self._gate.wait(30)
+
+        self.services.tasks.start("hold the worker", wait)
+
+    def release(self) -> None:
+        self._gate.set()

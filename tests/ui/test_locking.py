@@ -126,7 +126,7 @@ def test_settings_change_the_idle_lock_and_keep_no_case_content(
         assert isinstance(dialog, SettingsDialog)
         dialog.idle_minutes.setValue(9)
         dialogs.folder = export_folder
-        dialog.findChildren(type(window.case_list.new_button))[0].click()
+        dialog.export_browse.click()
         dialog.accept()
         return True
 

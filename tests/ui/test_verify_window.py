@@ -24,7 +24,7 @@ from rvr_desktop.ui.settings import AppSettings
 from rvr_desktop.ui.trusted_roots_editor import TrustedRootsDialog
 from rvr_desktop.ui.verify_window import FILES_TAB, VerifyWindow
 from rvr_desktop.ui.viewer_copies import NOTES_MEMBER, STATEMENT_MEMBER
-from tests.ui.bundles import DemoBundles, held_services
+from tests.ui.bundles import DemoBundles, HeldWorker
 from tests.ui.conftest import ScriptedDialogs
 
 
@@ -182,19 +182,20 @@ def test_a_zip_with_a_member_climbing_out_is_refused_and_writes_nothing(
 def test_cancel_stops_the_verification_and_says_so(
     qtbot: QtBot, services: Services, demo_bundles: DemoBundles
 ) -> None:
-    held, gate = held_services(services)
-    window = VerifyWindow(held)
+    held = HeldWorker(services)
+    held.hold()
+    window = VerifyWindow(held.services)
     qtbot.addWidget(window)
     window.show()
     window.open_bundle(demo_bundles.folder)
     assert window.progress.isVisibleTo(window) and not window.open_zip_button.isEnabled()
     with qtbot.waitSignal(window.stopped, timeout=20_000) as stopped:
         window.progress.cancel_button.click()
-        gate.set()
+        held.release()
     assert isinstance(stopped.args[0], Cancelled)
     assert "cancelled" in window.banner.detail.text()
     assert window.status is None and window.open_zip_button.isEnabled()
-    held.tasks.wait_for_workers()
+    held.services.tasks.wait_for_workers()
 
 
 def test_a_missing_bundle_is_explained(

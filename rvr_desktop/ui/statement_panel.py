@@ -1,0 +1,332 @@
+"""The statement's last steps: read it back, take the witness's confirmation, then export.
+
+What is still missing comes from the core (:func:`statement_readiness`) in plain words;
+Export stays disabled until nothing is.
+"""
+
+from __future__ import annotations
+
+import base64
+from datetime import datetime
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..evidence import forms, timeline
+from ..evidence.clock import format_local
+from ..evidence.errors import RvrError
+from ..evidence.forms import FormIncomplete, FormVersion
+from ..evidence.statement import (
+    INTERPRETER_TEMPLATE_ID,
+    MG11_TEMPLATE_ID,
+    StatementReadiness,
+    record_read_back,
+    statement_readiness,
+    statement_sha256,
+)
+from ..evidence.timeline import CallEvent, TimelineEntry
+from ..evidence.vault import Vault
+from .forms_panel import FormsPanel
+from .services import Services
+from .signature_pad import SignaturePad
+
+METHODS = (
+    ("typed_name", "Typed name (the witness said their name to confirm)"),
+    ("recorded_on_call", "Confirmation recorded on the call"),
+    ("drawn_signature", "Drawn signature (shared from the witness's device)"),
+)
+
+
+def _latest_mg11(vault: Vault, case_id: int) -> FormVersion | None:
+    found = [
+        f
+        for f in forms.forms_for_case(vault, case_id)
+        if f.template.template_id == MG11_TEMPLATE_ID
+    ]
+    return found[-1] if found else None
+
+
+class StatementPanel(QWidget):
+    """Read-back, the witness's confirmation, and whether the statement is ready.
+
+    Emits:
+        readiness_changed(readiness: StatementReadiness): after every refresh.
+        export_requested(): Export was pressed (only possible when ready).
+        interpreter_requested(): the officer wants the interpreter form.
+    """
+
+    readiness_changed = Signal(object)
+    export_requested = Signal()
+    interpreter_requested = Signal()
+
+    def __init__(
+        self,
+        services: Services,
+        vault: Vault,
+        case_id: int,
+        forms_panel: FormsPanel | None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._services = services
+        self._vault = vault
+        self._case_id = case_id
+        self._forms = forms_panel
+        self.readiness: StatementReadiness | None = None
+
+        self.ready_label = QLabel(self)
+        self.ready_label.setObjectName("readyText")
+        self.ready_label.setAccessibleName("Is the statement ready")
+        self.problems = QLabel(self)
+        self.problems.setWordWrap(True)
+        self.problems.setAccessibleName("What is still missing")
+        self.export_button = QPushButton("Export signed bundle…", self)
+        self.export_button.setObjectName("startButton")
+        self.export_button.setAccessibleName("Export the signed evidence bundle")
+        self.export_button.clicked.connect(self.export_requested)
+
+        read_box = QGroupBox("1. Read the statement back", self)
+        read_help = QLabel(
+            "Read the final statement text to the witness over the video, then record it. "
+            "If the text changes afterwards, read it back again.",
+            read_box,
+        )
+        read_help.setObjectName("hint")
+        read_help.setWordWrap(True)
+        self.read_back_button = QPushButton("Record read-back", read_box)
+        self.read_back_button.setAccessibleName("Record that the statement was read back")
+        self.read_back_button.clicked.connect(self.record_read_back)
+        self.read_back_label = QLabel(read_box)
+        read_row = QHBoxLayout()
+        read_row.addWidget(self.read_back_button)
+        read_row.addWidget(self.read_back_label, 1)
+        read_layout = QVBoxLayout(read_box)
+        read_layout.addWidget(read_help)
+        read_layout.addLayout(read_row)
+
+        confirm_box = QGroupBox("2. The witness confirms it is true", self)
+        self.method_group = QButtonGroup(self)
+        self.method_buttons: dict[str, QRadioButton] = {}
+        confirm_layout = QVBoxLayout(confirm_box)
+        for method, label in METHODS:
+            button = QRadioButton(label, confirm_box)
+            self.method_group.addButton(button)
+            self.method_buttons[method] = button
+            confirm_layout.addWidget(button)
+        self.method_buttons["typed_name"].setChecked(True)
+        self.name_field = QLineEdit(confirm_box)
+        self.name_field.setAccessibleName("Witness's name as confirmed")
+        self.name_field.setPlaceholderText("The witness's full name")
+        self.pad = SignaturePad(confirm_box)
+        self.clear_pad_button = QPushButton("Clear drawing", confirm_box)
+        self.clear_pad_button.clicked.connect(self.pad.clear)
+        self.method_group.buttonToggled.connect(lambda *_: self._update_confirmation())
+        self.confirm_button = QPushButton("Save confirmation and finalise", confirm_box)
+        self.confirm_button.setAccessibleName("Save the witness's confirmation and finalise")
+        self.confirm_button.clicked.connect(self.save_confirmation)
+        self.confirmation_label = QLabel(confirm_box)
+        self.confirmation_label.setWordWrap(True)
+        name_row = QHBoxLayout()
+        name_row.addWidget(QLabel("Name:", confirm_box))
+        name_row.addWidget(self.name_field, 1)
+        pad_row = QHBoxLayout()
+        pad_row.addWidget(self.pad)
+        pad_row.addWidget(self.clear_pad_button)
+        pad_row.addStretch(1)
+        confirm_layout.addLayout(name_row)
+        confirm_layout.addLayout(pad_row)
+        confirm_row = QHBoxLayout()
+        confirm_row.addWidget(self.confirm_button)
+        confirm_row.addWidget(self.confirmation_label, 1)
+        confirm_layout.addLayout(confirm_row)
+
+        interpreter_box = QGroupBox("3. Interpreter (only if one was used)", self)
+        self.interpreter_label = QLabel(interpreter_box)
+        self.interpreter_label.setWordWrap(True)
+        self.interpreter_button = QPushButton("Interpreter's declaration…", interpreter_box)
+        self.interpreter_button.setAccessibleName("Open the interpreter form")
+        self.interpreter_button.clicked.connect(self.interpreter_requested)
+        interpreter_row = QHBoxLayout(interpreter_box)
+        interpreter_row.addWidget(self.interpreter_label, 1)
+        interpreter_row.addWidget(self.interpreter_button)
+        self.interpreter_button.setEnabled(forms_panel is not None)
+
+        body = QWidget(self)
+        body_layout = QVBoxLayout(body)
+        body_layout.addWidget(read_box)
+        body_layout.addWidget(confirm_box)
+        body_layout.addWidget(interpreter_box)
+        body_layout.addStretch(1)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+
+        status_row = QHBoxLayout()
+        status_row.addWidget(self.ready_label, 1)
+        status_row.addWidget(self.export_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(status_row)
+        layout.addWidget(self.problems)
+        layout.addWidget(scroll, 1)
+        if forms_panel is not None:
+            forms_panel.saved.connect(lambda _version: self.refresh())
+        self._update_confirmation()
+        self.refresh()
+
+    # ---- showing where the statement stands ---------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.refresh()
+
+    def refresh(self) -> StatementReadiness:
+        readiness = statement_readiness(self._vault, self._case_id)
+        self.readiness = readiness
+        self.ready_label.setText(
+            "Ready: the statement can be signed and exported."
+            if readiness.ready
+            else "Not ready to sign yet. Still to do:"
+        )
+        self.ready_label.setProperty("ready", "true" if readiness.ready else "false")
+        self.ready_label.style().unpolish(self.ready_label)
+        self.ready_label.style().polish(self.ready_label)
+        self.problems.setText("\n".join(f"•  {p}" for p in readiness.problems))
+        self.problems.setVisible(not readiness.ready)
+        self.export_button.setEnabled(readiness.ready)
+        self.export_button.setToolTip(
+            "Sign the statement and export the case"
+            if readiness.ready
+            else "Not ready: " + " ".join(readiness.problems)
+        )
+        latest = _latest_mg11(self._vault, self._case_id)
+        read_back = readiness.read_back or (None if latest is None else self._read_back_of(latest))
+        if read_back is not None:
+            when = format_local(read_back.recorded_utc_ms)[:19]
+            self.read_back_label.setText(f"Read back at {when}.")
+        elif latest is None:
+            self.read_back_label.setText("Start the MG11 form (Forms tab) and write the statement.")
+        else:
+            self.read_back_label.setText("Not yet read back (for the current text).")
+        self.read_back_button.setEnabled(latest is not None)
+        self.confirm_button.setEnabled(latest is not None)
+        if latest is not None and not self.name_field.text():
+            self.name_field.setText(str(latest.answers.get("witness_name", "")))
+        signature = None if latest is None else latest.answers.get("witness_signature")
+        if isinstance(signature, dict) and signature.get("method"):
+            method = dict(METHODS).get(str(signature["method"]), str(signature["method"]))
+            self.confirmation_label.setText(
+                f"Recorded: {method.split(' (')[0]}, {signature.get('name', '')}, "
+                f"{str(signature.get('signed_at', ''))[:16].replace('T', ' ')}."
+            )
+        else:
+            self.confirmation_label.setText("Not yet recorded.")
+        if readiness.interpreter is not None:
+            self.interpreter_label.setText(
+                f"Interpreter: {readiness.interpreter.answers.get('name', '')} "
+                f"({readiness.interpreter.answers.get('language', '')}), declaration recorded."
+            )
+        else:
+            self.interpreter_label.setText(
+                "If an interpreter was used, record who and their declaration."
+            )
+        self.readiness_changed.emit(readiness)
+        return readiness
+
+    def _read_back_of(self, version: FormVersion) -> TimelineEntry | None:
+        """The latest read-back of exactly this version's statement text, if any."""
+        wanted = statement_sha256(version.answers)
+        for entry in reversed(timeline.entries(self._vault, self._case_id)):
+            if (
+                entry.event is CallEvent.STATEMENT_READ_BACK
+                and entry.payload.get("statement_sha256") == wanted
+            ):
+                return entry
+        return None
+
+    def _update_confirmation(self) -> None:
+        drawn = self.method == "drawn_signature"
+        self.pad.setVisible(drawn)
+        self.clear_pad_button.setVisible(drawn)
+
+    @property
+    def method(self) -> str:
+        for method, button in self.method_buttons.items():
+            if button.isChecked():
+                return method
+        return "typed_name"
+
+    # ---- recording ----------------------------------------------------------------
+
+    def record_read_back(self) -> None:
+        if self._forms is not None:
+            self._forms.flush()  # read back exactly what is on screen
+        try:
+            record_read_back(self._vault, self._case_id)
+        except RvrError as exc:
+            self._services.errors.report(self, exc, "recording the read-back")
+        self.refresh()
+
+    def save_confirmation(self) -> None:
+        """Put the confirmation in the MG11's witness_signature, save, and finalise."""
+        if self._forms is not None:
+            self._forms.flush()
+        latest = _latest_mg11(self._vault, self._case_id)
+        if latest is None:
+            return
+        name = self.name_field.text().strip()
+        if not name:
+            self._services.dialogs.show_error(
+                self, "Witness confirmation", "Type the witness's name as they confirmed it."
+            )
+            return
+        signed_at = datetime.fromtimestamp(self._vault.clock.utc_now_ms() / 1000).astimezone()
+        signature: dict[str, str] = {
+            "method": self.method,
+            "name": name,
+            "signed_at": signed_at.isoformat(timespec="seconds"),
+        }
+        if self.method == "drawn_signature":
+            if self.pad.is_empty():
+                self._services.dialogs.show_error(
+                    self,
+                    "Witness confirmation",
+                    "The drawing is empty. Ask the witness to sign, or choose another way.",
+                )
+                return
+            signature["image_png_base64"] = base64.b64encode(self.pad.png_bytes()).decode()
+        answers = {**latest.answers, "witness_signature": signature}
+        try:
+            saved = forms.save_draft(self._vault, latest.form_id, answers)
+            self._show_in_forms(saved)
+            final = forms.finalise(self._vault, latest.form_id)
+            self._show_in_forms(final)
+        except FormIncomplete as exc:
+            self._services.dialogs.show_error(
+                self,
+                "Witness confirmation",
+                f"The confirmation was saved. {exc}",
+            )
+        except RvrError as exc:
+            self._services.errors.report(self, exc, "saving the witness's confirmation")
+        self.refresh()
+
+    def _show_in_forms(self, version: FormVersion) -> None:
+        if self._forms is not None:
+            self._forms.show_saved(version)
+
+    def show_interpreter_form(self) -> None:
+        if self._forms is not None:
+            self._forms.select_or_start(INTERPRETER_TEMPLATE_ID)
