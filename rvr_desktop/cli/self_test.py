@@ -18,6 +18,7 @@ from .. import __version__
 from ..evidence import attachments, cases, forms, timeline
 from ..evidence.bundle.export import ExportRequest, export_case
 from ..evidence.bundle.verify import verify_bundle
+from ..evidence.consistency import vault_problems
 from ..evidence.documents import DocumentOrigin, render_statement
 from ..evidence.errors import RvrError
 from ..evidence.kdf import DEFAULT_KDF
@@ -80,7 +81,7 @@ def step_attachment_round_trip(ctx: SelfTestContext) -> str:
 
 
 def step_integrity(ctx: SelfTestContext) -> str:
-    problems = ctx.open_vault().integrity_problems()
+    problems = vault_problems(ctx.open_vault())
     if problems:
         raise RvrError("; ".join(problems))
     return "integrity checks and audit chain pass"

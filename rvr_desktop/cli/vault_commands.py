@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ..evidence import audit
+from ..evidence.consistency import vault_problems
 from ..evidence.vault import Vault
 from ..paths import default_vault_dir
 from .passphrase import read_new_passphrase, read_passphrase
@@ -67,7 +68,7 @@ def run_init(args: argparse.Namespace) -> int:
 def run_check(args: argparse.Namespace) -> int:
     root = vault_path(args)
     with unlock_from_args(args) as vault:
-        problems = vault.integrity_problems()
+        problems = vault_problems(vault)
         with vault.reader() as tx:
             head = audit.chain_head(tx)
     if problems:

@@ -20,6 +20,7 @@ from typing import Any, BinaryIO
 
 from . import audit
 from .blobstore import TooLarge, Writable
+from .canonical import canonical_json
 from .cases import load_case
 from .errors import InvalidInput, NotFound, VaultDamaged
 from .fsutil import open_private_new, translate_os_errors
@@ -171,15 +172,16 @@ def import_stream(
                     stored.identity,
                 ),
             )
+            row = tx.one("SELECT * FROM attachments WHERE id = ?", (attachment_id,))
+            # The record covers the bytes' hash and every detail of the exhibit.
             audit.append(
                 tx,
                 vault,
                 "attachment.added",
                 f"attachment:{exhibit_ref}",
                 case_ref=case.reference,
-                content_sha256=stored.sha256,
+                content=canonical_json(_from_row(row).to_json()),
             )
-            row = tx.one("SELECT * FROM attachments WHERE id = ?", (attachment_id,))
     except BaseException:
         vault.blobs.remove(stored.name)
         raise

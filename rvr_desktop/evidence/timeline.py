@@ -68,10 +68,10 @@ class TimelineEntry:
         return "" if self.elapsed_ms is None else format_elapsed(self.elapsed_ms)
 
     def content_bytes(self) -> bytes:
-        """What the audit chain hashes for this entry (and what a verifier re-hashes)."""
-        return entry_content_bytes(
-            None if self.event is None else self.event.value, self.text, self.payload
-        )
+        """What the audit chain hashes for this entry (and what a verifier re-hashes):
+        every field, so a changed time, author, reason or link is as visible as changed
+        words."""
+        return entry_content_bytes(self.to_json())
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -90,11 +90,25 @@ class TimelineEntry:
         }
 
 
-def entry_content_bytes(event: str | None, text: str, payload: dict[str, Any]) -> bytes:
-    """The bytes the audit chain hashes for a timeline entry, from its exported fields too."""
-    if event is not None:
-        return canonical_json({"event": event, "payload": payload, "text": text})
-    return text.encode("utf-8")
+ENTRY_FIELDS = (
+    "id",
+    "kind",
+    "event",
+    "recorded_utc_ms",
+    "monotonic_ns",
+    "clock_session",
+    "elapsed_ms",
+    "author",
+    "text",
+    "amends_id",
+    "reason",
+    "payload",
+)
+
+
+def entry_content_bytes(entry: dict[str, Any]) -> bytes:
+    """The canonical bytes of a timeline entry as exported (:meth:`TimelineEntry.to_json`)."""
+    return canonical_json({name: entry.get(name) for name in ENTRY_FIELDS})
 
 
 @dataclass(frozen=True)

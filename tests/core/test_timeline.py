@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -142,12 +144,13 @@ def test_a_clock_jump_is_recorded_in_the_timeline_and_the_audit_chain(
     assert "clock.jump" in actions
 
 
-def test_audit_records_hash_the_exact_note_text(clocked_vault: Vault) -> None:
+def test_audit_records_hash_every_field_of_a_note(clocked_vault: Vault) -> None:
     case = cases.create_case(clocked_vault, "INC-2026-0042", "Priya")
     note = timeline.append_note(clocked_vault, case.id, "Exact words, ünïcode too")
     with clocked_vault.reader() as tx:
         record = audit.records_for_case(tx, case.reference)[-1]
-    import hashlib
-
     assert record.body is not None
-    assert record.body.content_sha256 == hashlib.sha256(note.text.encode()).hexdigest()
+    assert record.body.content_sha256 == hashlib.sha256(note.content_bytes()).hexdigest()
+    # A changed time (or author, or reason) changes the hash, just as changed words do.
+    moved = dataclasses.replace(note, recorded_utc_ms=note.recorded_utc_ms - 60_000)
+    assert hashlib.sha256(moved.content_bytes()).hexdigest() != record.body.content_sha256

@@ -130,3 +130,55 @@ def test_a_hostile_zip_is_refused_and_writes_nothing_outside(
     assert "FAIL" in out and "bundle can be read safely" in out
     assert set(tmp_path.parent.iterdir()) == before
     assert not (tmp_path.parent / "evil.txt").exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("recorded_utc_ms", 1_000), ("author", "Someone Else"), ("reason", "a different reason")],
+)
+def test_a_note_detail_rewritten_in_the_bundle_is_caught(
+    demo_bundle: DemoBundle, field: str, value: object
+) -> None:
+    timeline = demo_bundle.bundle / "data" / "notes" / "timeline.json"
+    doc = json.loads(timeline.read_text())
+    entry = next(e for e in doc["entries"] if e["kind"] == "amendment")
+    entry[field] = value
+    timeline.write_text(json.dumps(doc))
+    reseal(demo_bundle.bundle, _officer_key(demo_bundle))
+    status = verify_bundle(demo_bundle.bundle, TrustStore.from_paths([demo_bundle.root_pem]))
+    assert any(f"note:{entry['id']} differs" in r for r in _failed(status, "audit chain"))
+
+
+def test_an_exhibit_detail_rewritten_in_the_bundle_is_caught(demo_bundle: DemoBundle) -> None:
+    case_json = demo_bundle.bundle / "data" / "case.json"
+    doc = json.loads(case_json.read_text())
+    doc["exhibits"][0]["source"] = "file"
+    case_json.write_text(json.dumps(doc))
+    reseal(demo_bundle.bundle, _officer_key(demo_bundle))
+    status = verify_bundle(demo_bundle.bundle, TrustStore.from_paths([demo_bundle.root_pem]))
+    ref = doc["exhibits"][0]["exhibit_ref"]
+    assert any(f"exhibit {ref}: its details" in r for r in _failed(status, "audit chain"))
+
+
+@pytest.mark.parametrize(
+    ("member", "content"),
+    [
+        ("data/notes/timeline.json", b"[1, 2, 3]"),
+        ("data/notes/timeline.json", b'{"entries": ["not an object"]}'),
+        ("data/case.json", b'{"exhibits": [1]}'),
+        ("data/notes/timeline.json", b"[" * 100_000 + b"]" * 100_000),
+        ("data/audit/audit-chain.jsonl", b"[" * 30_000 + b"]" * 30_000 + b"\n"),
+        ("data/restricted/MG11-form.json", b'{"form_id": "x", "answers": {}}'),
+    ],
+)
+def test_hostile_content_inside_a_well_formed_bag_fails_without_a_traceback(
+    demo_bundle: DemoBundle, member: str, content: bytes, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from rvr_desktop.cli.verify import main as rvr_verify
+
+    (demo_bundle.bundle / member).write_bytes(content)
+    reseal(demo_bundle.bundle, _officer_key(demo_bundle))
+    assert rvr_verify([str(demo_bundle.bundle), "--trust", str(demo_bundle.root_pem)]) == 1
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.out + captured.err
+    assert "FAIL" in captured.out

@@ -9,6 +9,7 @@ import pytest
 from rvr_desktop.evidence import audit, cases
 from rvr_desktop.evidence.canonical import canonical_json, sha256_hex
 from rvr_desktop.evidence.errors import InvalidInput, NotAllowed, NotFound
+from rvr_desktop.evidence.forms.store import version_record
 from rvr_desktop.evidence.forms import (
     FormIncomplete,
     FormState,
@@ -50,7 +51,12 @@ def test_every_autosave_is_a_new_version_recorded_in_the_audit_chain(
     records = _form_records(vault, first.form_id)
     assert [r.body.action for r in records if r.body] == ["form.saved"] * 3
     assert records[-1].body is not None
-    assert records[-1].body.content_sha256 == sha256_hex(canonical_json(third.answers))
+    assert records[-1].body.content_sha256 == sha256_hex(
+        version_record(
+            third.form_id, third.version, third.state.value, third.template.sha256,
+            sha256_hex(canonical_json(third.answers)), third.saved_utc_ms, third.saved_by,
+        )
+    )
     assert records[-1].body.case_ref == "INC-2026-0042"
 
 

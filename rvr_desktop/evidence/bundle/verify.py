@@ -12,9 +12,10 @@ we cannot vouch for" (exit 2) is told from "altered" (exit 1).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -25,6 +26,7 @@ from ... import __version__
 from ..audit import AuditRecord, verify_records
 from ..canonical import canonical_json
 from ..errors import InvalidInput, RvrError
+from ..forms.store import version_record
 from ..progress import CancelToken, ProgressCallback, no_progress
 from ..signing.certs import CertificateSummary
 from ..signing.cms import CmsVerification, verify_detached
@@ -277,14 +279,24 @@ def _verify(
     for document in c.SIGNED_PDFS:
         member = PAYLOAD_PREFIX + document
         if member in good:
-            _pdf_checks(source, member, trust, signer_fingerprint, checks)
+            _guarded(
+                checks,
+                f"signed PDF {member}",
+                Aspect.SIGNATURE,
+                functools.partial(_pdf_checks, source, member, trust, signer_fingerprint, checks),
+            )
         elif document == c.STATEMENT_PDF:
             checks.failed(
                 f"signed PDF {member}",
                 Aspect.INTEGRITY,
                 f"{member} is missing or failed its hash check",
             )
-    _audit_checks(source, bag, _hashes_of_good_files(payload_check.files), checks)
+    _guarded(
+        checks,
+        "audit chain",
+        Aspect.INTEGRITY,
+        lambda: _audit_checks(source, bag, _hashes_of_good_files(payload_check.files), checks),
+    )
     if cms is not None and cms.is_test_identity:
         notes.append(
             "Signed with a TEST identity from the RVR Desktop training PKI: NOT FOR EVIDENCE."
@@ -301,6 +313,28 @@ def _verify(
         verified_at=verified_at,
         notes=tuple(notes),
     )
+
+
+# What hostile content inside a well-formed bag can raise while it is being read; each
+# becomes a failed check, never a traceback.
+_MALFORMED = (
+    InvalidInput,
+    ValueError,
+    TypeError,
+    KeyError,
+    AttributeError,
+    RecursionError,
+    MemoryError,
+    UnicodeError,
+)
+
+
+def _guarded(checks: _Checks, name: str, aspect: Aspect, check: Callable[[], None]) -> None:
+    try:
+        check()
+    except _MALFORMED as exc:
+        reason = str(exc) if isinstance(exc, InvalidInput) else type(exc).__name__
+        checks.failed(name, aspect, f"could not be checked: the content is malformed ({reason})")
 
 
 def _hashes_of_good_files(files: tuple[FileCheck, ...]) -> dict[str, str]:
@@ -406,11 +440,31 @@ def _pdf_checks(
         )
 
 
-def _read_json(source: BagSource, member: str) -> Any:
+class MalformedContent(InvalidInput):
+    """A file inside the bundle is not shaped as an RVR bundle's file must be."""
+
+
+def _read_json_object(source: BagSource, member: str) -> dict[str, Any]:
+    """A JSON object from the bundle, within size and nesting limits."""
     try:
-        return json.loads(source.read_small(member, MAX_JSON_BYTES))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"{member} is not valid JSON ({exc})") from exc
+        value = json.loads(source.read_small(member, MAX_JSON_BYTES))
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        raise MalformedContent(f"{member} is not valid JSON ({type(exc).__name__})") from exc
+    if not isinstance(value, dict):
+        raise MalformedContent(f"{member} must hold a JSON object")
+    return value
+
+
+def _objects(value: Any, what: str) -> list[dict[str, Any]]:
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise MalformedContent(f"{what} must be a list of JSON objects")
+    return value
+
+
+def _as_int(value: Any) -> int:
+    if type(value) is not int:
+        raise MalformedContent(f"expected a whole number, found {str(value)[:40]!r}")
+    return value
 
 
 def _audit_records(source: BagSource, member: str) -> Iterator[AuditRecord]:
@@ -425,8 +479,8 @@ def _audit_records(source: BagSource, member: str) -> Iterator[AuditRecord]:
                 raise InvalidInput(f"{member} line {number} is too long or unterminated")
             try:
                 yield AuditRecord.from_json(json.loads(line))
-            except ValueError as exc:
-                raise InvalidInput(f"{member} line {number}: {exc}") from exc
+            except (ValueError, RecursionError) as exc:
+                raise MalformedContent(f"{member} line {number}: {exc}") from exc
 
 
 def _audit_checks(source: BagSource, bag: LoadedBag, good: dict[str, str], checks: _Checks) -> None:
@@ -474,7 +528,12 @@ def _audit_checks(source: BagSource, bag: LoadedBag, good: dict[str, str], check
             f"bag-info.txt gives head {head} at record {length}; the chain ends at "
             f"record {last.seq} with {last.record_hash}",
         )
-    _records_match_contents(source, mine, good, checks)
+    _guarded(
+        checks,
+        "notes, forms and exhibits match the audit chain",
+        Aspect.INTEGRITY,
+        lambda: _records_match_contents(source, mine, good, checks),
+    )
 
 
 def _records_match_contents(
@@ -491,11 +550,10 @@ def _records_match_contents(
     timeline_member = PAYLOAD_PREFIX + c.TIMELINE_JSON
     entries: dict[str, str] = {}
     if timeline_member in good:
-        for entry in _read_json(source, timeline_member).get("entries", []):
+        timeline_doc = _read_json_object(source, timeline_member)
+        for entry in _objects(timeline_doc.get("entries"), f"{timeline_member} entries"):
             subject = ("event:" if entry.get("event") else "note:") + str(entry.get("id"))
-            content = entry_content_bytes(
-                entry.get("event"), str(entry.get("text", "")), entry.get("payload") or {}
-            )
+            content = entry_content_bytes(entry)
             entries[subject] = hashlib.sha256(content).hexdigest()
     else:
         problems.append(f"{timeline_member} is missing or failed its hash check")
@@ -531,9 +589,9 @@ def _exhibits_match(source: BagSource, mine: list[AuditRecord], good: dict[str, 
     case_member = PAYLOAD_PREFIX + c.CASE_JSON
     if case_member not in good:
         return [f"{case_member} is missing or failed its hash check"]
-    listed = {
-        str(e.get("exhibit_ref")): e for e in _read_json(source, case_member).get("exhibits", [])
-    }
+    listed: dict[str, dict[str, Any]] = {}
+    for exhibit in _objects(_read_json_object(source, case_member).get("exhibits"), "exhibits"):
+        listed[str(exhibit.get("exhibit_ref"))] = exhibit
     problems = []
     added = {
         r.body.subject.removeprefix("attachment:"): r.body.content_sha256
@@ -541,20 +599,25 @@ def _exhibits_match(source: BagSource, mine: list[AuditRecord], good: dict[str, 
         if r.body is not None and r.body.action == "attachment.added"
     }
     for ref, digest in added.items():
-        exhibit = listed.get(ref)
-        if exhibit is None:
+        found = listed.get(ref)
+        if found is None:
             problems.append(f"exhibit {ref} is in the audit chain but not in the bundle")
             continue
+        exhibit = found
         member = PAYLOAD_PREFIX + str(exhibit.get("path"))
-        if exhibit.get("sha256") != digest:
+        described = {k: v for k, v in exhibit.items() if k != "path"}
+        if hashlib.sha256(canonical_json(described)).hexdigest() != digest:
             problems.append(
-                f"exhibit {ref} is listed with SHA-256 {exhibit.get('sha256')}, "
-                f"the audit chain recorded {digest}"
+                f"exhibit {ref}: its details in case.json (name, source, time or hash) differ "
+                "from what the audit chain recorded"
             )
         elif member not in good:
             problems.append(f"exhibit {ref} ({member}) is missing or failed its hash check")
-        elif good[member] != digest:
-            problems.append(f"exhibit {ref} ({member}) is not the file the audit chain recorded")
+        elif good[member] != exhibit.get("sha256"):
+            problems.append(
+                f"exhibit {ref} ({member}) has SHA-256 {good[member]}, but {exhibit.get('sha256')} "
+                "was recorded when it was imported"
+            )
     for ref in sorted(set(listed) - set(added)):
         problems.append(f"exhibit {ref} is in the bundle but not in the audit chain")
     return problems
@@ -571,10 +634,20 @@ def _forms_match(source: BagSource, mine: list[AuditRecord], good: dict[str, str
         is_form = member.startswith(PAYLOAD_PREFIX + "forms/") and member.endswith(".json")
         if not is_form and member != PAYLOAD_PREFIX + c.MG11_FORM_JSON:
             continue
-        form = _read_json(source, member)
+        form = _read_json_object(source, member)
         answers_sha = hashlib.sha256(canonical_json(form.get("answers"))).hexdigest()
+        template = form.get("template")
+        record = version_record(
+            _as_int(form.get("form_id")),
+            _as_int(form.get("version")),
+            str(form.get("state")),
+            str(template.get("sha256") if isinstance(template, dict) else ""),
+            answers_sha,
+            _as_int(form.get("saved_utc_ms")),
+            str(form.get("saved_by")),
+        )
         if answers_sha != form.get("answers_sha256"):
             problems.append(f"{member}: the answers do not match their recorded SHA-256")
-        elif (f"form:{form.get('form_id')}", answers_sha) not in saved:
+        elif (f"form:{form.get('form_id')}", hashlib.sha256(record).hexdigest()) not in saved:
             problems.append(f"{member}: this version of the form is not in the audit chain")
     return problems

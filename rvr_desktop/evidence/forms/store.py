@@ -126,6 +126,30 @@ def _latest(tx: Tx, form_id: int) -> FormVersion:
     return _from_row(row)
 
 
+def version_record(
+    form_id: int,
+    version: int,
+    state: str,
+    template_sha256: str,
+    answers_sha256: str,
+    saved_utc_ms: int,
+    saved_by: str,
+) -> bytes:
+    """What the audit chain hashes for a form version: its answers' hash and every fact
+    about the save, so a changed time, author, state or template shows too."""
+    return canonical_json(
+        {
+            "form_id": form_id,
+            "version": version,
+            "state": state,
+            "template_sha256": template_sha256,
+            "answers_sha256": answers_sha256,
+            "saved_utc_ms": saved_utc_ms,
+            "saved_by": saved_by,
+        }
+    )
+
+
 def _append(
     tx: Tx,
     vault: Vault,
@@ -156,7 +180,10 @@ def _append(
         ),
     )
     action = "form.finalised" if state is FormState.FINAL else "form.saved"
-    audit.append(tx, vault, action, f"form:{form_id}", case_ref=reference, content=body)
+    record = version_record(
+        form_id, version, state.value, template.sha256, sha256_hex(body), now, vault.actor
+    )
+    audit.append(tx, vault, action, f"form:{form_id}", case_ref=reference, content=record)
     snapshot = template.snapshot if isinstance(template, Template) else template
     return FormVersion(
         form_id,

@@ -179,7 +179,7 @@ def verify_detached(
             )
         )
         signer = summarise(from_asn1(status.signing_cert))
-    except (ValueError, TypeError, KeyError, IndexError) as exc:
+    except Exception as exc:  # hostile DER may fail anywhere in the libraries
         return _unreadable(
             "The signature cannot be checked: it is damaged or its signer's certificate is "
             f"missing ({exc or type(exc).__name__})."
