@@ -67,7 +67,8 @@ def run_init(args: argparse.Namespace) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     root = vault_path(args)
-    with unlock_from_args(args) as vault:
+    # A check changes nothing: no upgrade, no clean-up, no new anchor in the header.
+    with Vault.unlock(root, read_passphrase(args.passphrase_file), inspect_only=True) as vault:
         problems = vault_problems(vault)
         with vault.reader() as tx:
             head = audit.chain_head(tx)

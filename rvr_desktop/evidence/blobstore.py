@@ -288,6 +288,29 @@ class BlobStore:
         with contextlib.suppress(FileNotFoundError):
             self.path_of(name).unlink()
 
+    def names(self) -> set[str]:
+        """The blob files present (not temporary ones)."""
+        try:
+            return {
+                e.name
+                for e in os.scandir(self.folder)
+                if e.name.endswith(BLOB_SUFFIX) and not e.name.startswith(TEMP_PREFIX)
+            }
+        except FileNotFoundError:
+            return set()
+
+    def orphans(self, known: set[str]) -> list[str]:
+        """Blob and temporary files that no attachment refers to (left by a crash)."""
+        try:
+            entries = [e.name for e in os.scandir(self.folder)]
+        except FileNotFoundError:
+            return []
+        return sorted(
+            name
+            for name in entries
+            if name.startswith(TEMP_PREFIX) or (name.endswith(BLOB_SUFFIX) and name not in known)
+        )
+
     def reconcile(self, known: set[str]) -> list[str]:
         """Remove blobs no row refers to (a crash between rename and commit); report the missing.
 

@@ -52,12 +52,14 @@ from .fsutil import atomic_write_bytes, ensure_private_dir, is_disk_full, transl
 from .header import ChainAnchor, KeyCheckFailed, VaultHeader
 from .kdf import DEFAULT_KDF, KEY_BYTES, KdfParams
 from .schema import CURRENT_VERSION, MIGRATIONS
+from .vault_lock import VaultProcessLock
 
 log = logging.getLogger(__name__)
 
 DATABASE_NAME = "vault.db"
 HEADER_NAME = "vault-header.json"
 ATTEMPTS_NAME = "unlock-attempts.json"
+LOCK_NAME = "vault.lock"
 
 # Wrong passphrases allowed before the delay starts, and the longest delay.
 FREE_ATTEMPTS = 3
@@ -96,6 +98,10 @@ class VaultPaths:
     @property
     def attempts(self) -> Path:
         return self.root / ATTEMPTS_NAME
+
+    @property
+    def lock_file(self) -> Path:
+        return self.root / LOCK_NAME
 
 
 class Tx:
@@ -209,6 +215,9 @@ class Vault:
         self._connections: list[Any] = []
         self._connections_lock = threading.Lock()
         self._actor: str | None = None
+        self._process_lock = VaultProcessLock(paths.lock_file)
+        self._inspect_only = False
+        self._header_lock = threading.Lock()
 
     # ---- creating and unlocking -------------------------------------------------------
 
@@ -232,11 +241,17 @@ class Vault:
         header = VaultHeader.new(key, passphrase, kdf, clock.utc_now_ms())
         # The database first, then the header: a folder with a header always has its database.
         vault = cls(paths, header, key, clock)
-        conn = vault._open_connection(creating=True)
+        vault._process_lock.acquire(paths.root)
+        try:
+            conn = vault._open_connection(creating=True)
+        except BaseException:
+            vault._process_lock.release()
+            raise
         try:
             vault._migrate(conn, from_version=0)
         except BaseException:
             conn.close()
+            vault._process_lock.release()
             with contextlib.suppress(FileNotFoundError):
                 for suffix in ("", "-wal", "-shm"):
                     Path(str(paths.database) + suffix).unlink()
@@ -248,7 +263,19 @@ class Vault:
         return vault
 
     @classmethod
-    def unlock(cls, root: Path, passphrase: str, *, clock: Clock | None = None) -> Vault:
+    def unlock(
+        cls,
+        root: Path,
+        passphrase: str,
+        *,
+        clock: Clock | None = None,
+        inspect_only: bool = False,
+    ) -> Vault:
+        """Open the vault with ``passphrase``.
+
+        With ``inspect_only`` (``vault check``) nothing is changed: no schema upgrade, no
+        orphan blob removed (it is reported), and the header's anchor is not moved on lock.
+        """
         clock = clock or SystemClock()
         paths = VaultPaths(Path(root))
         header = cls._read_header(paths)
@@ -264,22 +291,34 @@ class Vault:
         attempts.reset()
         cls._check_database_file(paths)
         vault = cls(paths, header, key, clock)
-        conn = vault._open_connection(creating=False)
+        vault._inspect_only = inspect_only
+        vault._process_lock.acquire(paths.root)
         try:
-            found = vault._schema_version(conn)
-            if found > CURRENT_VERSION:
-                raise VaultTooNew(found, CURRENT_VERSION)
-            if found < 1:
-                raise VaultDamaged("its database holds no tables")
-            if found < CURRENT_VERSION:
-                vault._backup_before_migration(conn, found)
-                vault._migrate(conn, from_version=found)
+            conn = vault._open_connection(creating=False)
+            try:
+                found = vault._schema_version(conn)
+                if found > CURRENT_VERSION:
+                    raise VaultTooNew(found, CURRENT_VERSION)
+                if found < 1:
+                    raise VaultDamaged("its database holds no tables")
+                vault._check_not_rolled_back(conn)
+                if found < CURRENT_VERSION and not inspect_only:
+                    vault._backup_before_migration(conn, found)
+                    vault._migrate(conn, from_version=found)
+                elif found < CURRENT_VERSION:
+                    vault.damage.append(
+                        f"the vault uses schema {found}; unlocking it in the app will upgrade "
+                        f"it to {CURRENT_VERSION} (after a backup)"
+                    )
+            except BaseException:
+                conn.close()
+                raise
+            vault._adopt(conn)
+            vault._reconcile_blobs()
         except BaseException:
-            conn.close()
+            vault._key = None
+            vault._process_lock.release()
             raise
-        vault._adopt(conn)
-        vault._check_not_rolled_back()
-        vault._reconcile_blobs()
         return vault
 
     @staticmethod
@@ -361,9 +400,12 @@ class Vault:
         if self._actor is None:
             row = conn.execute("SELECT value FROM profile WHERE key = 'officer.name'").fetchone()
             self._actor = str(row[0]) if row and row[0] else _login_name()
-        self._local.conn = conn
         with self._connections_lock:
+            if self._key is None:
+                conn.close()
+                raise VaultLocked()
             self._connections.append(conn)
+        self._local.conn = conn
 
     def _connection(self) -> Any:
         if self._key is None:
@@ -486,14 +528,13 @@ class Vault:
 
     # ---- consistency checks at open ---------------------------------------------------
 
-    def _check_not_rolled_back(self) -> None:
+    def _check_not_rolled_back(self, conn: Any) -> None:
         anchor = self._header.acknowledged_head
         if anchor is None:
             return
-        with self.reader() as tx:
-            found = tx.scalar("SELECT record_hash FROM audit WHERE seq = ?", (anchor.seq,))
+        row = conn.execute("SELECT record_hash FROM audit WHERE seq = ?", (anchor.seq,)).fetchone()
+        found = None if row is None else row[0]
         if found != anchor.record_hash:
-            self.lock(acknowledge=False)
             raise VaultRolledBack(
                 f"this computer last saw audit record {anchor.seq}; "
                 + ("it is missing" if found is None else "it differs")
@@ -503,16 +544,24 @@ class Vault:
         with self.reader() as tx:
             known = {str(r[0]) for r in tx.all("SELECT blob_name FROM attachments")}
         self.blobs.ensure()
-        for name in self.blobs.reconcile(known):
+        if self._inspect_only:
+            for name in self.blobs.orphans(known):
+                self.damage.append(f"an encrypted file no attachment refers to: blobs/{name}")
+            missing = sorted(known - self.blobs.names())
+        else:
+            missing = self.blobs.reconcile(known)
+        for name in missing:
             self.damage.append(f"the encrypted file of an attachment ({name}) is missing")
 
     def acknowledge_head(self) -> ChainAnchor | None:
         """Remember the current audit head in the header, so a restored older copy is noticed."""
         with self.reader() as tx:
             head = audit.chain_head(tx)
-        if head is not None and head != self._header.acknowledged_head:
-            self._header = replace(self._header, acknowledged_head=head)
-            self._header.save(self.paths.header)
+        with self._header_lock:
+            if head is not None and head != self._header.acknowledged_head:
+                updated = replace(self._header, acknowledged_head=head)
+                updated.save(self.paths.header)
+                self._header = updated
         return head
 
     # ---- passphrase and locking ---------------------------------------------------------
@@ -525,9 +574,10 @@ class Vault:
             self._header.unwrap_key(old)
         except KeyCheckFailed:
             raise WrongPassphrase(0, 0.0) from None
-        updated = self._header.rewrapped(self._key, new, kdf or self._header.kdf)
-        updated.save(self.paths.header)
-        self._header = updated
+        with self._header_lock:
+            updated = self._header.rewrapped(self._key, new, kdf or self._header.kdf)
+            updated.save(self.paths.header)
+            self._header = updated
         with self.transaction() as tx:
             audit.append(tx, self, "vault.passphrase_changed", f"vault:{self.vault_id}")
 
@@ -535,16 +585,30 @@ class Vault:
         """Close every connection and drop the key. Safe to call twice."""
         if self._key is None:
             return
-        if acknowledge:
-            with contextlib.suppress(StorageError, DiskFull, VaultLocked):
+        if acknowledge and not self._inspect_only:
+            with contextlib.suppress(StorageError, DiskFull, VaultLocked, VaultDamaged):
                 self.acknowledge_head()
         with self._connections_lock:
+            # Dropped first, so no worker thread can open a new connection from now on.
+            self._key = None
             connections, self._connections = self._connections, []
         for conn in connections:
             with contextlib.suppress(sqlcipher3.Error):
                 conn.close()
         self._local = threading.local()
-        self._key = None
+        self._process_lock.release()
+
+    def release_thread_connection(self) -> None:
+        """Close the calling thread's connection (a worker thread calls this when done)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            return
+        self._local.conn = None
+        with self._connections_lock:
+            if conn in self._connections:
+                self._connections.remove(conn)
+        with contextlib.suppress(sqlcipher3.Error):
+            conn.close()
 
     def __enter__(self) -> Vault:
         return self

@@ -182,3 +182,47 @@ def test_audit_records_cannot_be_changed_or_removed(vault: Vault) -> None:
         tx.execute("UPDATE audit SET actor = 'someone else'")
     with pytest.raises(NotAllowed, match="append-only"), vault.transaction() as tx:
         tx.execute("DELETE FROM audit")
+
+
+def test_a_second_program_cannot_open_a_vault_that_is_open(vault: Vault, vault_dir: Path) -> None:
+    from rvr_desktop.evidence.vault_lock import VaultInUse
+
+    with pytest.raises(VaultInUse, match="open in another"):
+        Vault.unlock(vault_dir, TEST_PASSPHRASE)
+    vault.lock()
+    Vault.unlock(vault_dir, TEST_PASSPHRASE).lock()
+
+
+def test_a_check_changes_nothing_and_reports_an_orphan_blob(vault: Vault, vault_dir: Path) -> None:
+    import io
+
+    orphan = vault.blobs.write(io.BytesIO(b"left by a crash"))
+    vault.lock()
+    header_before = (vault_dir / "vault-header.json").read_bytes()
+    checked = Vault.unlock(vault_dir, TEST_PASSPHRASE, inspect_only=True)
+    assert any(orphan.name in d for d in checked.integrity_problems())
+    checked.lock()
+    assert (vault_dir / "blobs" / orphan.name).exists()
+    assert (vault_dir / "vault-header.json").read_bytes() == header_before
+
+
+def test_a_worker_thread_gives_back_its_connection(vault: Vault) -> None:
+    import threading
+
+    def work() -> None:
+        cases.list_cases(vault)
+        vault.release_thread_connection()
+
+    for _ in range(5):
+        thread = threading.Thread(target=work)
+        thread.start()
+        thread.join()
+    assert len(vault._connections) == 1
+
+
+def test_a_locked_vault_refuses_new_work_from_any_thread(vault: Vault) -> None:
+    from rvr_desktop.evidence.errors import VaultLocked
+
+    vault.lock()
+    with pytest.raises(VaultLocked):
+        cases.list_cases(vault)

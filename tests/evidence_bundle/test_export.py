@@ -147,3 +147,52 @@ def test_restricted_details_appear_only_under_restricted(
     ]
     assert holders, "the restricted value must be in the restricted documents"
     assert all(h.startswith("data/restricted/") for h in holders), holders
+
+
+def test_notes_added_while_an_export_is_prepared_never_give_a_bundle_that_contradicts_itself(
+    demo_bundle: DemoBundle, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rvr_desktop.evidence import timeline
+    from rvr_desktop.evidence.bundle import export as export_module
+
+    out = tmp_path / "out"
+    out.mkdir()
+    real = export_module.render_notes_log
+    added: list[int] = []
+
+    def render_while_the_officer_types(log, origin):  # type: ignore[no-untyped-def]
+        if len(added) < 1:  # one note arrives during the first preparation only
+            added.append(timeline.append_note(vault, demo_bundle.demo.case_id, "Late note").id)
+        return real(log, origin)
+
+    monkeypatch.setattr(export_module, "render_notes_log", render_while_the_officer_types)
+    with Vault.unlock(demo_bundle.demo.root, demo_bundle.demo.passphrase) as vault:
+        result = export_case(vault, _request(demo_bundle, out))
+    status = verify_bundle(result.bundle, TrustStore.from_paths([demo_bundle.root_pem]))
+    assert status.bottom_line, [c.reason for c in status.checks if c.outcome.value != "PASS"]
+    assert "Late note" in (result.bundle / "data" / "notes" / "timeline.json").read_text()
+
+
+def test_a_failed_anchor_update_does_not_undo_a_recorded_export(
+    demo_bundle: DemoBundle, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Vault.unlock(demo_bundle.demo.root, demo_bundle.demo.passphrase) as vault:
+
+        def disk_full() -> None:
+            raise DiskFull("the vault header")
+
+        monkeypatch.setattr(vault, "acknowledge_head", disk_full)
+        result = export_case(vault, _request(demo_bundle, tmp_path))
+        assert result.bundle.exists()
+
+
+def test_a_half_written_bundle_left_by_a_killed_export_is_swept(
+    demo_bundle: DemoBundle, tmp_path: Path
+) -> None:
+    stale = tmp_path / ".RVR-DEMO-2026-0001-20260101T000000Z.abcdef.tmp"
+    stale.mkdir()
+    (stale / "notes.json").write_text("plaintext left behind")
+    os.utime(stale, (0, 0))
+    with Vault.unlock(demo_bundle.demo.root, demo_bundle.demo.passphrase) as vault:
+        export_case(vault, _request(demo_bundle, tmp_path))
+    assert not stale.exists()

@@ -10,10 +10,11 @@ manifest's SHA-256); if that record cannot be written, the bundle is removed aga
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
+import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,7 +37,7 @@ from ..documents import (
     render_restricted_details,
     render_statement,
 )
-from ..errors import InvalidInput, NotAllowed
+from ..errors import InvalidInput, NotAllowed, RvrError
 from ..forms import FormVersion, forms_for_case, latest_final, printable_form
 from ..header import ChainAnchor
 from ..progress import CancelToken, ProgressCallback, no_progress
@@ -133,7 +134,8 @@ def export_case(
         raise NoOfficerProfile()
     credential = load_credential(vault)
     now = vault.clock.utc_now_ms()
-    prepared = _prepare(vault, case, officer, credential, request, now)
+    prepared = _prepare_unchanged(vault, case, officer, credential, request, now)
+    _sweep_stale_temporaries(request.destination)
     if cancel is not None:
         cancel.raise_if_cancelled("The export")
     final = request.destination / bundle_name(case, now, request.layout)
@@ -162,6 +164,9 @@ def export_case(
     except BaseException:
         _remove(written.path)
         raise
+    # The export is recorded; moving the header's anchor is a courtesy that may fail alone.
+    with contextlib.suppress(RvrError):
+        vault.acknowledge_head()
     return ExportResult(
         bundle=written.path,
         case_reference=case.reference,
@@ -172,6 +177,46 @@ def export_case(
         tag_manifest_sha256=written.tag_manifest_sha256,
         omitted=tuple(prepared.omitted),
     )
+
+
+class CaseChangedDuringExport(NotAllowed):
+    def __init__(self) -> None:
+        super().__init__(
+            "The case kept changing while the export was being prepared (notes or forms were "
+            "being saved). Nothing was written; export again once the case is quiet."
+        )
+
+
+# Stale temporaries older than this, left by a killed export, are removed before exporting.
+_STALE_TEMPORARY_S = 3600
+
+
+def _sweep_stale_temporaries(destination: Path) -> None:
+    """Remove half-written bundles a killed export left (hidden .RVR-*.tmp names)."""
+    cutoff = time.time() - _STALE_TEMPORARY_S
+    for entry in destination.glob(".RVR-*.tmp"):
+        with contextlib.suppress(OSError):
+            if entry.lstat().st_mtime < cutoff and not entry.is_symlink():
+                _remove(entry)
+
+
+def _prepare_unchanged(
+    vault: Vault,
+    case: Case,
+    officer: OfficerProfile,
+    credential: SigningCredential,
+    request: ExportRequest,
+    now: int,
+) -> _Prepared:
+    """Prepare from a case that did not change meanwhile: every document, the notes and
+    the audit chain then describe the same moment (the head read before and after)."""
+    for _ in range(3):
+        with vault.reader() as tx:
+            before = audit.chain_head(tx)
+        prepared = _prepare(vault, case, officer, credential, request, now)
+        if prepared.head == before:
+            return prepared
+    raise CaseChangedDuringExport()
 
 
 def _prepare(
@@ -430,7 +475,6 @@ def _record_export(
             case_ref=case.reference,
             content=canonical_json(record),
         )
-    vault.acknowledge_head()
 
 
 def _remove(path: Path) -> None:
@@ -438,8 +482,3 @@ def _remove(path: Path) -> None:
         shutil.rmtree(path, ignore_errors=True)
     else:
         path.unlink(missing_ok=True)
-
-
-@contextmanager
-def _nothing() -> Iterator[None]:
-    yield
