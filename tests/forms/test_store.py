@@ -9,7 +9,6 @@ import pytest
 from rvr_desktop.evidence import audit, cases
 from rvr_desktop.evidence.canonical import canonical_json, sha256_hex
 from rvr_desktop.evidence.errors import InvalidInput, NotAllowed, NotFound
-from rvr_desktop.evidence.forms.store import version_record
 from rvr_desktop.evidence.forms import (
     FormIncomplete,
     FormState,
@@ -27,6 +26,7 @@ from rvr_desktop.evidence.forms import (
     save_draft,
 )
 from rvr_desktop.evidence.forms.registry import shipped_templates_dir
+from rvr_desktop.evidence.forms.store import version_record
 from rvr_desktop.evidence.vault import Vault
 from tests.conftest import TEST_PASSPHRASE
 
@@ -53,8 +53,13 @@ def test_every_autosave_is_a_new_version_recorded_in_the_audit_chain(
     assert records[-1].body is not None
     assert records[-1].body.content_sha256 == sha256_hex(
         version_record(
-            third.form_id, third.version, third.state.value, third.template.sha256,
-            sha256_hex(canonical_json(third.answers)), third.saved_utc_ms, third.saved_by,
+            third.form_id,
+            third.version,
+            third.state.value,
+            third.template.sha256,
+            sha256_hex(canonical_json(third.answers)),
+            third.saved_utc_ms,
+            third.saved_by,
         )
     )
     assert records[-1].body.case_ref == "INC-2026-0042"
