@@ -32,6 +32,7 @@ from typing import Any, Protocol
 import sqlcipher3
 
 from . import audit
+from .anchor import OutsideAnchor, default_anchor_dir
 from .blobstore import BlobStore
 from .clock import Clock, ClockWatch, SystemClock
 from .errors import (
@@ -200,7 +201,14 @@ class _Attempts:
 class Vault:
     """An unlocked vault: made by :meth:`create` or :meth:`unlock`, closed by :meth:`lock`."""
 
-    def __init__(self, paths: VaultPaths, header: VaultHeader, key: bytes, clock: Clock) -> None:
+    def __init__(
+        self,
+        paths: VaultPaths,
+        header: VaultHeader,
+        key: bytes,
+        clock: Clock,
+        anchor_dir: Path | None = None,
+    ) -> None:
         self.paths = paths
         self._header = header
         self._key: bytes | None = key
@@ -218,6 +226,7 @@ class Vault:
         self._process_lock = VaultProcessLock(paths.lock_file)
         self._inspect_only = False
         self._header_lock = threading.Lock()
+        self._anchor_dir = anchor_dir or default_anchor_dir()
 
     # ---- creating and unlocking -------------------------------------------------------
 
@@ -529,16 +538,24 @@ class Vault:
     # ---- consistency checks at open ---------------------------------------------------
 
     def _check_not_rolled_back(self, conn: Any) -> None:
-        anchor = self._header.acknowledged_head
-        if anchor is None:
-            return
-        row = conn.execute("SELECT record_hash FROM audit WHERE seq = ?", (anchor.seq,)).fetchone()
-        found = None if row is None else row[0]
-        if found != anchor.record_hash:
-            raise VaultRolledBack(
-                f"this computer last saw audit record {anchor.seq}; "
-                + ("it is missing" if found is None else "it differs")
-            )
+        anchors = [self._header.acknowledged_head, self._outside_anchor().load()]
+        for anchor in anchors:
+            if anchor is None:
+                continue
+            row = conn.execute(
+                "SELECT record_hash FROM audit WHERE seq = ?", (anchor.seq,)
+            ).fetchone()
+            found = None if row is None else row[0]
+            if found != anchor.record_hash:
+                raise VaultRolledBack(
+                    f"this computer last saw audit record {anchor.seq}; "
+                    + ("it is missing" if found is None else "it differs")
+                )
+
+    def _outside_anchor(self) -> OutsideAnchor:
+        if self._key is None:
+            raise VaultLocked()
+        return OutsideAnchor(self._anchor_dir, self._header.vault_id, self._key)
 
     def _reconcile_blobs(self) -> None:
         with self.reader() as tx:
@@ -554,7 +571,8 @@ class Vault:
             self.damage.append(f"the encrypted file of an attachment ({name}) is missing")
 
     def acknowledge_head(self) -> ChainAnchor | None:
-        """Remember the current audit head in the header, so a restored older copy is noticed."""
+        """Remember the current audit head in the header and on this computer, so an older
+        copy of the vault put back in place is noticed."""
         with self.reader() as tx:
             head = audit.chain_head(tx)
         with self._header_lock:
@@ -562,6 +580,8 @@ class Vault:
                 updated = replace(self._header, acknowledged_head=head)
                 updated.save(self.paths.header)
                 self._header = updated
+            if head is not None:
+                self._outside_anchor().save(head)
         return head
 
     # ---- passphrase and locking ---------------------------------------------------------

@@ -226,3 +226,32 @@ def test_a_locked_vault_refuses_new_work_from_any_thread(vault: Vault) -> None:
     vault.lock()
     with pytest.raises(VaultLocked):
         cases.list_cases(vault)
+
+
+def test_an_older_copy_of_the_whole_vault_folder_put_back_is_noticed(
+    vault: Vault, vault_dir: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    case = cases.create_case(vault, "INC-2026-0404", "Kim")
+    vault.lock()
+    backup = tmp_path / "backup"
+    shutil.copytree(vault_dir, backup)
+    with Vault.unlock(vault_dir, TEST_PASSPHRASE) as again:
+        timeline.append_note(again, case.id, "Written after the backup was taken.")
+    shutil.rmtree(vault_dir)
+    shutil.copytree(backup, vault_dir)  # header, database and blobs, all as they were
+    with pytest.raises(VaultRolledBack, match="older copy"):
+        Vault.unlock(vault_dir, TEST_PASSPHRASE)
+
+
+def test_a_forged_record_of_the_last_state_is_refused(vault: Vault, vault_dir: Path) -> None:
+    from rvr_desktop.evidence.anchor import default_anchor_dir
+
+    vault.lock()
+    (anchor,) = default_anchor_dir().glob(f"{vault.vault_id}.json")
+    raw = json.loads(anchor.read_text())
+    raw["hash"] = "0" * 64
+    anchor.write_text(json.dumps(raw))
+    with pytest.raises(VaultRolledBack, match="altered"):
+        Vault.unlock(vault_dir, TEST_PASSPHRASE)
