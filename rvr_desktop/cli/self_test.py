@@ -153,9 +153,10 @@ def run_self_test(print_line: Callable[[str], None] = print) -> int:
                 start = time.perf_counter()
                 try:
                     detail = step(ctx)
-                except (RvrError, OSError) as exc:
+                except Exception as exc:  # the self-test exists to report any breakage
                     failed += 1
-                    print_line(f"FAIL {name}: {exc}")
+                    reason = str(exc) if isinstance(exc, RvrError | OSError) else repr(exc)
+                    print_line(f"FAIL {name}: {reason}")
                     break
                 print_line(f"PASS {name}: {detail} ({time.perf_counter() - start:.2f} s)")
         finally:

@@ -74,8 +74,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         trust = TrustStore.from_paths([Path(p) for p in args.trust])
         status = verify_bundle(Path(args.bundle), trust)
-        if args.report:
-            write_report(status, Path(args.report))
     except RvrError as exc:
         print(f"rvr-verify: {exc}", file=sys.stderr)
         return EXIT_CANNOT_RUN
@@ -86,6 +84,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(json.dumps(status.summary(), indent=2))
     else:
         print_status(status)
+    if args.report:
+        try:
+            write_report(status, Path(args.report))
+        except RvrError as exc:
+            # The verdict above stands; only the report could not be written.
+            print(f"rvr-verify: the report was not written: {exc}", file=sys.stderr)
+            return EXIT_CANNOT_RUN
     return status.exit_code
 
 

@@ -102,7 +102,14 @@ def officer_initials(vault: Vault) -> str:
 
 def max_bytes(vault: Vault) -> int:
     configured = vault.get_setting(MAX_BYTES_SETTING)
-    return int(configured) if configured else DEFAULT_MAX_BYTES
+    if not configured:
+        return DEFAULT_MAX_BYTES
+    if not configured.isdigit():
+        raise InvalidInput(
+            f"The attachment size limit in the settings ({configured!r}) is not a number of "
+            "bytes. Correct it in Settings, then import again."
+        )
+    return int(configured)
 
 
 def _safe_display_name(name: str) -> str:
@@ -148,8 +155,9 @@ def import_stream(
             numbers = [
                 int(str(r[0]).rsplit("/", 1)[1])
                 for r in tx.all(
-                    "SELECT exhibit_ref FROM attachments WHERE case_id = ? AND exhibit_ref LIKE ?",
-                    (case_id, f"{initials}/%"),
+                    "SELECT exhibit_ref FROM attachments WHERE case_id = ? "
+                    "AND substr(exhibit_ref, 1, ?) = ?",
+                    (case_id, len(initials) + 1, f"{initials}/"),
                 )
                 if str(r[0]).rsplit("/", 1)[1].isdigit()
             ]

@@ -293,6 +293,7 @@ def destroy_case(vault: Vault, case_id: int, reason: str) -> Tombstone:
         tx.execute("DELETE FROM cases WHERE id = ?", (case_id,))
     for row in blobs:
         vault.blobs.remove(str(row["blob_name"]))
+    vault.checkpoint()  # the destroyed rows leave the write-ahead log too
     return Tombstone(case.reference, now, vault.actor, reason, manifest, record.seq)
 
 

@@ -182,8 +182,10 @@ class _Attempts:
 
     def wait_remaining(self) -> float:
         failures, last = self._load()
-        remaining = self.delay_for(failures) - (self._clock.utc_now_ms() - last) / 1000
-        return max(0.0, remaining)
+        delay = self.delay_for(failures)
+        remaining = delay - (self._clock.utc_now_ms() - last) / 1000
+        # A clock set backwards must not make the wait longer than the delay itself.
+        return min(max(0.0, remaining), delay)
 
     def record_failure(self) -> tuple[int, float]:
         failures, _ = self._load()
@@ -392,6 +394,8 @@ class Vault:
                 ) from exc
             conn.row_factory = sqlcipher3.Row
             conn.execute("PRAGMA temp_store = MEMORY")
+            # Deleted rows (a destroyed case) are overwritten, not left in free pages.
+            conn.execute("PRAGMA secure_delete = ON")
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA trusted_schema = OFF")
             conn.execute("PRAGMA cell_size_check = ON")
@@ -617,6 +621,13 @@ class Vault:
                 conn.close()
         self._local = threading.local()
         self._process_lock.release()
+
+    def checkpoint(self) -> None:
+        """Fold the write-ahead log into the database and empty it."""
+        try:
+            self._connection().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlcipher3.Error as exc:
+            raise _translate_db_error(exc, "the vault") from exc
 
     def release_thread_connection(self) -> None:
         """Close the calling thread's connection (a worker thread calls this when done)."""

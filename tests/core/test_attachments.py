@@ -129,3 +129,12 @@ def test_a_tampered_blob_fails_its_integrity_check(vault: Vault, case_id: int) -
     path.write_bytes(bytes(data))
     with pytest.raises(VaultDamaged, match="integrity"):
         attachments.read_into(vault, item.id, io.BytesIO())
+
+
+def test_a_mistyped_size_limit_is_explained(vault: Vault, case_id: int) -> None:
+    from rvr_desktop.evidence.errors import InvalidInput
+
+    with vault.transaction() as tx:
+        vault.put_setting(tx, attachments.MAX_BYTES_SETTING, "2 GB")
+    with pytest.raises(InvalidInput, match="not a number of bytes"):
+        attachments.import_stream(vault, case_id, io.BytesIO(b"x"), original_name="x")

@@ -39,9 +39,19 @@ def test_default_key_derivation_costs_at_least_256_mib() -> None:
     assert DEFAULT_KDF.memory_kib >= 256 * 1024
 
 
-def test_vault_files_are_private(vault: Vault) -> None:
-    for path in [vault.paths.root, *vault.paths.root.rglob("*")]:
-        assert path.stat().st_mode & 0o077 == 0, path
+def test_vault_files_are_private(vault_dir: Path) -> None:
+    # A permissive umask, so only the vault's own care makes its files private.
+    previous = os.umask(0o022)
+    try:
+        vault = Vault.create(vault_dir, TEST_PASSPHRASE, kdf=FAST_INSECURE_KDF)
+        vault.lock()
+        vault = Vault.unlock(vault_dir, TEST_PASSPHRASE)
+        cases.create_case(vault, "INC-2026-0001", "Private")
+        for path in [vault.paths.root, *vault.paths.root.rglob("*")]:
+            assert path.stat().st_mode & 0o077 == 0, path
+        vault.lock()
+    finally:
+        os.umask(previous)
 
 
 def test_wrong_passphrase_is_told_apart_from_damage(vault: Vault, vault_dir: Path) -> None:

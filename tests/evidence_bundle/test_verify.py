@@ -150,3 +150,25 @@ def test_a_zip_bundle_verifies_and_so_does_one_compressed_by_a_desktop(
     for archive in (flat, nested):
         status = verify_bundle(Path(archive), _trust(demo_bundle))
         assert status.bottom_line, [c for c in status.checks if c.outcome is not Outcome.PASS]
+
+
+def test_a_bundle_that_cannot_be_read_means_the_check_cannot_run(
+    demo_bundle: DemoBundle, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import os
+
+    def denied(path: object) -> object:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(os, "scandir", denied)
+    assert rvr_verify([str(demo_bundle.bundle)]) == 3
+    assert "cannot be read (Permission denied)" in capsys.readouterr().err
+
+
+def test_a_report_that_cannot_be_written_keeps_the_verdict(
+    demo_bundle: DemoBundle, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    report = tmp_path / "no-such-folder" / "report.pdf"
+    assert rvr_verify([str(demo_bundle.bundle), "--report", str(report)]) == 3
+    captured = capsys.readouterr()
+    assert "NOT VERIFIED" in captured.out and "report was not written" in captured.err

@@ -12,7 +12,7 @@ import stat
 from pathlib import Path
 
 from ..errors import InvalidInput
-from .errors import HostileBundle
+from .errors import BundleUnreadable, HostileBundle
 from .folder_source import FolderBagSource
 from .source import DEFAULT_LIMITS, BagMember, BagSource, ReadLimits
 from .zip_source import ZipBagSource
@@ -27,7 +27,7 @@ def open_bag_source(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> BagSourc
     except FileNotFoundError:
         raise InvalidInput(f"There is no bundle at {path}. Check the path.") from None
     except OSError as exc:
-        raise InvalidInput(f"The bundle at {path} cannot be read ({exc.strerror}).") from exc
+        raise BundleUnreadable(path, exc.strerror or type(exc).__name__) from exc
     if stat.S_ISLNK(st.st_mode):
         raise HostileBundle(str(path), "it is a symbolic link; choose the bundle itself")
     if stat.S_ISDIR(st.st_mode):

@@ -22,6 +22,16 @@ class HostileBundle(InvalidInput):
         )
 
 
+class BundleUnreadable(InvalidInput):
+    """The bundle could not be read at all (permissions, a failing disk): not its fault."""
+
+    def __init__(self, path: object, reason: str) -> None:
+        super().__init__(
+            f"The bundle at {path} cannot be read ({reason}). Check that you may read it "
+            "and that the disk or share is available, then try again."
+        )
+
+
 class MalformedBag(InvalidInput):
     """A tag file (bagit.txt, bag-info.txt, a manifest) that breaks the BagIt grammar or limits."""
 

@@ -13,7 +13,7 @@ import os
 import stat
 from pathlib import Path
 
-from .errors import HostileBundle
+from .errors import BundleUnreadable, HostileBundle
 from .layout import BundleLayout
 from .names import collision_key, path_problem
 from .source import BagMember, BagSource, ReadLimits
@@ -40,9 +40,7 @@ class FolderBagSource(BagSource):
             try:
                 entries = sorted(os.scandir(folder), key=lambda e: e.name)
             except OSError as exc:
-                raise HostileBundle(
-                    prefix or str(root), f"it cannot be read ({exc.strerror})"
-                ) from exc
+                raise BundleUnreadable(folder, exc.strerror or type(exc).__name__) from exc
             for entry in entries:
                 rel = _checked_name(prefix, entry.name)
                 key = collision_key(rel)

@@ -44,6 +44,7 @@ from .bagit_reader import (
     check_tag_files,
     load_bag,
 )
+from .errors import BundleUnreadable
 from .layout import PAYLOAD_PREFIX, SIGNATURE_P7S, TAGMANIFEST_TXT
 from .source import BagSource
 
@@ -221,12 +222,16 @@ def verify_bundle(
     empty = BundleStatus(path, (), (), (), None, None, None, False, verified_at)
     try:
         source = open_bag_source(path)
+    except BundleUnreadable:
+        raise  # not the bundle's fault: the verifier cannot run (exit 3)
     except RvrError as exc:
         checks.failed("bundle can be read safely", Aspect.INTEGRITY, str(exc))
         return _with(empty, checks)
     with source:
         try:
             return _verify(source, path, trust, checks, verified_at, progress, cancel)
+        except BundleUnreadable:
+            raise
         except InvalidInput as exc:  # hostile or malformed content met part-way through
             checks.failed("bundle can be read safely", Aspect.INTEGRITY, str(exc))
             return _with(empty, checks)
@@ -374,6 +379,12 @@ def _signature_checks(bag: LoadedBag, trust: TrustStore, checks: _Checks) -> Cms
         )
     elif result.trusted and not result.bottom_line:
         checks.failed(name, Aspect.SIGNATURE, where + " ".join(result.problems))
+    elif _outside_validity(result):
+        checks.failed(
+            name,
+            Aspect.SIGNATURE,
+            where + "the signer's certificate was not valid at the signing time it claims",
+        )
     else:
         checks.passed(
             name, Aspect.SIGNATURE, f"valid CMS signature by {who} over tagmanifest-sha256.txt"
@@ -402,6 +413,13 @@ def _signature_checks(bag: LoadedBag, trust: TrustStore, checks: _Checks) -> Cms
             + " ".join(result.problems),
         )
     return result
+
+
+def _outside_validity(result: CmsVerification) -> bool:
+    signer, moment = result.signer, result.signing_time
+    if signer is None or moment is None:
+        return False
+    return not signer.not_before <= moment <= signer.not_after
 
 
 def _pdf_checks(

@@ -13,6 +13,7 @@ we rely on, and a CRC failure would only turn a changed file into a less useful 
 
 from __future__ import annotations
 
+import errno
 import io
 import itertools
 import os
@@ -24,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from .errors import HostileBundle
+from .errors import BundleUnreadable, HostileBundle
 from .layout import BundleLayout
 from .names import collision_key, path_problem
 from .source import READ_CHUNK, BagMember, BagSource, ReadLimits
@@ -186,7 +187,9 @@ def _open_regular(path: Path) -> io.FileIO:
     try:
         fd = os.open(path, flags | getattr(os, "O_BINARY", 0))
     except OSError as exc:
-        raise HostileBundle(path.name, f"it cannot be opened ({exc.strerror})") from exc
+        if exc.errno == errno.ELOOP:
+            raise HostileBundle(path.name, "it is a symbolic link") from exc
+        raise BundleUnreadable(path, exc.strerror or type(exc).__name__) from exc
     if not stat.S_ISREG(os.fstat(fd).st_mode):
         os.close(fd)
         raise HostileBundle(path.name, "it is not a regular file")
