@@ -9,6 +9,7 @@ lives in a temporary folder that is removed afterwards.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Callable
@@ -25,15 +26,25 @@ sys.path.insert(0, str(ROOT))
 from rvr_desktop.evidence import forms  # noqa: E402
 from rvr_desktop.evidence.demo import build_demo_vault  # noqa: E402
 from rvr_desktop.evidence.kdf import FAST_INSECURE_KDF  # noqa: E402
-from rvr_desktop.ui.case_workspace import ATTACHMENTS_TAB, FORMS_TAB, NOTES_TAB  # noqa: E402
+from rvr_desktop.evidence.safety_gate import last_safety_gate  # noqa: E402
+from rvr_desktop.ui.case_workspace import (  # noqa: E402
+    ATTACHMENTS_TAB,
+    FORMS_TAB,
+    NOTES_TAB,
+    STATEMENT_TAB,
+)
 from rvr_desktop.ui.danger_dialog import DangerDialog  # noqa: E402
 from rvr_desktop.ui.dialogs import Dialogs  # noqa: E402
+from rvr_desktop.ui.export_dialog import ExportDialog  # noqa: E402
 from rvr_desktop.ui.launch import application, build_main_window  # noqa: E402
 from rvr_desktop.ui.main_window import MainWindow  # noqa: E402
 from rvr_desktop.ui.new_case_dialog import NewCaseDialog  # noqa: E402
 from rvr_desktop.ui.region_dialog import RegionDialog  # noqa: E402
 from rvr_desktop.ui.services import Services  # noqa: E402
 from rvr_desktop.ui.settings import AppSettings  # noqa: E402
+from rvr_desktop.ui.settings_dialog import OFFICER_TAB, SettingsDialog  # noqa: E402
+from rvr_desktop.ui.trust_roots import add_root_file  # noqa: E402
+from rvr_desktop.ui.verify_window import FILES_TAB, VerifyWindow  # noqa: E402
 
 
 class NoDialogs(Dialogs):
@@ -41,6 +52,9 @@ class NoDialogs(Dialogs):
 
     def run(self, dialog: QDialog) -> bool:
         return False
+
+    def show_error(self, parent: QWidget | None, title: str, message: str) -> None:
+        raise SystemExit(f"unexpected error shown: {message}")
 
 
 def settle(app: QApplication, ms: int = 150) -> None:
@@ -139,11 +153,71 @@ def main(out: Path) -> None:
         save(region, out, "capture-region")
         region.close()
 
-        danger = DangerDialog(workspace.case, vault.clock.utc_now_ms(), window)
+        gate_entry = last_safety_gate(vault, workspace.case.id)
+        danger = DangerDialog(
+            workspace.case,
+            vault.clock.utc_now_ms(),
+            window,
+            gate_answers=None if gate_entry is None else gate_entry.payload.get("answers"),
+        )
         danger.show()
         settle(app)
         save(danger, out, "call-interrupted")
         danger.close()
+
+        workspace.show_tab(STATEMENT_TAB)
+        workspace.statement.method_buttons["recorded_on_call"].setChecked(True)
+        settle(app)
+        save(window, out, "statement-read-back")
+
+        settings_dialog = SettingsDialog(services, vault, window)
+        settings_dialog.tabs.setCurrentIndex(OFFICER_TAB)
+        settings_dialog.show()
+        settle(app)
+        save(settings_dialog, out, "settings-officer")
+        settings_dialog.close()
+
+        # The export, checked with the demo's TEST root trusted on this computer.
+        add_root_file(settings, demo.trust_root)
+        exports = folder / "exports"
+        exports.mkdir()
+        settings.export_folder = exports
+        export = ExportDialog(services, vault, workspace.case, window)
+        export.recipient_field.setText("CPS Direct (training)")
+        export.reason_field.setText("Charging decision requested")
+        export.show()
+        export.start_export()
+        wait_for(app, lambda: export.outcome is not None)
+        settle(app)
+        save(export, out, "export-result")
+        export.close()
+        outcome = export.outcome
+        if outcome is None:
+            raise SystemExit("the demo export did not finish")
+
+        verify = VerifyWindow(services)
+        verify.resize(1100, 760)
+        verify.show()
+        verify.open_bundle(outcome.result.bundle)
+        wait_for(app, lambda: verify.status is not None)
+        settle(app)
+        save(verify, out, "verify-verified")
+        verify.tabs.setCurrentIndex(1)
+        settle(app)
+        save(verify, out, "verify-signer")
+
+        tampered = folder / "tampered" / outcome.result.bundle.name
+        shutil.copytree(outcome.result.bundle, tampered)
+        timeline_json = tampered / "data" / "notes" / "timeline.json"
+        data = bytearray(timeline_json.read_bytes())
+        data[len(data) // 2] ^= 0x01
+        timeline_json.write_bytes(bytes(data))
+        verify.open_bundle(tampered)
+        wait_for(app, lambda: verify.status is not None and not verify.status.bottom_line)
+        verify.tabs.setCurrentIndex(FILES_TAB)
+        settle(app)
+        save(verify, out, "verify-not-verified")
+        verify.close()
 
         forms_panel = workspace.forms
         if forms_panel is not None:

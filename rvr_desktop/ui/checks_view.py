@@ -26,8 +26,10 @@ class ChecksView(QTreeWidget):
         self.setHeaderLabels(["Result", "Check", "About", "Reason"])
         header = self.header()
         header.setStretchLastSection(True)
-        for column in range(3):
+        for column in (0, 2):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(1, 280)
 
     def set_checks(self, checks: tuple[Check, ...]) -> None:
         self.clear()

@@ -108,7 +108,7 @@ class ExportDialog(QDialog):
         self.form = QWidget(self)
         form = QFormLayout(self.form)
         form.setContentsMargins(0, 0, 0, 0)
-        form.addRow("Export &to", folder_row)
+        form.addRow("Export to", folder_row)
         form.addRow("&Recipient *", self.recipient_field)
         form.addRow("Rea&son *", self.reason_field)
         form.addRow("As", layout_row)

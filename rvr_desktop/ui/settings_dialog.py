@@ -141,7 +141,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
-        self.resize(680, 560)
+        self.resize(760, 720)
 
     def _folder_row(
         self, current: Path | None, name: str

@@ -82,7 +82,10 @@ class SigningIdentityPanel(QWidget):
                 "create a TEST identity for training."
             )
         else:
-            self.summary.setText("\n".join(summary.display_lines()))
+            lines = summary.display_lines()
+            if summary.is_test_identity:  # the red banner above already says so
+                lines = [line for line in lines if line != TEST_BANNER_TEXT]
+            self.summary.setText("\n".join(lines))
         self.test_banner.setVisible(summary is not None and summary.is_test_identity)
 
     def import_credential(self) -> None:

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..evidence.bundle.report import write_report
-from ..evidence.bundle.verify import BundleStatus, verify_bundle
+from ..evidence.bundle.verify import BundleStatus, Outcome, verify_bundle
 from ..evidence.errors import RvrError
 from ..evidence.progress import Cancelled, CancelToken, ProgressCallback
 from .bundle_details import BundleDetails, summary_text
@@ -86,6 +86,16 @@ class VerifyWindow(QMainWindow):
         self.progress = TaskProgress("Verifying", self)
 
         self.checks = ChecksView(self)
+        self.check_detail = QLabel(self)
+        self.check_detail.setWordWrap(True)
+        self.check_detail.setAccessibleName("The selected check in full")
+        self.check_detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.checks.currentItemChanged.connect(self._show_check_detail)
+        checks_page = QWidget(self)
+        checks_layout = QVBoxLayout(checks_page)
+        checks_layout.setContentsMargins(0, 0, 0, 0)
+        checks_layout.addWidget(self.checks, 1)
+        checks_layout.addWidget(self.check_detail)
         self.details = BundleDetails(self)
         self.files_model = FileCheckModel(self)
         self.files_proxy = FileCheckProxy(self.files_model, self)
@@ -102,7 +112,7 @@ class VerifyWindow(QMainWindow):
         header.resizeSection(SHA256, 300)
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
-        self.tabs.addTab(self.checks, "&Checks")
+        self.tabs.addTab(checks_page, "&Checks")
         self.tabs.addTab(self.details, "&Signer and export")
         self.tabs.addTab(self.files, "&Files")
 
@@ -230,15 +240,29 @@ class VerifyWindow(QMainWindow):
         self.status = status
         if status is None:
             self.checks.clear()
+            self.check_detail.clear()
             self.details.clear()
             self.files_model.set_rows([])
         else:
             self.banner.show_status(status)
             self.checks.set_checks(status.checks)
+            # Start on the first check that did not pass, shown in full below the list.
+            first = next(
+                (i for i, ch in enumerate(status.checks) if ch.outcome is not Outcome.PASS), 0
+            )
+            first_item = self.checks.topLevelItem(first)
+            if first_item is not None:
+                self.checks.setCurrentItem(first_item)
             self.details.show_status(status)
             self.files_model.set_rows(status.files)
             self.files.sortByColumn(STATUS, Qt.SortOrder.AscendingOrder)
         self._update_buttons()
+
+    def _show_check_detail(self) -> None:
+        item = self.checks.currentItem()
+        self.check_detail.setText(
+            "" if item is None else f"{item.text(0)} · {item.text(1)}: {item.text(3)}"
+        )
 
     def _update_buttons(self) -> None:
         idle = not self.busy

@@ -51,7 +51,8 @@ def set_profile_and_test_identity(
         dialogs.folder = pki_folder
         dialog.identity.test_button.click()
         assert dialog.identity.test_banner.isVisibleTo(dialog)
-        assert "TEST IDENTITY - NOT FOR EVIDENCE" in dialog.identity.summary.text()
+        assert dialog.identity.test_banner.text() == "TEST IDENTITY - NOT FOR EVIDENCE"
+        assert "(TEST)" in dialog.identity.summary.text()
         assert "Name: Jane Smith" in dialog.identity.summary.text()
         assert len(dialog.roots.fingerprints()) == 1  # the TEST root, trusted on request
         dialog.accept()
