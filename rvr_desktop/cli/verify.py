@@ -66,6 +66,8 @@ def print_status(status: BundleStatus) -> None:
     for note in status.notes:
         print(f"NOTE          {note}")
     print(status.verdict)
+    if status.exit_code == 2:
+        print("Give the force's root certificate with --trust ROOT.pem (it may be repeated).")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -223,6 +223,8 @@ class Vault:
         """Problems found when the vault was opened (reported by ``vault check`` and the app)."""
         self._local = threading.local()
         self._connections: list[Any] = []
+        self._owners: dict[int, threading.Thread] = {}
+        """Which thread each connection (by id) belongs to, to close those of ended threads."""
         self._connections_lock = threading.Lock()
         self._actor: str | None = None
         self._process_lock = VaultProcessLock(paths.lock_file)
@@ -417,8 +419,21 @@ class Vault:
             if self._key is None:
                 conn.close()
                 raise VaultLocked()
+            self._close_connections_of_ended_threads()
             self._connections.append(conn)
+            self._owners[id(conn)] = threading.current_thread()
         self._local.conn = conn
+
+    def _close_connections_of_ended_threads(self) -> None:
+        """Worker threads come and go (a thread pool retires idle ones); their connections,
+        each holding the key and file handles, must not pile up for the whole shift."""
+        for conn in list(self._connections):
+            owner = self._owners.get(id(conn))
+            if owner is not None and not owner.is_alive():
+                self._connections.remove(conn)
+                del self._owners[id(conn)]
+                with contextlib.suppress(sqlcipher3.Error):
+                    conn.close()
 
     def _connection(self) -> Any:
         if self._key is None:
@@ -616,6 +631,7 @@ class Vault:
             # Dropped first, so no worker thread can open a new connection from now on.
             self._key = None
             connections, self._connections = self._connections, []
+            self._owners.clear()
         for conn in connections:
             with contextlib.suppress(sqlcipher3.Error):
                 conn.close()
@@ -638,6 +654,7 @@ class Vault:
         with self._connections_lock:
             if conn in self._connections:
                 self._connections.remove(conn)
+                self._owners.pop(id(conn), None)
         with contextlib.suppress(sqlcipher3.Error):
             conn.close()
 

@@ -265,3 +265,15 @@ def test_a_forged_record_of_the_last_state_is_refused(vault: Vault, vault_dir: P
     anchor.write_text(json.dumps(raw))
     with pytest.raises(VaultRolledBack, match="altered"):
         Vault.unlock(vault_dir, TEST_PASSPHRASE)
+
+
+def test_connections_of_worker_threads_that_ended_are_closed(vault: Vault) -> None:
+    import threading
+
+    for _ in range(5):  # each task on a new thread that then ends, as a pool retires them
+        thread = threading.Thread(target=lambda: cases.list_cases(vault))
+        thread.start()
+        thread.join()
+    cases.list_cases(vault)
+    threading.Thread(target=lambda: cases.list_cases(vault)).start()
+    assert len(vault._connections) <= 3

@@ -145,7 +145,7 @@ class BundleStatus:
         if self.exit_code == 2:
             return (
                 "NOT VERIFIED: the bundle is complete and unaltered, but its signer could not "
-                "be trusted (give the force's trusted root with --trust)."
+                "be trusted. Add the force's trusted root certificate and check again."
             )
         failed = [ch.name for ch in self.checks if ch.outcome is Outcome.FAIL]
         return "NOT VERIFIED: failed " + ", ".join(failed) + "."
