@@ -41,6 +41,7 @@ class AppActions:
     compact_mode: QAction
     next_tab: QAction
     previous_tab: QAction
+    about: QAction
 
     @classmethod
     def build(cls, parent: QObject) -> AppActions:
@@ -66,6 +67,7 @@ class AppActions:
             ),
             lock=make_action(parent, "&Lock now", "Ctrl+L", "Hide everything and lock the vault"),
             quit=make_action(parent, "&Quit", "Ctrl+Q"),
+            about=make_action(parent, "&About RVR Desktop", "", "Version and where files live"),
             safety_gate=make_action(
                 parent, "Safety &gate…", "Ctrl+Shift+G", "Answer the safety questions before a call"
             ),

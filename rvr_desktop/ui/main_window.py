@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
-from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal
+import PySide6
+from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal, qVersion
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -18,11 +19,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .. import __version__
 from ..evidence import cases, forms
 from ..evidence.cases import Case
 from ..evidence.errors import RvrError
 from ..evidence.forms import TemplateRegistry
 from ..evidence.vault import Vault
+from ..paths import default_vault_dir
 from .actions import AppActions, make_action
 from .call_panel import GateDialogFactory
 from .case_list import CaseListScreen
@@ -51,6 +54,16 @@ class ResumePoint:
     case_id: int
     tab: int
     note_draft: str
+
+
+def about_text() -> str:
+    return (
+        f"RVR Desktop {__version__}\n\n"
+        "Evidence capture for Rapid Video Response calls: encrypted vault, contemporaneous "
+        "notes, signed MG11 statements and signed evidence bundles.\n\n"
+        f"Default vault: {default_vault_dir()}\n"
+        f"Qt {qVersion()}, PySide6 {PySide6.__version__}"
+    )
 
 
 class MainWindow(QMainWindow):
@@ -142,6 +155,7 @@ class MainWindow(QMainWindow):
             ("&Notes", (a.new_note, a.amend_note)),
             ("&Evidence", (a.attach_files, a.capture_screen, None, a.export_bundle)),
             ("&View", (a.compact_mode, None, a.next_tab, a.previous_tab)),
+            ("&Help", (a.about,)),
         )
         for title, items in menus:
             menu = self.menuBar().addMenu(title)
@@ -160,6 +174,10 @@ class MainWindow(QMainWindow):
             self.addAction(action)
             self.tab_actions.append(action)
 
+    def show_about(self) -> None:
+        """The About box: the one version (rvr_desktop.__version__) and where files live."""
+        self.services.dialogs.show_info(self, "About RVR Desktop", about_text())
+
     def _connect_actions(self) -> None:
         a = self.app_actions
         a.new_case.triggered.connect(self.new_case)
@@ -169,6 +187,7 @@ class MainWindow(QMainWindow):
         a.verify_bundle.triggered.connect(lambda: self.open_verify_window())
         a.lock.triggered.connect(lambda: self.lock("Locked. Enter your passphrase to continue."))
         a.quit.triggered.connect(self.close)
+        a.about.triggered.connect(self.show_about)
         a.safety_gate.triggered.connect(lambda: self._on_call("open_safety_gate"))
         a.start_call.triggered.connect(lambda: self._on_call("start_call"))
         a.end_call.triggered.connect(lambda: self._on_call("end_call"))

@@ -45,3 +45,13 @@ def test_demo_opens_the_unlock_screen_on_a_temporary_demo_vault(
     assert seen["page"] == UNLOCK_PAGE
     assert passphrase.read_text().strip() in str(seen["banner"])
     assert seen["path"] == tmp_path / "demo" / "demo-vault"
+
+
+def test_the_about_box_shows_the_one_version(window: MainWindow) -> None:
+    from rvr_desktop import __version__
+
+    window.app_actions.about.trigger()
+    dialogs = window.services.dialogs
+    assert f"RVR Desktop {__version__}" in dialogs.infos[-1]  # type: ignore[attr-defined]
+    help_menu = [m for m in window.menuBar().actions() if m.text() == "&Help"]
+    assert help_menu, "the About box is reachable from the Help menu"
