@@ -8,6 +8,7 @@ from typing import Any
 
 from ..evidence import audit
 from ..evidence.consistency import vault_problems
+from ..evidence.errors import InvalidInput
 from ..evidence.vault import Vault
 from ..paths import default_vault_dir
 from .passphrase import read_new_passphrase, read_passphrase
@@ -26,6 +27,15 @@ def register(subcommands: Any) -> None:
     )
     add_vault_arguments(check)
     check.set_defaults(handler=run_check)
+
+    restore = actions.add_parser(
+        "accept-restore",
+        help="open a vault restored from a backup (older than this computer last saw); "
+        "the acceptance and its reason go in the audit chain",
+    )
+    add_vault_arguments(restore)
+    restore.add_argument("--reason", required=True, help="why the backup was restored")
+    restore.set_defaults(handler=run_accept_restore)
 
     passwd = actions.add_parser("passwd", help="change the vault's passphrase")
     add_vault_arguments(passwd)
@@ -83,6 +93,21 @@ def run_check(args: argparse.Namespace) -> int:
         f"OK: the vault at {root} passed every check "
         f"(database, encryption, audit chain of {records} records, head {code})."
     )
+    return 0
+
+
+def run_accept_restore(args: argparse.Namespace) -> int:
+    root = vault_path(args)
+    reason = args.reason.strip()
+    if len(reason) < 10:
+        raise InvalidInput(
+            "Give the reason for accepting the restored vault (for example the incident "
+            "number of the disk failure); at least 10 characters."
+        )
+    passphrase = read_passphrase(args.passphrase_file)
+    with Vault.unlock(root, passphrase, accept_restore_reason=reason):
+        pass
+    print(f"The vault at {root} is accepted as restored; the acceptance is in its audit chain.")
     return 0
 
 

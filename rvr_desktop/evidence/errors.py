@@ -82,7 +82,8 @@ class VaultRolledBack(VaultError):
         super().__init__(
             f"The vault is older than the last state this computer acknowledged ({detail}). "
             "An older copy of the vault may have been put back in place. It has not been opened "
-            "for writing; report this to your evidence manager before using it."
+            "for writing; report this to your evidence manager. If the copy was restored on "
+            "purpose, they can accept it with 'rvr-desktop vault accept-restore'."
         )
 
 

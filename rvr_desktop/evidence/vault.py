@@ -283,11 +283,16 @@ class Vault:
         *,
         clock: Clock | None = None,
         inspect_only: bool = False,
+        accept_restore_reason: str | None = None,
     ) -> Vault:
         """Open the vault with ``passphrase``.
 
         With ``inspect_only`` (``vault check``) nothing is changed: no schema upgrade, no
         orphan blob removed (it is reported), and the header's anchor is not moved on lock.
+
+        ``accept_restore_reason`` is the evidence manager's deliberate step after restoring
+        a backup: the vault opens although it is older than this computer last saw, and the
+        acceptance, with its reason, is recorded in the audit chain.
         """
         clock = clock or SystemClock()
         paths = VaultPaths(Path(root))
@@ -314,7 +319,13 @@ class Vault:
                     raise VaultTooNew(found, CURRENT_VERSION)
                 if found < 1:
                     raise VaultDamaged("its database holds no tables")
-                vault._check_not_rolled_back(conn)
+                try:
+                    vault._check_not_rolled_back(conn)
+                    restored_from = None
+                except VaultRolledBack as rollback:
+                    if not accept_restore_reason or inspect_only:
+                        raise
+                    restored_from = str(rollback)
                 if found < CURRENT_VERSION and not inspect_only:
                     vault._backup_before_migration(conn, found)
                     vault._migrate(conn, from_version=found)
@@ -328,11 +339,24 @@ class Vault:
                 raise
             vault._adopt(conn)
             vault._reconcile_blobs()
+            if restored_from is not None and accept_restore_reason:
+                vault._accept_restore(accept_restore_reason.strip(), restored_from)
         except BaseException:
             vault._key = None
             vault._process_lock.release()
             raise
         return vault
+
+    def _accept_restore(self, reason: str, found: str) -> None:
+        with self.transaction() as tx:
+            audit.append(
+                tx,
+                self,
+                "vault.restore_accepted",
+                f"vault:{self.vault_id}",
+                content=f"{reason}\n{found}".encode(),
+            )
+        self.acknowledge_head()
 
     @staticmethod
     def exists(root: Path) -> bool:

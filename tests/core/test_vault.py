@@ -277,3 +277,26 @@ def test_connections_of_worker_threads_that_ended_are_closed(vault: Vault) -> No
     cases.list_cases(vault)
     threading.Thread(target=lambda: cases.list_cases(vault)).start()
     assert len(vault._connections) <= 3
+
+
+def test_an_evidence_manager_accepts_a_restored_backup_with_a_reason(
+    vault: Vault, vault_dir: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    vault.lock()
+    backup = tmp_path / "backup"
+    shutil.copytree(vault_dir, backup)
+    with Vault.unlock(vault_dir, TEST_PASSPHRASE) as again:
+        cases.create_case(again, "INC-2026-0505", "Lost when the disk failed")
+    shutil.rmtree(vault_dir)
+    shutil.copytree(backup, vault_dir)
+    with pytest.raises(VaultRolledBack, match="accept-restore"):
+        Vault.unlock(vault_dir, TEST_PASSPHRASE)
+    with Vault.unlock(
+        vault_dir, TEST_PASSPHRASE, accept_restore_reason="Disk failure, IT ticket 4471"
+    ) as restored:
+        with restored.reader() as tx:
+            last = list(audit.iter_records(tx))[-1]
+        assert last.body is not None and last.body.action == "vault.restore_accepted"
+    Vault.unlock(vault_dir, TEST_PASSPHRASE).lock()  # accepted: opens normally from now on
