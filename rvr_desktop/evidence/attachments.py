@@ -74,7 +74,7 @@ class AlreadyImported(InvalidInput):
         )
 
 
-def _from_row(row: Any) -> Attachment:
+def attachment_from_row(row: Any) -> Attachment:
     return Attachment(
         id=int(row["id"]),
         case_id=int(row["case_id"]),
@@ -188,12 +188,12 @@ def import_stream(
                 "attachment.added",
                 f"attachment:{exhibit_ref}",
                 case_ref=case.reference,
-                content=canonical_json(_from_row(row).to_json()),
+                content=canonical_json(attachment_from_row(row).to_json()),
             )
     except BaseException:
         vault.blobs.remove(stored.name)
         raise
-    return _from_row(row)
+    return attachment_from_row(row)
 
 
 def import_file(
@@ -234,7 +234,7 @@ def list_attachments(vault: Vault, case_id: int) -> list[Attachment]:
     with vault.reader() as tx:
         load_case(tx, case_id)
         rows = tx.all("SELECT * FROM attachments WHERE case_id = ? ORDER BY id", (case_id,))
-    return [_from_row(r) for r in rows]
+    return [attachment_from_row(r) for r in rows]
 
 
 def get_attachment(vault: Vault, attachment_id: int) -> Attachment:
@@ -242,7 +242,7 @@ def get_attachment(vault: Vault, attachment_id: int) -> Attachment:
         row = tx.one("SELECT * FROM attachments WHERE id = ?", (attachment_id,))
     if row is None:
         raise NotFound(f"There is no attachment {attachment_id} in this vault.")
-    return _from_row(row)
+    return attachment_from_row(row)
 
 
 def read_into(
@@ -262,7 +262,7 @@ def read_into(
         row = tx.one("SELECT * FROM attachments WHERE id = ?", (attachment_id,))
     if row is None:
         raise NotFound(f"There is no attachment {attachment_id} in this vault.")
-    attachment = _from_row(row)
+    attachment = attachment_from_row(row)
     digest = vault.blobs.read_into(
         attachment.blob_name,
         str(row["blob_identity"]),

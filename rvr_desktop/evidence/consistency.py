@@ -12,10 +12,10 @@ import hashlib
 from collections import defaultdict
 
 from . import audit
-from .attachments import _from_row as attachment_from_row
+from .attachments import attachment_from_row
 from .canonical import canonical_json
 from .forms.store import version_record
-from .timeline import _from_row as entry_from_row
+from .timeline import entry_from_row
 from .vault import Vault
 
 

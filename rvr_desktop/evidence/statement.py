@@ -69,14 +69,15 @@ def statement_sha256(answers: dict[str, Any]) -> str:
     return hashlib.sha256(str(answers.get("statement_text", "")).encode("utf-8")).hexdigest()
 
 
-def _latest_of(vault: Vault, case_id: int, template_id: str) -> FormVersion | None:
+def latest_form_of(vault: Vault, case_id: int, template_id: str) -> FormVersion | None:
+    """The latest version of the case's form made from ``template_id`` (None if none)."""
     forms = [f for f in forms_for_case(vault, case_id) if f.template.template_id == template_id]
     return forms[-1] if forms else None
 
 
 def record_read_back(vault: Vault, case_id: int) -> TimelineEntry:
     """Stamp that the statement, as it stands now, was read back to the witness."""
-    form = _latest_of(vault, case_id, MG11_TEMPLATE_ID)
+    form = latest_form_of(vault, case_id, MG11_TEMPLATE_ID)
     if form is None or not str(form.answers.get("statement_text", "")).strip():
         raise InvalidInput(
             "There is no statement text to read back yet. Write the statement in the MG11 form "
@@ -95,9 +96,21 @@ def record_read_back(vault: Vault, case_id: int) -> TimelineEntry:
     )
 
 
+def read_back_of(vault: Vault, case_id: int, version: FormVersion) -> TimelineEntry | None:
+    """The latest read-back of exactly this version's statement text, if there was one."""
+    wanted = statement_sha256(version.answers)
+    for entry in reversed(timeline.entries(vault, case_id)):
+        if (
+            entry.event is CallEvent.STATEMENT_READ_BACK
+            and entry.payload.get("statement_sha256") == wanted
+        ):
+            return entry
+    return None
+
+
 def statement_readiness(vault: Vault, case_id: int) -> StatementReadiness:
     problems: list[str] = []
-    latest = _latest_of(vault, case_id, MG11_TEMPLATE_ID)
+    latest = latest_form_of(vault, case_id, MG11_TEMPLATE_ID)
     final = None if latest is None else latest_final(vault, latest.form_id)
     read_back = None
     if latest is None:
@@ -110,14 +123,7 @@ def statement_readiness(vault: Vault, case_id: int) -> StatementReadiness:
             "read it back again if the statement text changed)."
         )
     if final is not None:
-        wanted = statement_sha256(final.answers)
-        for entry in reversed(timeline.entries(vault, case_id)):
-            if (
-                entry.event is CallEvent.STATEMENT_READ_BACK
-                and entry.payload.get("statement_sha256") == wanted
-            ):
-                read_back = entry
-                break
+        read_back = read_back_of(vault, case_id, final)
         if read_back is None:
             problems.append(
                 "Read the final statement back to the witness (Record read-back) so they can "
@@ -133,7 +139,7 @@ def statement_readiness(vault: Vault, case_id: int) -> StatementReadiness:
 
 
 def _interpreter_form(vault: Vault, case_id: int, problems: list[str]) -> FormVersion | None:
-    latest = _latest_of(vault, case_id, INTERPRETER_TEMPLATE_ID)
+    latest = latest_form_of(vault, case_id, INTERPRETER_TEMPLATE_ID)
     if latest is None or _yes(latest.answers.get("interpreter_used")) is not True:
         return None
     final = latest_final(vault, latest.form_id)

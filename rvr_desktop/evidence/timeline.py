@@ -125,7 +125,7 @@ class CallState:
         return now_utc_ms - self.started.recorded_utc_ms
 
 
-def _from_row(row: Any) -> TimelineEntry:
+def entry_from_row(row: Any) -> TimelineEntry:
     return TimelineEntry(
         id=int(row["id"]),
         case_id=int(row["case_id"]),
@@ -153,7 +153,7 @@ def _call_state(tx: Tx, case_id: int) -> CallState:
     gate = running = interrupted = False
     started: TimelineEntry | None = None
     for row in rows:
-        entry = _from_row(row)
+        entry = entry_from_row(row)
         if entry.event is CallEvent.SAFETY_GATE_PASSED:
             gate = True
         elif entry.event is CallEvent.SAFETY_GATE_FAILED and not running:
@@ -201,7 +201,7 @@ def _insert(
             None,
             {"drift_ms": jump.drift_ms, "before_utc_ms": jump.before.utc_ms},
         )
-        jump_entry = _from_row(tx.one("SELECT * FROM timeline WHERE id = ?", (jump_id,)))
+        jump_entry = entry_from_row(tx.one("SELECT * FROM timeline WHERE id = ?", (jump_id,)))
         audit.append(
             tx,
             vault,
@@ -224,7 +224,7 @@ def _insert(
         payload or {},
     )
     row = tx.one("SELECT * FROM timeline WHERE id = ?", (entry_id,))
-    return _from_row(row)
+    return entry_from_row(row)
 
 
 def _write(
@@ -308,7 +308,7 @@ def amend_note(vault: Vault, entry_id: int, text: str, reason: str) -> TimelineE
         row = tx.one("SELECT * FROM timeline WHERE id = ?", (entry_id,))
         if row is None:
             raise NotFound(f"There is no note {entry_id} to amend.")
-        original = _from_row(row)
+        original = entry_from_row(row)
         if original.kind is EntryKind.EVENT:
             raise NotAllowed(
                 "Call events are recorded automatically and cannot be amended; add a note "
@@ -393,7 +393,7 @@ def entries(vault: Vault, case_id: int) -> list[TimelineEntry]:
     with vault.reader() as tx:
         load_case(tx, case_id)
         rows = tx.all("SELECT * FROM timeline WHERE case_id = ? ORDER BY id", (case_id,))
-    return [_from_row(r) for r in rows]
+    return [entry_from_row(r) for r in rows]
 
 
 def superseded_ids(timeline: list[TimelineEntry]) -> set[int]:

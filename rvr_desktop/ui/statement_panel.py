@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..evidence import forms, timeline
+from ..evidence import forms
 from ..evidence.clock import format_local
 from ..evidence.errors import RvrError
 from ..evidence.forms import FormIncomplete, FormVersion
@@ -32,11 +32,11 @@ from ..evidence.statement import (
     INTERPRETER_TEMPLATE_ID,
     MG11_TEMPLATE_ID,
     StatementReadiness,
+    latest_form_of,
+    read_back_of,
     record_read_back,
     statement_readiness,
-    statement_sha256,
 )
-from ..evidence.timeline import CallEvent, TimelineEntry
 from ..evidence.vault import Vault
 from .forms_panel import FormsPanel
 from .services import Services
@@ -47,15 +47,6 @@ METHODS = (
     ("recorded_on_call", "Confirmation recorded on the call"),
     ("drawn_signature", "Drawn signature (shared from the witness's device)"),
 )
-
-
-def _latest_mg11(vault: Vault, case_id: int) -> FormVersion | None:
-    found = [
-        f
-        for f in forms.forms_for_case(vault, case_id)
-        if f.template.template_id == MG11_TEMPLATE_ID
-    ]
-    return found[-1] if found else None
 
 
 class StatementPanel(QWidget):
@@ -211,8 +202,10 @@ class StatementPanel(QWidget):
             if readiness.ready
             else "Not ready: " + " ".join(readiness.problems)
         )
-        latest = _latest_mg11(self._vault, self._case_id)
-        read_back = readiness.read_back or (None if latest is None else self._read_back_of(latest))
+        latest = latest_form_of(self._vault, self._case_id, MG11_TEMPLATE_ID)
+        read_back = readiness.read_back or (
+            None if latest is None else read_back_of(self._vault, self._case_id, latest)
+        )
         if read_back is not None:
             when = format_local(read_back.recorded_utc_ms)[:19]
             self.read_back_label.setText(f"Read back at {when}.")
@@ -245,17 +238,6 @@ class StatementPanel(QWidget):
         self.readiness_changed.emit(readiness)
         return readiness
 
-    def _read_back_of(self, version: FormVersion) -> TimelineEntry | None:
-        """The latest read-back of exactly this version's statement text, if any."""
-        wanted = statement_sha256(version.answers)
-        for entry in reversed(timeline.entries(self._vault, self._case_id)):
-            if (
-                entry.event is CallEvent.STATEMENT_READ_BACK
-                and entry.payload.get("statement_sha256") == wanted
-            ):
-                return entry
-        return None
-
     def _update_confirmation(self) -> None:
         drawn = self.method == "drawn_signature"
         self.pad.setVisible(drawn)
@@ -283,7 +265,7 @@ class StatementPanel(QWidget):
         """Put the confirmation in the MG11's witness_signature, save, and finalise."""
         if self._forms is not None:
             self._forms.flush()
-        latest = _latest_mg11(self._vault, self._case_id)
+        latest = latest_form_of(self._vault, self._case_id, MG11_TEMPLATE_ID)
         if latest is None:
             return
         name = self.name_field.text().strip()

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import math
 import re
 import tomllib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -39,169 +38,12 @@ from .model import (
     Template,
     Validation,
 )
+from .strict_table import StrictTable, in_section, name_of
 
 MAX_TEMPLATE_BYTES = 1 << 20
 """Far larger than any real form; keeps a stray file from being read into memory whole."""
 
-_ID = re.compile(r"[a-z][a-z0-9_]{0,63}")
 _TEMPLATE_ID = re.compile(r"[a-z][a-z0-9_-]{0,63}")
-
-
-def _kind(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a table"
-    return "a date or time"
-
-
-class _Table:
-    """One TOML table being read: every key must be taken, or it is reported as unknown."""
-
-    def __init__(self, raw: Any, where: str, source: str) -> None:
-        if not isinstance(raw, dict):
-            raise TemplateError(source, where, f"expected a table but found {_kind(raw)}")
-        self.raw: dict[str, Any] = raw
-        self.where = where
-        self.source = source
-        self._taken: set[str] = set()
-
-    def fail(self, problem: str, where: str | None = None) -> TemplateError:
-        return TemplateError(self.source, where or self.where, problem)
-
-    def _get(self, key: str, required: bool) -> Any:
-        self._taken.add(key)
-        if key not in self.raw:
-            if required:
-                raise self.fail(f"the key '{key}' is missing")
-            return None
-        return self.raw[key]
-
-    def text(self, key: str, default: str | None = None) -> str:
-        value = self._get(key, default is None)
-        if value is None:
-            return default or ""
-        if not isinstance(value, str):
-            raise self.fail(f"'{key}' must be text, not {_kind(value)}")
-        return value
-
-    def identifier(self, key: str, pattern: re.Pattern[str] = _ID) -> str:
-        value = self.text(key)
-        if not pattern.fullmatch(value):
-            raise self.fail(
-                f"'{key}' is '{value}', but ids use lower-case letters, digits and '_' "
-                "(starting with a letter, at most 64 characters)"
-            )
-        return value
-
-    def label(self, key: str) -> str:
-        value = self.text(key)
-        if not value.strip():
-            raise self.fail(f"'{key}' must not be blank")
-        return value
-
-    def boolean(self, key: str, default: bool) -> bool:
-        value = self._get(key, False)
-        if value is None:
-            return default
-        if not isinstance(value, bool):
-            raise self.fail(f"'{key}' must be true or false, not {_kind(value)}")
-        return value
-
-    def integer(self, key: str, *, minimum: int, default: int | None = None) -> int | None:
-        value = self._get(key, False)
-        if value is None:
-            return default
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise self.fail(f"'{key}' must be a whole number, not {_kind(value)}")
-        if not minimum <= value <= 10**9:
-            raise self.fail(f"'{key}' must be between {minimum} and 1000000000, not {value}")
-        return value
-
-    def required_integer(self, key: str, *, minimum: int) -> int:
-        if key not in self.raw:
-            self._taken.add(key)
-            raise self.fail(f"the key '{key}' is missing")
-        value = self.integer(key, minimum=minimum)
-        assert value is not None  # noqa: S101 - present, checked above
-        return value
-
-    def number(self, key: str) -> float | None:
-        value = self._get(key, False)
-        if value is None:
-            return None
-        if not isinstance(value, int | float) or isinstance(value, bool):
-            raise self.fail(f"'{key}' must be a number, not {_kind(value)}")
-        if not math.isfinite(value) or abs(value) > 1e15:
-            raise self.fail(f"'{key}' must be an ordinary finite number")
-        return float(value)
-
-    def table(self, key: str, where: str) -> _Table | None:
-        value = self._get(key, False)
-        return None if value is None else _Table(value, where, self.source)
-
-    def tables(self, key: str, where: Callable[[int, Any], str]) -> list[_Table]:
-        value = self._get(key, False)
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            raise self.fail(f"'{key}' must be a list of tables, not {_kind(value)}")
-        return [_Table(item, where(i, item), self.source) for i, item in enumerate(value)]
-
-    def strings(self, key: str) -> tuple[str, ...]:
-        value = self._get(key, False)
-        if value is None:
-            return ()
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise self.fail(f"'{key}' must be a list of text values")
-        return tuple(value)
-
-    def scalar(self, key: str) -> str | int | float | bool | None:
-        value = self._get(key, False)
-        if value is None or isinstance(value, str | bool):
-            return value
-        if isinstance(value, int | float) and math.isfinite(value):
-            return value
-        raise self.fail(f"'{key}' must be text, a number or true/false, not {_kind(value)}")
-
-    def scalars(self, key: str) -> tuple[str | int | float | bool, ...]:
-        value = self._get(key, False)
-        if value is None:
-            return ()
-        if not isinstance(value, list) or not all(
-            isinstance(v, str | bool) or (isinstance(v, int | float) and math.isfinite(v))
-            for v in value
-        ):
-            raise self.fail(f"'{key}' must be a list of text, numbers or true/false")
-        return tuple(value)
-
-    def any(self, key: str) -> Any:
-        return self._get(key, False)
-
-    def finish(self) -> None:
-        unknown = sorted(set(self.raw) - self._taken)
-        if unknown:
-            allowed = ", ".join(sorted(self._taken))
-            raise self.fail(f"the key '{unknown[0]}' is not known (allowed keys: {allowed})")
-
-
-def _name_of(kind: str, item: Any, index: int) -> str:
-    if isinstance(item, dict) and isinstance(item.get("id"), str):
-        return f"{kind} '{item['id']}'"
-    return f"{kind} number {index + 1}"
-
-
-def _in_section(section_id: str) -> Callable[[int, Any], str]:
-    def where(index: int, item: Any) -> str:
-        return _name_of("field", item, index) + f" (section '{section_id}')"
-
-    return where
 
 
 # ---- fields -------------------------------------------------------------------------------
@@ -218,7 +60,7 @@ class _Reader:
         """Top-level fields already read, in order: conditions may only look back."""
 
     def field(
-        self, table: _Table, section_id: str, group: Field | None, siblings: dict[str, Field]
+        self, table: StrictTable, section_id: str, group: Field | None, siblings: dict[str, Field]
     ) -> Field:
         field_id = table.identifier("id")
         if field_id in self.seen or field_id in siblings:
@@ -283,7 +125,7 @@ class _Reader:
             item_label=item_label,
         )
         children = table.tables(
-            "fields", lambda i, item: _name_of("field", item, i) + f" in '{field_id}'"
+            "fields", lambda i, item: name_of("field", item, i) + f" in '{field_id}'"
         )
         if kind is FieldType.GROUP:
             if group is not None:
@@ -302,7 +144,7 @@ class _Reader:
 
     def _check_gate_field(
         self,
-        table: _Table,
+        table: StrictTable,
         kind: FieldType,
         choices: tuple[Choice, ...],
         required_answer: tuple[str, ...],
@@ -324,7 +166,7 @@ class _Reader:
         if wrong:
             raise table.fail(f"the required answer '{wrong[0]}' is not a possible answer")
 
-    def _choices(self, table: _Table, kind: FieldType) -> tuple[Choice, ...]:
+    def _choices(self, table: StrictTable, kind: FieldType) -> tuple[Choice, ...]:
         tables = table.tables("choices", lambda i, item: f"{table.where}, choice {i + 1}")
         if kind not in (FieldType.CHOICE, FieldType.MULTI_CHOICE):
             if tables:
@@ -344,7 +186,7 @@ class _Reader:
             raise table.fail("two choices have the same 'value'")
         return tuple(choices)
 
-    def _validation(self, table: _Table, kind: FieldType) -> Validation:
+    def _validation(self, table: StrictTable, kind: FieldType) -> Validation:
         rules = table.table("validation", f"{table.where}, validation")
         if rules is None:
             return Validation()
@@ -388,7 +230,7 @@ class _Reader:
         )
 
     def _condition(
-        self, table: _Table, key: str, group: Field | None, siblings: dict[str, Field]
+        self, table: StrictTable, key: str, group: Field | None, siblings: dict[str, Field]
     ) -> Condition | None:
         rules = table.table(key, f"{table.where}, {key}")
         if rules is None:
@@ -416,7 +258,7 @@ class _Reader:
         return Condition(target_id, equals, any_of, answered)
 
     @staticmethod
-    def _check_possible(rules: _Table, target: Field, wanted: Any) -> None:
+    def _check_possible(rules: StrictTable, target: Field, wanted: Any) -> None:
         if target.type is FieldType.YES_NO_UNKNOWN:
             possible: list[Any] | None = list(YES_NO_UNKNOWN_ANSWERS)
         elif target.type in (FieldType.CHOICE, FieldType.MULTI_CHOICE):
@@ -426,7 +268,7 @@ class _Reader:
         if possible is not None and wanted not in possible:
             raise rules.fail(f"'{wanted}' is never an answer to '{target.id}'")
 
-    def _pdf(self, table: _Table, section_id: str, group: Field | None) -> PdfHint:
+    def _pdf(self, table: StrictTable, section_id: str, group: Field | None) -> PdfHint:
         hint = table.table("pdf", f"{table.where}, pdf")
         inherited = group.pdf if group is not None else PdfHint(self.document, section_id)
         if hint is None:
@@ -444,7 +286,7 @@ class _Reader:
 
     # ---- the template's own tables -------------------------------------------------------
 
-    def risk(self, table: _Table | None, sections: tuple[Section, ...]) -> RiskRules | None:
+    def risk(self, table: StrictTable | None, sections: tuple[Section, ...]) -> RiskRules | None:
         if table is None:
             return None
         by_id = {s.id: s for s in sections}
@@ -458,7 +300,7 @@ class _Reader:
         for section_id in counted:
             self._check_question_section(table, by_id, section_id)
         levels = []
-        for level_table in table.tables("levels", lambda i, item: _name_of("risk level", item, i)):
+        for level_table in table.tables("levels", lambda i, item: name_of("risk level", item, i)):
             levels.append(
                 RiskLevel(
                     level_table.identifier("id"),
@@ -519,14 +361,16 @@ class _Reader:
         )
 
     @staticmethod
-    def _check_question_section(table: _Table, by_id: dict[str, Section], section_id: str) -> None:
+    def _check_question_section(
+        table: StrictTable, by_id: dict[str, Section], section_id: str
+    ) -> None:
         section = by_id.get(section_id)
         if section is None:
             raise table.fail(f"there is no section '{section_id}'")
         if not any(f.type is FieldType.YES_NO_UNKNOWN for f in section.fields):
             raise table.fail(f"the section '{section_id}' has no yes_no_unknown questions")
 
-    def gate_rules(self, table: _Table | None) -> GateRules | None:
+    def gate_rules(self, table: StrictTable | None) -> GateRules | None:
         if table is None:
             return None
         instead_id = table.text("instead_field")
@@ -546,7 +390,7 @@ class _Reader:
             raise table.fail("'instead_field' is shown when the gate fails; it takes no condition")
         return GateRules(instead_id)
 
-    def deadlines(self, tables: list[_Table]) -> tuple[DeadlineRule, ...]:
+    def deadlines(self, tables: list[StrictTable]) -> tuple[DeadlineRule, ...]:
         rules = []
         ids: set[str] = set()
         for table in tables:
@@ -569,7 +413,7 @@ class _Reader:
             rules.append(DeadlineRule(rule_id, label, from_field, days, when, document))
         return tuple(rules)
 
-    def _deadline_start(self, table: _Table, path: str) -> tuple[Field | None, Field]:
+    def _deadline_start(self, table: StrictTable, path: str) -> tuple[Field | None, Field]:
         head, _, tail = path.partition(".")
         outer = self.seen.get(head)
         if outer is None:
@@ -615,7 +459,7 @@ def load_template_file(path: Path) -> Template:
 
 
 def _build(raw: dict[str, Any], text: str, source: str) -> Template:
-    top = _Table(raw, "the template", source)
+    top = StrictTable(raw, "the template", source)
     reader = _Reader(source)
     template_id = top.identifier("id", _TEMPLATE_ID)
     version = top.required_integer("version", minimum=1)
@@ -628,7 +472,7 @@ def _build(raw: dict[str, Any], text: str, source: str) -> Template:
     reader.gate = gate_table is not None
     sections = []
     section_ids: set[str] = set()
-    for table in top.tables("sections", lambda i, item: _name_of("section", item, i)):
+    for table in top.tables("sections", lambda i, item: name_of("section", item, i)):
         section_id = table.identifier("id")
         if section_id in section_ids:
             raise table.fail(f"the section id '{section_id}' is used twice")
@@ -636,7 +480,7 @@ def _build(raw: dict[str, Any], text: str, source: str) -> Template:
         section_title = table.label("title")
         section_help = table.text("help", "")
         fields = []
-        for field_table in table.tables("fields", _in_section(section_id)):
+        for field_table in table.tables("fields", in_section(section_id)):
             field = reader.field(field_table, section_id, None, {})
             reader.seen[field.id] = field
             fields.append(field)
@@ -649,7 +493,7 @@ def _build(raw: dict[str, Any], text: str, source: str) -> Template:
     risk = reader.risk(top.table("risk", "the [risk] table"), tuple(sections))
     gate = reader.gate_rules(gate_table)
     deadlines = reader.deadlines(
-        top.tables("deadlines", lambda i, item: _name_of("deadline", item, i))
+        top.tables("deadlines", lambda i, item: name_of("deadline", item, i))
     )
     example_raw = top.any("example")
     top.finish()
