@@ -42,3 +42,19 @@ def vault(vault_dir: Path) -> Iterator[Vault]:
         yield v
     finally:
         v.lock()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print what the reliability and security suite proved in this run (see docs/security.md)."""
+    from tests import figures
+
+    found = figures.recorded()
+    if not found:
+        return
+    terminalreporter.section("proven in this run (docs/security.md)")
+    width = max(len(f"{f.area}: {f.claim}") for f in found)
+    for figure in sorted(found, key=lambda f: f.area):
+        terminalreporter.write_line(f"{f'{figure.area}: {figure.claim}':<{width}}  {figure.result}")
+    target = os.environ.get("RVR_FIGURES_FILE")
+    if target:
+        figures.write_json_lines(Path(target))
