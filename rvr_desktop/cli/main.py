@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from .. import __version__
 from ..app import configure_process
 from ..evidence.errors import RvrError
-from . import demo_command, export_command, identity_commands, vault_commands
+from . import case_commands, demo_command, export_command, identity_commands, vault_commands
 from .self_test import run_self_test
 
 EXIT_OK = 0
@@ -41,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     subcommands = parser.add_subparsers(dest="command", metavar="COMMAND")
     vault_commands.register(subcommands)
     identity_commands.register(subcommands)
+    case_commands.register(subcommands)
     export_command.register(subcommands)
     demo_command.register(subcommands)
     verify = subcommands.add_parser(

@@ -10,6 +10,7 @@ from typing import Any
 from . import audit
 from .canonical import canonical_json, sha256_hex
 from .errors import InvalidInput, NotAllowed, NotFound
+from .fsutil import translate_os_errors
 from .vault import Tx, Vault
 
 # A force incident or crime number: letters, digits, '/', '-'; 4 to 40 characters.
@@ -245,7 +246,8 @@ def destroy_case(vault: Vault, case_id: int, reason: str) -> Tombstone:
 
     The rows go, and with the attachment rows go the only keys to their encrypted blobs,
     so the blobs are unreadable even in old backups; the blob files are removed after the
-    commit.
+    commit. So are the copies of the database taken before schema migrations: they still
+    hold the case, and restoring one would bring a destroyed case back.
     """
     reason = reason.strip()
     if len(reason) < 10:
@@ -294,7 +296,17 @@ def destroy_case(vault: Vault, case_id: int, reason: str) -> Tombstone:
     for row in blobs:
         vault.blobs.remove(str(row["blob_name"]))
     vault.checkpoint()  # the destroyed rows leave the write-ahead log too
+    _remove_migration_backups(vault)
     return Tombstone(case.reference, now, vault.actor, reason, manifest, record.seq)
+
+
+def _remove_migration_backups(vault: Vault) -> None:
+    if not vault.paths.backups.is_dir():
+        return
+    for backup in vault.paths.backups.iterdir():
+        if backup.is_file():
+            with translate_os_errors(backup):
+                backup.unlink()
 
 
 def _extra_owned_tables(tx: Tx) -> list[str]:
