@@ -334,16 +334,18 @@ class Vault:
                         f"the vault uses schema {found}; unlocking it in the app will upgrade "
                         f"it to {CURRENT_VERSION} (after a backup)"
                     )
+                vault._adopt(conn)
             except BaseException:
                 conn.close()
                 raise
-            vault._adopt(conn)
             vault._reconcile_blobs()
             if restored_from is not None and accept_restore_reason:
                 vault._accept_restore(accept_restore_reason.strip(), restored_from)
-        except BaseException:
-            vault._key = None
-            vault._process_lock.release()
+        except BaseException as exc:
+            vault.lock(acknowledge=False)
+            if isinstance(exc, sqlcipher3.Error):
+                # A damaged page met while opening (the profile, the audit anchor's row).
+                raise _translate_db_error(exc, "the vault") from exc
             raise
         return vault
 
