@@ -17,16 +17,19 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QEventLoop, QRect, QSettings, QTimer
+from PySide6.QtCore import QEventLoop, QRect, QSettings, Qt, QTimer
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from rvr_desktop.evidence import forms  # noqa: E402
-from rvr_desktop.evidence.demo import build_demo_vault  # noqa: E402
+from rvr_desktop.evidence import cases, forms  # noqa: E402
+from rvr_desktop.evidence.clock import ManualClock, SystemClock  # noqa: E402
+from rvr_desktop.evidence.demo import DemoVault, build_demo_vault  # noqa: E402
 from rvr_desktop.evidence.kdf import FAST_INSECURE_KDF  # noqa: E402
-from rvr_desktop.evidence.safety_gate import last_safety_gate  # noqa: E402
+from rvr_desktop.evidence.safety_gate import last_safety_gate, record_safety_gate  # noqa: E402
+from rvr_desktop.ui.amend_dialog import AmendDialog  # noqa: E402
 from rvr_desktop.ui.case_workspace import (  # noqa: E402
     ATTACHMENTS_TAB,
     FORMS_TAB,
@@ -65,8 +68,17 @@ def settle(app: QApplication, ms: int = 150) -> None:
 
 
 def save(widget: QWidget, folder: Path, name: str) -> Path:
+    """The widget as a small PNG: 256 colours are plenty for a flat interface."""
     target = folder / f"{name}.png"
-    if not widget.grab().save(str(target), "PNG"):
+    image = (
+        widget.grab()
+        .toImage()
+        .convertToFormat(
+            QImage.Format.Format_Indexed8,
+            Qt.ImageConversionFlag.ThresholdDither | Qt.ImageConversionFlag.AvoidDither,
+        )
+    )
+    if not image.save(str(target), "PNG", 0):
         raise SystemExit(f"could not write {target}")
     print(target.relative_to(ROOT) if target.is_relative_to(ROOT) else target)
     return target
@@ -249,6 +261,88 @@ def main(out: Path) -> None:
         window.lock()
         window.close()
         services.tasks.wait_for_workers()
+        a_call_from_start_to_lock(app, folder, demo, out)
+
+
+def a_call_from_start_to_lock(app: QApplication, folder: Path, demo: DemoVault, out: Path) -> None:
+    """The officer guide's screens: a running call, an amendment, the lock and the delay.
+
+    The vault's clock is a manual one, so the call clock shows minutes rather than the
+    seconds this script takes.
+    """
+    clock = ManualClock(SystemClock().utc_now_ms())
+    settings = AppSettings(QSettings(str(folder / "call.ini"), QSettings.Format.IniFormat))
+    services = Services.build(
+        dialogs=NoDialogs(), settings=settings, kdf=FAST_INSECURE_KDF, clock_factory=lambda: clock
+    )
+    window = MainWindow(services, vault_path=demo.root)
+    window.resize(1000, 680)
+    window.show()
+    window.unlock_screen.passphrase_field.setText(demo.passphrase)
+    window.unlock_screen.submit()
+    wait_for(app, lambda: window.vault is not None)
+    vault = window.vault
+    if vault is None:
+        raise SystemExit("the demo vault did not open")
+    case = cases.create_case(
+        vault,
+        "INC-2026-0107",
+        "Sam (demo)",
+        referral=cases.Referral("07700 900456", "Caller at work; suspect at home."),
+    )
+    gate = forms.registry_for_vault(vault).get("safety-gate")
+    record_safety_gate(vault, case.id, gate, dict(gate.example or {}))
+    window.open_case(case.id)
+    workspace = window.workspace
+    if workspace is None:
+        raise SystemExit("the new case did not open")
+    workspace.call_panel.start_call()
+    for minutes, text in (
+        (0.5, "Sam on video from the staff room at work, door closed, alone."),
+        (1.2, "Safe word agreed: 'Is the printer fixed yet?'."),
+        (4.0, "Partner came home drunk at 23:00 and kicked the bedroom door in."),
+        (6.5, "Sam shows a cut to her right hand to the camera, about 3 cm."),
+    ):
+        clock.advance(minutes * 60)
+        workspace.notes.add_note(text)
+    clock.advance(6 * 60 + 34)
+    workspace.call_panel.update_clock()
+    workspace.notes.input.setPlainText("She says the door frame is split")
+    settle(app)
+    save(window, out, "call-running")
+
+    model = workspace.notes.model
+    wrong_time = model.entry_at(model.rowCount() - 2)
+    if wrong_time is not None:
+        workspace.notes.select_entry(wrong_time.id)
+    selected = workspace.notes.selected_entry()
+    if selected is None:
+        raise SystemExit("no note to amend")
+    amend = AmendDialog(vault, selected, window)
+    amend.text_field.setPlainText(
+        "Partner came home drunk at 22:00 and kicked the bedroom door in."
+    )
+    amend.reason_field.setText("Sam corrected the time: 22:00, not 23:00")
+    amend.show()
+    settle(app)
+    save(amend, out, "amend-note")
+    amend.close()
+
+    window.lock("Locked after a period of no activity. Enter your passphrase.")
+    settle(app)
+    save(window, out, "locked")
+
+    screen = window.unlock_screen
+    for attempt in range(3):
+        screen.passphrase_field.setText(f"not the passphrase {attempt}")
+        screen.submit()
+        # The first two wrong passphrases cost nothing; the third starts the delay.
+        wait_for(app, lambda: screen.submit_button.isEnabled() or "wait" in screen.message.text())
+    wait_for(app, lambda: window.unlock_screen.submit_button.text().startswith("Try again"))
+    settle(app)
+    save(window, out, "wrong-passphrase")
+    window.close()
+    services.tasks.wait_for_workers()
 
 
 if __name__ == "__main__":
