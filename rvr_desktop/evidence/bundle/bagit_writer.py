@@ -43,6 +43,7 @@ from .layout import (
     TAGMANIFEST_TXT,
     BundleLayout,
 )
+from .lookalikes import LookalikeIndex
 from .names import collision_key, path_problem
 from .sinks import BagSink, FileTarget, FolderSink, ZipSink
 from .tagfiles import bag_info_problem, format_bag_info, format_bagit_txt, format_manifest
@@ -136,6 +137,7 @@ class BagWriter:
         self._entries: list[PayloadEntry] = []
         self._file_keys: dict[str, str] = {}
         self._folder_keys: set[str] = set()
+        self._lookalikes = LookalikeIndex()
         self._busy = False
         self._closed = False
         with translate_os_errors(final):
@@ -313,6 +315,9 @@ class BagWriter:
         ancestors = [collision_key("/".join(parts[:n])) for n in range(1, len(parts))]
         if any(a in self._file_keys for a in ancestors):
             raise UnsafeBundlePath(relative_path, "a folder in its path is already a file")
+        lookalike = self._lookalikes.add(path)
+        if lookalike is not None:
+            raise UnsafeBundlePath(relative_path, f"{lookalike[0]!r}: {lookalike[1]}")
         self._file_keys[key] = path
         self._folder_keys.update(ancestors)
         return path

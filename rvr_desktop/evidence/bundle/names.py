@@ -6,13 +6,17 @@ and drive letters, ``.`` and ``..`` parts, empty parts, backslashes, control and
 invisible formatting characters (bidirectional overrides can disguise ``gpj.exe`` as
 ``exe.jpg``), characters Windows cannot store, Windows device names, parts ending in a
 space or a dot (Windows drops them, so two names would become one), text not in Unicode
-NFC form, and parts longer than 255 bytes.
+NFC form, parts longer than 255 bytes, and words that mix letters of scripts that
+imitate each other (``statеment`` with a Cyrillic "е"; see lookalikes.py, which also
+refuses whole names that look like another).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+
+from .lookalikes import mixed_script_problem, one_script_words
 
 MAX_COMPONENT_BYTES = 255
 MAX_PATH_BYTES = 1024
@@ -59,7 +63,7 @@ def _component_problem(part: str) -> str | None:
         return f"{part!r} is a reserved device name on Windows"
     if len(part.encode("utf-8", "surrogatepass")) > MAX_COMPONENT_BYTES:
         return f"a part of it is longer than {MAX_COMPONENT_BYTES} bytes"
-    return None
+    return mixed_script_problem(part)
 
 
 def collision_key(path: str) -> str:
@@ -70,10 +74,12 @@ def collision_key(path: str) -> str:
 def portable_component(text: str, fallback: str = "file") -> str:
     """A single safe name part made from ``text`` (an original file name, say).
 
-    Forbidden characters become ``_``; the result is NFC, at most 120 UTF-8 bytes
-    (room for a prefix such as an exhibit reference) and never a device name.
+    Forbidden characters, and letters that break the script of their word, become ``_``;
+    full-width and other compatibility forms become plain ones (NFKC). The result is at
+    most 120 UTF-8 bytes (room for a prefix such as an exhibit reference) and never a
+    device name.
     """
-    text = unicodedata.normalize("NFC", text)
+    text = one_script_words(unicodedata.normalize("NFKC", text))
     cleaned = "".join(
         "_"
         if ch in _WINDOWS_FORBIDDEN

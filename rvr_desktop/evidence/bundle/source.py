@@ -16,6 +16,7 @@ from types import TracebackType
 from ..errors import InvalidInput
 from .errors import HostileBundle
 from .layout import BundleLayout
+from .lookalikes import first_lookalike
 from .names import MAX_PATH_BYTES
 
 
@@ -65,6 +66,9 @@ class BagSource(ABC):
     def __init__(self, location: Path, limits: ReadLimits, members: list[BagMember]) -> None:
         self.location = location
         self.limits = limits
+        lookalike = first_lookalike(m.path for m in members)
+        if lookalike is not None:
+            raise HostileBundle(*lookalike)
         self._members = {m.path: m for m in sorted(members, key=lambda m: m.path)}
 
     @property

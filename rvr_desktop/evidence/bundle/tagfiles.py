@@ -22,6 +22,7 @@ from .layout import (
     PAYLOAD_PREFIX,
     TAG_ENCODING,
 )
+from .lookalikes import LookalikeIndex
 from .names import collision_key, path_problem
 
 _MANIFEST_LINE = re.compile(r"([0-9A-Fa-f]{64})[ \t]+(.+)", re.DOTALL)
@@ -205,6 +206,7 @@ def parse_manifest(data: bytes, file: str, *, payload: bool, max_entries: int) -
     """
     entries: list[ManifestEntry] = []
     seen: dict[str, int] = {}
+    lookalikes = LookalikeIndex()
     for number, line in enumerate(_decode_lines(data, file), start=1):
         if number > max_entries:
             raise MalformedBag(file, f"it lists more than {max_entries} files", number)
@@ -226,6 +228,9 @@ def parse_manifest(data: bytes, file: str, *, payload: bool, max_entries: int) -
                 file, f"{path!r} is listed twice (also on line {seen[key]}, ignoring case)", number
             )
         seen[key] = number
+        lookalike = lookalikes.add(path)
+        if lookalike is not None:
+            raise MalformedBag(file, f"{lookalike[0]!r}: {lookalike[1]}", number)
         entries.append(ManifestEntry(path, match.group(1).lower(), number))
     return Manifest(file, tuple(entries))
 
