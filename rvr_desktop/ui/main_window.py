@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
@@ -32,7 +33,7 @@ from .case_list import CaseListScreen
 from .case_workspace import CaseWorkspace
 from .clipboard_guard import ClipboardGuard
 from .forms_panel import GATE_TEMPLATE_ID
-from .idle import IdleWatcher
+from .idle import IdleWatcher, seconds_including_sleep
 from .new_case_dialog import NewCaseDialog
 from .safety_gate_dialog import SafetyGateDialog
 from .services import Services
@@ -85,6 +86,7 @@ class MainWindow(QMainWindow):
         *,
         vault_path: Path,
         demo_passphrase: str | None = None,
+        idle_clock: Callable[[], float] = seconds_including_sleep,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -116,7 +118,7 @@ class MainWindow(QMainWindow):
         app = QCoreApplication.instance()
         if app is None:
             raise RuntimeError("create the QApplication before the main window")
-        self.idle = IdleWatcher(app, services.settings.idle_minutes, self)
+        self.idle = IdleWatcher(app, services.settings.idle_minutes, self, now=idle_clock)
         self.clipboard_guard = ClipboardGuard(QGuiApplication.clipboard(), self)
         self.idle.idle.connect(
             lambda: self.lock("Locked after a period of no activity. Enter your passphrase.")
