@@ -11,11 +11,14 @@ there is one), offline, against the given trust store only.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from pyhanko.pdf_utils.generic import ArrayObject, ByteStringObject, DictionaryObject, PdfObject
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.fields import enumerate_sig_fields
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
@@ -29,6 +32,9 @@ from ._pyhanko import (
 )
 from .certs import TEST_IDENTITY_WARNING, CertificateSummary, from_asn1, summarise
 from .trust import TrustedRoot, TrustStore
+
+# What the gap a signature's /ByteRange leaves out must hold: its value as one hex string.
+_HEX_STRING = re.compile(rb"<[0-9A-Fa-f\s]*>")
 
 # A signing time this far ahead of the checking computer's clock cannot be right.
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -62,24 +68,37 @@ class PdfSignatureCheck:
     """The root it chains to, when trusted."""
     is_test_identity: bool
     """The signer's certificate comes from the RVR Desktop test PKI: not for evidence."""
+    certificate_in_date: bool
+    """The signer's certificate was within its validity period at the signing time."""
+    signing_time_ok: bool
+    """The signing time is given, not in the future, and not later than any time-stamp."""
     problems: tuple[str, ...]
     """Everything that failed, in plain English; empty when the bottom line holds."""
     warnings: tuple[str, ...] = ()
     """Things to know that do not fail the check (such as a test identity)."""
 
     @property
-    def bottom_line(self) -> bool:
-        """True only when the signature is intact, valid, covers the whole unmodified file,
-        is trusted, any time-stamp is good, and no other problem was found."""
+    def sound(self) -> bool:
+        """Everything holds except, perhaps, trust in the signer's root: one intact, valid
+        signature over the whole unmodified file, by a certificate in date at the signing
+        time, with a sensible signing time and any time-stamp good. Whether the root is
+        trusted is the evidence officer's to settle, and is reported apart."""
         return (
-            self.intact
+            self.signature_count == 1
+            and self.intact
             and self.valid
             and self.covers_whole_file
             and self.modification_free
-            and self.trusted
+            and self.certificate_in_date
+            and self.signing_time_ok
             and self.timestamp_ok is not False
-            and not self.problems
         )
+
+    @property
+    def bottom_line(self) -> bool:
+        """True only when the signature is intact, valid, covers the whole unmodified file,
+        is trusted, any time-stamp is good, and no other problem was found."""
+        return self.sound and self.trusted and not self.problems
 
     def summary(self) -> dict[str, Any]:
         """The result as JSON-compatible data (for ``rvr-verify --json`` and bundle reports)."""
@@ -94,6 +113,8 @@ class PdfSignatureCheck:
             "valid": self.valid,
             "covers_whole_file": self.covers_whole_file,
             "modification_free": self.modification_free,
+            "certificate_in_date": self.certificate_in_date,
+            "signing_time_ok": self.signing_time_ok,
             "trusted": self.trusted,
             "trusted_root": None if self.trusted_root is None else self.trusted_root.to_json(),
             "is_test_identity": self.is_test_identity,
@@ -120,6 +141,8 @@ def _failed(problem: str, *, count: int = 0) -> PdfSignatureCheck:
         trusted=False,
         trusted_root=None,
         is_test_identity=False,
+        certificate_in_date=False,
+        signing_time_ok=False,
         problems=(problem,),
     )
 
@@ -137,13 +160,100 @@ def validate_pdf(
         return _failed("The file is not a PDF.")
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=True)
-        signatures = list(reader.embedded_regular_signatures)
         total_revisions = int(reader.xrefs.total_revisions)
+        values = _signature_values(reader)
+        malformed = [p for value in values for p in _shape_problems(value, pdf)]
+        # pyHanko cannot even list a signature whose dictionary is malformed
+        signatures = [] if malformed else list(reader.embedded_regular_signatures)
     except Exception as exc:  # a hostile PDF may fail anywhere in pyHanko
         return _failed(f"The PDF cannot be read ({exc or type(exc).__name__}).")
+    if malformed:
+        return _failed(" ".join(malformed), count=len(values))
     if not signatures:
         return _failed("The PDF has no signature.")
     return _check(signatures, total_revisions, trust, now)
+
+
+def _signature_values(reader: PdfFileReader) -> list[PdfObject]:
+    """The value (``/V``) of every signed signature field."""
+    return [
+        value.get_object()
+        for _name, value, _ref in enumerate_sig_fields(reader, filled_status=True)
+        if value is not None
+    ]
+
+
+def _shape_problems(value: PdfObject, pdf: bytes) -> list[str]:
+    """What is wrong with a signature dictionary's shape, before any cryptography.
+
+    These are the universal signature forgery and signature wrapping attacks: a
+    signature with no value, or a /ByteRange that leaves out more than the value (so new
+    content can sit in the gap while the signed bytes still hash to the signed digest).
+    """
+    if not isinstance(value, DictionaryObject):
+        return [
+            "The signature field's value is not a signature dictionary: the signature is forged."
+        ]
+    problems = []
+    contents = value.get("/Contents")
+    if "/Contents" not in value:
+        problems.append(
+            "The signature has no /Contents: it carries no signature value, so it proves "
+            "nothing (a forged signature)."
+        )
+    elif not isinstance(contents, ByteStringObject | str):
+        problems.append(
+            f"The signature's /Contents is not a signature value (found {_shown(contents)}): "
+            "the signature is forged."
+        )
+    elif not _value_bytes(contents).strip(b"\0"):
+        problems.append(
+            "The signature's /Contents is empty: it carries no signature value (a forged "
+            "signature)."
+        )
+    byte_range = value.get("/ByteRange")
+    if "/ByteRange" not in value:
+        problems.append(
+            "The signature has no /ByteRange: it does not say which bytes it signs (a forged "
+            "signature)."
+        )
+        return problems
+    numbers = list(byte_range) if isinstance(byte_range, ArrayObject) else []
+    if not (
+        len(numbers) == 4
+        and all(isinstance(n, int) and not isinstance(n, bool) for n in numbers)
+        and numbers[0] == 0
+        and 0 < numbers[1] < numbers[2]
+        and numbers[3] >= 0
+    ):
+        problems.append(
+            f"The signature's /ByteRange is malformed ({_shown(byte_range)}): it must be four "
+            "whole numbers [0 start-of-value end-of-value length-after], so it cannot say "
+            "which bytes were signed."
+        )
+        return problems
+    _, gap_start, gap_end, tail = (int(n) for n in numbers)
+    if gap_end + tail > len(pdf):
+        problems.append(
+            f"The signature's /ByteRange reaches byte {gap_end + tail:,}, beyond the end of the "
+            f"file ({len(pdf):,} bytes): it does not describe this file."
+        )
+    elif not _HEX_STRING.fullmatch(pdf[gap_start:gap_end]):
+        problems.append(
+            f"The signature's /ByteRange gap (bytes {gap_start:,} to {gap_end:,}) holds more "
+            "than the signature value: content was inserted where the signature does not "
+            "look, or the /ByteRange was changed after signing (signature wrapping)."
+        )
+    return problems
+
+
+def _value_bytes(value: ByteStringObject | str) -> bytes:
+    return bytes(value) if isinstance(value, bytes) else value.encode("latin-1", "replace")
+
+
+def _shown(value: object) -> str:
+    text = "null" if value is None or type(value).__name__ == "NullObject" else str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _check(
@@ -179,6 +289,7 @@ def _check(
     unmodified = embedded.signed_revision == total_revisions - 1
     root = trusted_root_of(status, trust)
 
+    timing: list[str] = []
     problems: list[str] = []
     if count != 1:
         problems.append(
@@ -193,12 +304,15 @@ def _check(
         )
     if not covers:
         problems.append(
-            "The file has bytes that the signature does not cover: something was added "
-            "after signing."
+            "The signature does not cover the whole file: bytes were added after signing."
         )
     if not unmodified:
         problems.append("The PDF was changed after signing: an update was appended to it.")
-    if not status.trusted:
+    moment = claimed if timestamp is None else timestamp.timestamp
+    in_date = moment is None or signer.not_before <= moment <= signer.not_after
+    if not in_date and moment is not None:
+        problems.append(_out_of_date(signer, moment))
+    elif not status.trusted and status.intact and status.valid:
         why = trust_problem(status)
         if not trust.roots:
             why += " (no trusted roots are configured)"
@@ -209,9 +323,9 @@ def _check(
             "time-stamping service's root to the trust store)."
         )
     if claimed is None:
-        problems.append("The signature carries no signing time.")
+        timing.append("The signature carries no signing time.")
     elif claimed > now + FUTURE_TOLERANCE:
-        problems.append(
+        timing.append(
             f"The signing time ({claimed:%Y-%m-%d %H:%M} UTC) is in the future; the signing "
             "computer's clock was wrong."
         )
@@ -220,7 +334,8 @@ def _check(
         and claimed is not None
         and claimed > timestamp.timestamp + FUTURE_TOLERANCE
     ):
-        problems.append("The signing time is later than the time-stamp, which cannot be.")
+        timing.append("The signing time is later than the time-stamp, which cannot be.")
+    problems += timing
     if not problems and not status.bottom_line:
         problems.append("pyHanko judged the signature not valid for a reason not listed here.")
 
@@ -237,6 +352,22 @@ def _check(
         trusted=bool(status.trusted),
         trusted_root=root,
         is_test_identity=signer.is_test_identity,
+        certificate_in_date=in_date,
+        signing_time_ok=not timing,
         problems=tuple(problems),
         warnings=(TEST_IDENTITY_WARNING,) if signer.is_test_identity else (),
+    )
+
+
+def _out_of_date(signer: CertificateSummary, moment: datetime) -> str:
+    when = f"{moment.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+    if moment > signer.not_after:
+        return (
+            f"The signer's certificate was not valid at the signing time: it expired on "
+            f"{signer.not_after.astimezone(UTC):%Y-%m-%d}, before the statement was signed "
+            f"({when})."
+        )
+    return (
+        f"The signer's certificate was not valid at the signing time: it is valid only from "
+        f"{signer.not_before.astimezone(UTC):%Y-%m-%d}, after the statement was signed ({when})."
     )
