@@ -431,9 +431,7 @@ def _pdf_checks(
 ) -> None:
     name = f"signed PDF {member}"
     result = validate_pdf(source.read_small(member, MAX_PDF_BYTES), trust)
-    integrity = result.intact and result.valid and result.covers_whole_file
-    integrity = integrity and result.modification_free and result.signature_count == 1
-    if not integrity:
+    if not result.sound:
         checks.failed(
             name, Aspect.SIGNATURE, f"{member}: " + (" ".join(result.problems) or "invalid")
         )
@@ -444,7 +442,7 @@ def _pdf_checks(
             name,
             Aspect.SIGNATURE,
             f"signed by a different certificate ({fingerprint}) from the bundle's "
-            f"signer ({signer_fingerprint})",
+            f"signer ({signer_fingerprint})" + "".join(f" {p}" for p in result.problems),
         )
         return
     if result.trusted and not result.bottom_line:
