@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QApplication, QDialog
 from pytestqt.qtbot import QtBot
 
 from rvr_desktop.ui.amend_dialog import AmendDialog
 from rvr_desktop.ui.case_workspace import ATTACHMENTS_TAB
+from rvr_desktop.ui.idle import MAX_CHECK_INTERVAL_MS, IdleWatcher, seconds_including_sleep
 from rvr_desktop.ui.main_window import CASE_PAGE, UNLOCK_PAGE, MainWindow
 from rvr_desktop.ui.settings import ALLOWED_KEYS, AppSettings
 from rvr_desktop.ui.settings_dialog import SettingsDialog
+from tests.figures import record_figure
 from tests.ui.conftest import ScriptedDialogs
 from tests.ui.officer import create_vault, new_case, type_note, unlock
 
@@ -153,3 +157,121 @@ def test_settings_change_the_idle_lock_and_keep_no_case_content(
     assert set(stored.allKeys()) <= ALLOWED_KEYS
     raw = (tmp_path / "settings.ini").read_bytes()
     assert b"sister" not in raw and b"Priya" not in raw and b"INC-2026" not in raw
+
+
+# ---- the idle deadline, on a clock the test moves ----------------------------------------
+
+
+class FakeClocks:
+    """A clock that counts sleep (what the watcher reads) and a wall clock, moved by hand."""
+
+    def __init__(self) -> None:
+        self.boot = 1_000.0
+        self.wall = 1_800_000_000.0
+
+    def now(self) -> float:
+        return self.boot
+
+    def awake(self, seconds: float) -> None:
+        self.boot += seconds
+        self.wall += seconds
+
+
+def _watcher(qapp: QApplication, clocks: FakeClocks, minutes: int = 5) -> IdleWatcher:
+    watcher = IdleWatcher(qapp, minutes, now=clocks.now)
+    watcher.start()
+    return watcher
+
+
+def _lateness_over_deadline(watcher: IdleWatcher, clocks: FakeClocks) -> float:
+    """Let the watcher's timer run on the fake clock; how late after the deadline it locks."""
+    fired: list[float] = []
+    watcher.idle.connect(lambda: fired.append(clocks.now()))
+    for _ in range(100_000):
+        if fired:
+            break
+        assert watcher.next_check_ms <= MAX_CHECK_INTERVAL_MS
+        clocks.awake(watcher.next_check_ms / 1000)
+        watcher.check()
+    assert fired, "the lock never came"
+    return fired[0] - watcher.deadline
+
+
+def test_idle_lock_comes_within_a_second_of_its_deadline(qapp: QApplication) -> None:
+    clocks = FakeClocks()
+    watcher = _watcher(qapp, clocks)
+    deadline = watcher.deadline
+    clocks.awake(299.5)
+    assert not watcher.check(), "not before the deadline"
+    late = _lateness_over_deadline(watcher, clocks)
+    assert watcher.deadline == deadline and 0 <= late <= 1.0
+    record_figure(
+        "Keys and sessions", "idle lock after its deadline (controlled clock)", f"{late:.3f} s late"
+    )
+
+
+def test_idle_lock_comes_within_a_second_of_waking_from_sleep(qapp: QApplication) -> None:
+    """The machine sleeps for an hour with five minutes to go: the lock is due on waking."""
+    clocks = FakeClocks()
+    watcher = _watcher(qapp, clocks)
+    clocks.awake(60)
+    clocks.boot += 3600  # asleep: the clock that counts sleep moves, Qt's timers do not
+    clocks.wall += 3600
+    assert watcher.next_check_ms <= MAX_CHECK_INTERVAL_MS  # the first look after waking
+    clocks.awake(watcher.next_check_ms / 1000)
+    assert watcher.check(), "locked at the first look after waking"
+    record_figure(
+        "Keys and sessions",
+        "idle lock after an hour asleep with 4 minutes left",
+        f"at the first check after waking (at most {MAX_CHECK_INTERVAL_MS / 1000:.0f} s)",
+    )
+
+
+def test_a_wall_clock_jump_neither_locks_early_nor_postpones_the_lock(
+    qapp: QApplication, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clocks = FakeClocks()
+    monkeypatch.setattr(time, "time", lambda: clocks.wall)
+    watcher = _watcher(qapp, clocks)
+    deadline = watcher.deadline
+    clocks.awake(100)
+    clocks.wall += 3 * 3600  # the clock is put forward three hours
+    assert not watcher.check() and watcher.deadline == deadline
+    clocks.wall -= 6 * 3600  # and back six
+    assert not watcher.check() and watcher.deadline == deadline
+    late = _lateness_over_deadline(watcher, clocks)
+    assert 0 <= late <= 1.0
+    record_figure(
+        "Keys and sessions",
+        "idle lock with the wall clock moved +3 h and -6 h",
+        f"not early, {late:.3f} s after the deadline",
+    )
+
+
+def test_the_watcher_keeps_its_deadline_on_a_clock_that_counts_sleep() -> None:
+    """On Linux that clock is CLOCK_BOOTTIME: it moves with real time and is not the wall."""
+    if hasattr(time, "CLOCK_BOOTTIME"):
+        before = time.clock_gettime(time.CLOCK_BOOTTIME)
+        reading = seconds_including_sleep()
+        assert before <= reading <= time.clock_gettime(time.CLOCK_BOOTTIME)
+    else:
+        assert seconds_including_sleep() <= seconds_including_sleep()
+
+
+def test_the_real_window_locks_soon_after_its_deadline(
+    qtbot: QtBot, window: MainWindow, dialogs: ScriptedDialogs
+) -> None:
+    """Measured on the real clock and timer (a figure, not a timing assertion)."""
+    create_vault(qtbot, window)
+    fired: list[float] = []
+    window.locked.connect(lambda: fired.append(seconds_including_sleep()))
+    window.idle.set_interval_ms(300)
+    deadline = window.idle.deadline
+    with qtbot.waitSignal(window.locked, timeout=10_000):
+        pass
+    record_figure(
+        "Keys and sessions",
+        "idle lock of the real window after a 0.3 s idle time",
+        f"{fired[0] - deadline:.3f} s after the deadline",
+    )
+    assert fired[0] >= deadline
