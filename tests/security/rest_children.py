@@ -22,6 +22,7 @@ from typing import Any
 
 from rvr_desktop.app import configure_process
 from rvr_desktop.evidence import attachments, cases, forms, timeline
+from rvr_desktop.evidence.anchor import default_anchor_dir
 from rvr_desktop.evidence.bundle.export import ExportRequest, export_case
 from rvr_desktop.evidence.cases import Referral
 from rvr_desktop.evidence.errors import RvrError
@@ -32,6 +33,7 @@ from rvr_desktop.evidence.signing.officer import OfficerProfile, save_officer_pr
 from rvr_desktop.evidence.signing.test_pki import create_test_identity_in_vault
 from rvr_desktop.evidence.statement import record_read_back
 from rvr_desktop.evidence.vault import Vault
+from rvr_desktop.paths import log_dir, settings_dir
 from rvr_desktop.ui.errors import log_unexpected
 
 PASSPHRASE = "quiet orchard copper lantern"
@@ -196,7 +198,24 @@ def _flow(root: Path, marker: str) -> dict[str, Any]:
         "key_hex": key_hex,
         "errors": errors,
         "qt_settings": qt_settings,
+        "folders": _app_folders(vault_dir, export_dir, Path(qt_settings).parent),
     }
+
+
+def _app_folders(vault_dir: Path, export_dir: Path, qt_settings: Path) -> dict[str, str]:
+    """Where this app may write, as the app's own code computes it in this environment.
+
+    (The temporary folder is left to the caller: asking Python for it writes a probe file.)
+    """
+    folders = {
+        "vault": vault_dir,
+        "export": export_dir,
+        "log": log_dir(),
+        "settings": settings_dir(),
+        "Qt settings": qt_settings,
+        "anchors": default_anchor_dir(),
+    }
+    return {name: str(path) for name, path in folders.items()}
 
 
 def _window_session(vault_dir: Path, case_id: int, marker: str) -> str:
