@@ -22,6 +22,7 @@ from . import audit
 from .blobstore import TooLarge, Writable
 from .canonical import canonical_json
 from .cases import load_case
+from .crashpoints import crash_point
 from .errors import InvalidInput, NotFound, VaultDamaged
 from .fsutil import open_private_new, translate_os_errors
 from .progress import CancelToken, ProgressCallback, no_progress
@@ -143,6 +144,7 @@ def import_stream(
     stored = vault.blobs.write(
         source, total_hint=size_hint, max_bytes=limit, progress=progress, cancel=cancel
     )
+    crash_point("attachment.blob-stored-before-row")
     try:
         with vault.transaction() as tx:
             case = load_case(tx, case_id)
@@ -190,6 +192,7 @@ def import_stream(
                 case_ref=case.reference,
                 content=canonical_json(attachment_from_row(row).to_json()),
             )
+            crash_point("attachment.row-written-before-commit")
     except BaseException:
         vault.blobs.remove(stored.name)
         raise

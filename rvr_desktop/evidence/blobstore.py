@@ -22,6 +22,7 @@ from typing import BinaryIO, Protocol
 import pyrage
 from pyrage import x25519
 
+from .crashpoints import crash_point
 from .errors import InvalidInput, StorageError, VaultDamaged
 from .fsutil import ensure_private_dir, fsync_dir, open_private_new, translate_os_errors
 from .progress import CancelToken, ProgressCallback, no_progress
@@ -235,6 +236,7 @@ class BlobStore:
                         raise (reader.error or writer.error or exc) from exc
                     handle.flush()
                     os.fsync(handle.fileno())
+                crash_point("blob.encrypted-before-rename")
                 os.replace(temp, final)
                 fsync_dir(self.folder)
             except BaseException:

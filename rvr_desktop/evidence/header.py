@@ -22,6 +22,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from .canonical import canonical_json, sha256_hex
+from .crashpoints import crash_point
 from .errors import VaultDamaged
 from .fsutil import atomic_write_bytes
 from .kdf import KEY_BYTES, KdfParams, derive_key
@@ -110,7 +111,9 @@ class VaultHeader:
         return body
 
     def save(self, path: Path) -> None:
+        crash_point("header.before-replace")
         atomic_write_bytes(path, json.dumps(self.to_json(), indent=2).encode("utf-8") + b"\n")
+        crash_point("header.replaced-before-return")
 
     @classmethod
     def load(cls, path: Path) -> VaultHeader:

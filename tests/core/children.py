@@ -1,7 +1,8 @@
-"""Child processes for the crash and full-disk tests (run with `python -m tests.core.children`).
+"""The full-disk test's child process (run with `python -m tests.core.children fill`).
 
-Each prints one line per completed action and flushes, so the parent knows exactly which
-actions had returned before it killed the child.
+It prints one line per completed action and flushes, so the parent knows exactly which
+actions had returned when the disk filled. The crash tests' children are in
+tests/security/crash_children.py.
 """
 
 from __future__ import annotations
@@ -16,28 +17,6 @@ from rvr_desktop.evidence import attachments, cases, timeline
 from rvr_desktop.evidence.errors import DiskFull
 from rvr_desktop.evidence.kdf import FAST_INSECURE_KDF
 from rvr_desktop.evidence.vault import Vault
-
-
-def append_notes_forever(root: Path, passphrase: str, case_ref: str) -> None:
-    vault = Vault.unlock(root, passphrase)
-    case = cases.find_case(vault, case_ref)
-    print("ready", flush=True)
-    n = 0
-    while True:
-        n += 1
-        text = f"note {os.getpid()}-{n} " + "words " * (n % 50)
-        entry = timeline.append_note(vault, case.id, text)
-        print(f"appended {entry.id} {text}", flush=True)
-
-
-def change_passphrase_forever(root: Path, first: str, second: str) -> None:
-    current, other = first, second
-    vault = Vault.unlock(root, first)
-    print("ready", flush=True)
-    while True:
-        vault.change_passphrase(current, other)
-        print(f"changed-to {other}", flush=True)
-        current, other = other, current
 
 
 def fill_the_disk(small_disk: Path, copy_to: Path) -> None:
@@ -70,11 +49,7 @@ def fill_the_disk(small_disk: Path, copy_to: Path) -> None:
 
 if __name__ == "__main__":
     command, *rest = sys.argv[1:]
-    if command == "append":
-        append_notes_forever(Path(rest[0]), rest[1], rest[2])
-    elif command == "passwd":
-        change_passphrase_forever(Path(rest[0]), rest[1], rest[2])
-    elif command == "fill":
+    if command == "fill":
         fill_the_disk(Path(rest[0]), Path(rest[1]))
     else:
         raise SystemExit(f"unknown command {command}")

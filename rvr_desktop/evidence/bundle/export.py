@@ -24,6 +24,7 @@ from ... import __version__
 from .. import attachments, audit, case_documents, cases, timeline
 from ..canonical import canonical_json
 from ..cases import Case
+from ..crashpoints import crash_point
 from ..documents import (
     DocumentOrigin,
     ExhibitStatement,
@@ -153,10 +154,12 @@ def export_case(
         with w.payload_file(c.AUDIT_JSONL) as sink:
             for line in _audit_lines(vault, case, prepared.head):
                 sink.write(line)
+        crash_point("export.payload-written-before-tag-files")
         written = w.finish(
             _bag_info(case, officer, request, now, prepared.head),
             sign=lambda tag_manifest: sign_detached(tag_manifest, credential, clock=vault.clock),
         )
+    crash_point("export.bundle-in-place-before-record")
     try:
         _record_export(
             vault, case, request, written.path.name, written.tag_manifest_sha256, prepared.head, now
@@ -164,6 +167,7 @@ def export_case(
     except BaseException:
         _remove(written.path)
         raise
+    crash_point("export.recorded-before-head-acknowledged")
     # The export is recorded; moving the header's anchor is a courtesy that may fail alone.
     with contextlib.suppress(RvrError):
         vault.acknowledge_head()
