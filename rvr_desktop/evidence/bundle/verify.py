@@ -30,6 +30,7 @@ from ..forms.store import version_record
 from ..progress import CancelToken, ProgressCallback, no_progress
 from ..signing.certs import CertificateSummary
 from ..signing.cms import CmsVerification, verify_detached
+from ..signing.pdf_active_content import active_content
 from ..signing.pdf_validate import validate_pdf
 from ..signing.trust import TrustedRoot, TrustStore
 from ..timeline import entry_content_bytes
@@ -302,6 +303,12 @@ def _verify(
         Aspect.INTEGRITY,
         lambda: _audit_checks(source, bag, _hashes_of_good_files(payload_check.files), checks),
     )
+    _guarded(
+        checks,
+        "no active content in PDFs",
+        Aspect.INTEGRITY,
+        lambda: _active_content_checks(source, good, checks, notes),
+    )
     if cms is not None and cms.is_test_identity:
         notes.append(
             "Signed with a TEST identity from the RVR Desktop training PKI: NOT FOR EVIDENCE."
@@ -453,6 +460,41 @@ def _pdf_checks(
             Aspect.SIGNATURE,
             "PAdES signature by the bundle's signer, intact and valid, covering the "
             "whole unmodified file",
+        )
+
+
+def _active_content_checks(
+    source: BagSource, good: set[str], checks: _Checks, notes: list[str]
+) -> None:
+    """The app's PDFs carry no JavaScript, launch or embedded file: one that does was not
+    made by us and could run code when opened. An exhibit is evidence as it came, so an
+    active one is only a warning."""
+    found: list[str] = []
+    pdfs = sorted(m for m in good if m.lower().endswith(".pdf"))
+    for member in pdfs:
+        findings = active_content(source.read_small(member, MAX_PDF_BYTES))
+        if not findings:
+            continue
+        if member.startswith(PAYLOAD_PREFIX + "exhibits/") and member.count("/") > 2:
+            notes.append(
+                f"Exhibit {member} carries active content ({'; '.join(findings[:3])}): open "
+                "it only in a viewer with JavaScript and launching turned off."
+            )
+        else:
+            found.append(f"{member} carries " + "; ".join(findings[:3]))
+    if found:
+        checks.failed(
+            "no active content in PDFs",
+            Aspect.INTEGRITY,
+            " ".join(found) + ": RVR Desktop never writes these, so the file was replaced; "
+            "do not open it",
+        )
+    else:
+        checks.passed(
+            "no active content in PDFs",
+            Aspect.INTEGRITY,
+            f"{len(pdfs)} PDFs carry no JavaScript, open or event actions, launches or "
+            "embedded files",
         )
 
 
