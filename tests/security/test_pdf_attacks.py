@@ -302,3 +302,35 @@ def test_the_walk_finds_active_content_when_it_is_there() -> None:
     text = " ".join(found)
     assert "/OpenAction" in text and "/JS" in text and "action /JavaScript" in text
     assert "action /URI" in text and "annotation /Link" in text and "form field name" in text
+
+
+def test_a_pdf_with_javascript_planted_in_a_resealed_bundle_is_refused_by_name(
+    scene: Scene, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The evidence officer opens the notes log: JavaScript on opening must never reach them."""
+    from pyhanko.pdf_utils.generic import DictionaryObject as Dict
+    from pyhanko.pdf_utils.generic import NameObject as Name
+    from pyhanko.pdf_utils.generic import TextStringObject as Text
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    copy = tmp_path / scene.bundle.name
+    shutil.copytree(scene.bundle, copy)
+    notes_log = copy / "data" / "notes" / "notes-log.pdf"
+    writer = IncrementalPdfFileWriter(io.BytesIO(notes_log.read_bytes()))
+    writer.root[Name("/OpenAction")] = Dict(
+        {Name("/S"): Name("/JavaScript"), Name("/JS"): Text("app.launchURL('https://example.org')")}
+    )
+    writer.update_root()
+    planted = io.BytesIO()
+    writer.write(planted)
+    notes_log.write_bytes(planted.getvalue())
+    reseal(copy, scene.officer_key)
+    code, result = _rvr_verify(scene, copy, capsys)
+    check = _check(result, "no active content in PDFs")
+    assert code == 1 and check["outcome"] == "FAIL"
+    assert "notes-log.pdf" in check["reason"] and "JavaScript" in check["reason"]
+    record_figure(
+        "PDF attacks",
+        "JavaScript on opening planted in the notes log of a resealed bundle",
+        "refused by rvr-verify, naming the file",
+    )
