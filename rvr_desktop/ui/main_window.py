@@ -370,6 +370,7 @@ class MainWindow(QMainWindow):
                 self.workspace.tabs.currentIndex(),
                 self.workspace.notes.input.toPlainText(),
             )
+        self._drop_verify_window()
         self._close_other_windows()
         if self.workspace is not None:
             self.workspace.flush()
@@ -384,6 +385,14 @@ class MainWindow(QMainWindow):
         self.unlock_screen.show_locked(reason)
         self._show_page(UNLOCK_PAGE)
         self.locked.emit()
+
+    def _drop_verify_window(self) -> None:
+        """A bundle shown there is case content, and the unlock screen can reopen the window."""
+        if self.verify_window is None:
+            return
+        old, self.verify_window = self.verify_window, None
+        old.close()
+        old.deleteLater()
 
     def _close_other_windows(self) -> None:
         for widget in QApplication.topLevelWidgets():

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from rvr_desktop.evidence.demo import DEMO_REFERENCE
 from rvr_desktop.ui.main_window import UNLOCK_PAGE, MainWindow
 from tests.figures import record_figure
 from tests.security.rest_children import PASSPHRASE, hits, needles, new_marker, secret_needles
@@ -36,11 +37,14 @@ from tests.security.test_data_at_rest import (
     files_under,
     run_flow,
 )
+from tests.ui.bundles import DemoBundles
 from tests.ui.conftest import PASSPHRASE as UI_PASSPHRASE
 from tests.ui.conftest import (  # noqa: F401 - the GUI fixtures, for the tests here
     ScriptedDialogs,
     _private_qt_settings,
+    demo_bundles,
     dialogs,
+    exported_demo,
     services,
     settings,
     window,
@@ -237,3 +241,21 @@ def test_the_idle_lock_leaves_no_case_text_in_any_widget(
     assert UI_PASSPHRASE not in "".join(
         t for w in QApplication.allWidgets() for t in widget_texts(w)
     )
+
+
+def test_a_bundle_shown_in_the_verify_window_is_dropped_on_lock(
+    qtbot: QtBot,
+    window: MainWindow,  # noqa: F811 - the fixture imported above
+    dialogs: ScriptedDialogs,  # noqa: F811
+    demo_bundles: DemoBundles,  # noqa: F811
+) -> None:
+    """The Verify window is reachable from the unlock screen: it must not show the case."""
+    create_vault(qtbot, window)
+    verify = window.open_verify_window()
+    with qtbot.waitSignal(verify.verified, timeout=60_000):
+        verify.open_bundle(demo_bundles.folder)
+    assert widgets_holding(DEMO_REFERENCE), "the control: the window shows the bundle"
+    window.lock()
+    assert widgets_holding(DEMO_REFERENCE) == []
+    window.unlock_screen.verify_requested.emit()
+    assert widgets_holding(DEMO_REFERENCE) == []
