@@ -123,3 +123,60 @@ class InvalidInput(RvrError):
 
 class NotAllowed(RvrError):
     """An action the evidence rules forbid (for example erasing a note)."""
+
+
+class FileSizeLimit(DiskFull):
+    """A write went past the largest file this computer allows (RLIMIT_FSIZE, a quota)."""
+
+    def __init__(self, where: object) -> None:
+        RvrError.__init__(
+            self,
+            f"A file grew past the largest size this computer allows (while writing {where}). "
+            "Nothing that was already saved has been lost; the last action was not saved. "
+            "Ask IT support to raise the file-size limit, or use a smaller file, then try again.",
+        )
+
+
+class DiskWriteFailed(StorageError):
+    """The disk reported an error (EIO, a failed fsync) while saving.
+
+    ``uncertain`` is True when the failure came while confirming a save (the commit's
+    fsync): the data may have reached the disk all the same, so the message cannot promise
+    that nothing was saved. The action is never retried and reported as saved: after a
+    failed fsync the operating system may already have dropped the data it could not write.
+    """
+
+    def __init__(self, where: object, *, uncertain: bool = False) -> None:
+        self.uncertain = uncertain
+        if uncertain:
+            what = (
+                f"The disk reported an error while confirming the save of {where}, so the last "
+                "action has not been confirmed as saved: it may be missing when the vault is "
+                "next opened, or it may be there after all. Everything saved before it is safe. "
+                "Copy what you were saving somewhere else (for example on paper), then close "
+                "RVR Desktop, open it again and check whether it is there."
+            )
+        else:
+            what = (
+                f"The disk reported an error while writing {where}, so the last action was not "
+                "saved. Everything saved before it is safe. Copy anything you have not saved "
+                "somewhere else (for example on paper), then close RVR Desktop and open it again."
+            )
+        super().__init__(
+            what + " If this happens again, check the disk has free space and ask IT support "
+            "to check the disk."
+        )
+
+
+class PassphraseChangeUnconfirmed(DiskWriteFailed):
+    """The new passphrase is in place, but part of the change was not confirmed on disk."""
+
+    def __init__(self, what_failed: str) -> None:
+        self.uncertain = True
+        StorageError.__init__(
+            self,
+            f"The vault now opens with your NEW passphrase, but the disk reported an error "
+            f"while {what_failed}, so the change has not been confirmed as saved. Close RVR "
+            "Desktop and open it again with the new passphrase; if it is refused, use the old "
+            "one. If this happens again, ask IT support to check the disk.",
+        )

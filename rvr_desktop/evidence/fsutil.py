@@ -14,7 +14,7 @@ import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import DiskFull, StorageError
+from .errors import DiskFull, DiskWriteFailed, FileSizeLimit, StorageError
 
 _DISK_FULL_ERRNOS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
 
@@ -29,12 +29,20 @@ def is_disk_full(exc: BaseException) -> bool:
 
 @contextlib.contextmanager
 def translate_os_errors(where: object) -> Iterator[None]:
-    """Turn a full disk into :class:`DiskFull` and any other OSError into :class:`StorageError`."""
+    """Turn OSErrors into our errors: a full disk or size limit into :class:`DiskFull`, a disk
+    error (EIO, a failed fsync) into :class:`DiskWriteFailed`, anything else into
+    :class:`StorageError`."""
     try:
         yield
     except OSError as exc:
+        if exc.errno == errno.EFBIG:
+            raise FileSizeLimit(where) from exc
         if is_disk_full(exc):
             raise DiskFull(where) from exc
+        if exc.errno == errno.EIO:
+            # Never retried: after a failed fsync the kernel may have dropped the pages it
+            # could not write, and a second fsync would report success for lost data.
+            raise DiskWriteFailed(where) from exc
         raise StorageError(
             f"Could not write {where}: {exc.strerror or exc}. Check the folder exists and "
             "that you may write to it, then try again."

@@ -37,8 +37,11 @@ from .blobstore import BlobStore
 from .clock import Clock, ClockWatch, SystemClock
 from .errors import (
     DiskFull,
+    DiskWriteFailed,
     InsecureDatabaseBuild,
     NotAllowed,
+    PassphraseChangeUnconfirmed,
+    RvrError,
     StorageError,
     UnlockThrottled,
     VaultAlreadyExists,
@@ -147,10 +150,17 @@ def _raw_key_literal(key: bytes) -> bytes:
     return b"x'" + key.hex().encode("ascii") + b"'"
 
 
-def _translate_db_error(exc: BaseException, where: str) -> BaseException:
+def _translate_db_error(
+    exc: BaseException, where: str, *, committing: bool = False
+) -> BaseException:
+    """Our error for a database error; ``committing`` when it came from COMMIT itself."""
     if is_disk_full(exc):
         return DiskFull(where)
     text = str(exc)
+    if "disk I/O error" in text:
+        # At COMMIT the log may already hold the whole transaction (only its fsync failed),
+        # so SQLite may find it committed when the vault is next opened.
+        return DiskWriteFailed(where, uncertain=committing)
     if "append-only" in text or "never changes" in text or "only when their case" in text:
         return NotAllowed(text[0].upper() + text[1:] + ".")
     if isinstance(exc, sqlcipher3.DatabaseError) and (
@@ -479,13 +489,16 @@ class Vault:
             conn.execute("BEGIN IMMEDIATE")
         except sqlcipher3.Error as exc:
             raise _translate_db_error(exc, "the vault") from exc
+        committing = False
         try:
             yield Tx(conn)
+            committing = True
             conn.execute("COMMIT")
         except sqlcipher3.Error as exc:
+            # Never retried: a COMMIT whose fsync failed must not be reported as saved.
             with contextlib.suppress(sqlcipher3.Error):
                 conn.execute("ROLLBACK")
-            raise _translate_db_error(exc, "the vault") from exc
+            raise _translate_db_error(exc, "the vault", committing=committing) from exc
         except BaseException:
             with contextlib.suppress(sqlcipher3.Error):
                 conn.execute("ROLLBACK")
@@ -641,10 +654,31 @@ class Vault:
             raise WrongPassphrase(0, 0.0) from None
         with self._header_lock:
             updated = self._header.rewrapped(self._key, new, kdf or self._header.kdf)
-            updated.save(self.paths.header)
+            try:
+                updated.save(self.paths.header)
+            except (StorageError, DiskFull) as exc:
+                if self._header_on_disk() != updated:
+                    raise  # the old header is still the one in place: nothing changed
+                # The new header was renamed into place; only making that durable failed.
+                self._header = updated
+                with contextlib.suppress(RvrError):
+                    self._record_passphrase_change()
+                raise PassphraseChangeUnconfirmed("saving the new passphrase") from exc
             self._header = updated
+        try:
+            self._record_passphrase_change()
+        except (StorageError, DiskFull) as exc:
+            raise PassphraseChangeUnconfirmed("recording the change in the audit trail") from exc
+
+    def _record_passphrase_change(self) -> None:
         with self.transaction() as tx:
             audit.append(tx, self, "vault.passphrase_changed", f"vault:{self.vault_id}")
+
+    def _header_on_disk(self) -> VaultHeader | None:
+        try:
+            return VaultHeader.load(self.paths.header)
+        except (OSError, VaultDamaged):
+            return None
 
     def lock(self, *, acknowledge: bool = True) -> None:
         """Close every connection and drop the key. Safe to call twice."""
