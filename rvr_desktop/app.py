@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import ctypes.util
 import logging
 import os
 import sys
@@ -77,12 +76,11 @@ def disable_core_dumps() -> None:
 
 
 def _mark_not_dumpable() -> None:
-    libc_name = ctypes.util.find_library("c") or "libc.so.6"
+    # The running program's own symbols include libc's: no library search, no subprocess.
     try:
-        libc = ctypes.CDLL(libc_name, use_errno=True)
-    except OSError:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
         return
-    prctl = libc.prctl
     prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
     prctl.restype = ctypes.c_int
     prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0)
