@@ -23,9 +23,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from rvr_desktop.evidence import attachments, cases, timeline
-from rvr_desktop.evidence.bundle.errors import BundleAlreadyExists
-from rvr_desktop.evidence.bundle.export import ExportRequest, export_case
-from rvr_desktop.evidence.bundle.layout import BundleLayout
 from rvr_desktop.evidence.vault import Vault
 
 ACTIVITIES = ("notes", "import", "export")
@@ -63,6 +60,12 @@ class _Officer:
         _say(f"exhibit {item.id} {item.sha256}")
 
     def export_one(self) -> None:
+        # Imported here: the signing and PDF libraries take seconds to load on a busy
+        # machine, and only export children need them.
+        from rvr_desktop.evidence.bundle.errors import BundleAlreadyExists
+        from rvr_desktop.evidence.bundle.export import ExportRequest, export_case
+        from rvr_desktop.evidence.bundle.layout import BundleLayout
+
         # Both layouts, so a kill can land in the folder sink's rename and the zip's link.
         self.exports += 1
         layout = BundleLayout.ZIP if self.exports % 2 else BundleLayout.FOLDER

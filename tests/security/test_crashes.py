@@ -42,9 +42,28 @@ ROOT = Path(__file__).resolve().parents[2]
 KILLS = int(os.environ.get("RVR_CRASH_KILLS", "1000" if soak() else "50"))
 WORK_CASE = "INC-2026-0999"
 ORPHAN_PREFIX = "an encrypted file no attachment refers to: blobs/"
-# Where each activity's random kill is timed from, and the longest wait after it: long
-# enough to cover several whole actions, so kills land in every part of one.
-KILL_WINDOWS = {"notes": ("ready", 0.25), "import": ("ready", 0.12), "export": ("writing", 0.1)}
+
+
+@dataclass(frozen=True)
+class KillTiming:
+    """When a child is killed: a random while after its ``count``-th line starting ``after``."""
+
+    after: str
+    count: int
+    """Waiting for the first note, exhibit or second export means every round acknowledges
+    something, however slow the machine."""
+    window: float
+    """The longest wait in seconds: long enough to cover a whole action, so kills land in
+    every part of one."""
+
+
+KILL_TIMINGS = {
+    "notes": KillTiming("note ", 1, 0.25),
+    "import": KillTiming("exhibit ", 1, 0.12),
+    # From the second export's start of writing, so kills land in writing, renaming and
+    # recording the bundle rather than in rendering its PDFs.
+    "export": KillTiming("writing", 2, 0.1),
+}
 # The one action a child does for each named crash point (see test_every_named_crash_point...).
 SCENARIOS = {
     "blob.encrypted-before-rename": "import",
@@ -165,9 +184,9 @@ class LineReader:
         *whole, self._buffer = self._buffer.split(b"\n")
         self.lines.extend(line.decode("utf-8") for line in whole)
 
-    def until(self, marker: str) -> None:
-        """Read until a line equal to ``marker`` (a child that ends first fails the test)."""
-        while marker not in self.lines:
+    def until(self, marker: str, count: int = 1) -> None:
+        """Read until ``count`` lines start with ``marker`` (a child that ends first fails)."""
+        while sum(line.startswith(marker) for line in self.lines) < count:
             ready, _, _ = select.select([self._fd], [], [], CHILD_TIMEOUT_S)
             data = os.read(self._fd, 1 << 16) if ready else b""
             if not data:
@@ -195,12 +214,12 @@ class LineReader:
 
 
 def kill_at_random(
-    child: subprocess.Popen[bytes], marker: str, window: float, rng: random.Random
+    child: subprocess.Popen[bytes], timing: KillTiming, rng: random.Random
 ) -> list[str]:
-    """Let the child work for a random while after ``marker``, SIGKILL it, return its lines."""
+    """Let the child work for a random while as ``timing`` says, SIGKILL it, return its lines."""
     reader = LineReader(child)
-    reader.until(marker)
-    reader.for_a_while(rng.uniform(0.0, window))
+    reader.until(timing.after, timing.count)
+    reader.for_a_while(rng.uniform(0.0, timing.window))
     child.kill()
     child.wait()
     reader.to_the_end()
@@ -325,6 +344,27 @@ def which_passphrase(root: Path, candidates: tuple[str, ...]) -> str:
 # ---- the tests ----------------------------------------------------------------------------
 
 
+def test_a_crash_point_kills_only_when_armed_with_its_own_name() -> None:
+    code = (
+        "from rvr_desktop.evidence.crashpoints import crash_point\n"
+        "crash_point('test.not-armed')\n"
+        "print('alive', flush=True)\n"
+        "crash_point('test.armed')\n"
+        "print('not killed', flush=True)\n"
+    )
+    env = {**os.environ, CRASH_POINT_VARIABLE: "test.armed"}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        timeout=CHILD_TIMEOUT_S,
+        check=False,
+    )
+    assert result.stdout == b"alive\n", result.stderr.decode()[-2000:]
+    assert result.returncode == -signal.SIGKILL
+
+
 def test_every_crash_point_in_the_code_has_a_kill_scenario() -> None:
     names = crash_point_names()
     untested = sorted(set(names) - set(SCENARIOS))
@@ -342,13 +382,12 @@ def test_nothing_acknowledged_is_lost_when_notes_imports_and_exports_are_killed(
     acknowledged = Acknowledged()
     checked: set[int] = set()
     verified: set[str] = set()
-    kills = {activity: 0 for activity in KILL_WINDOWS}
+    kills = {activity: 0 for activity in KILL_TIMINGS}
     orphans = 0
     found = Recovery()
     for round_number in range(KILLS):
-        activity = tuple(KILL_WINDOWS)[round_number % len(KILL_WINDOWS)]
+        activity = tuple(KILL_TIMINGS)[round_number % len(KILL_TIMINGS)]
         case_ref = world.demo.case_reference if activity == "export" else WORK_CASE
-        marker, window = KILL_WINDOWS[activity]
         child = start_child(
             "work",
             activity,
@@ -357,7 +396,7 @@ def test_nothing_acknowledged_is_lost_when_notes_imports_and_exports_are_killed(
             case_ref,
             str(world.destination),
         )
-        acknowledged.take(kill_at_random(child, marker, window, rng))
+        acknowledged.take(kill_at_random(child, KILL_TIMINGS[activity], rng))
         kills[activity] += 1
         found = recover_and_prove(world, acknowledged, world.demo.passphrase, checked, verified)
         orphans += found.orphans
@@ -446,7 +485,7 @@ def test_a_passphrase_change_killed_midway_leaves_the_old_or_the_new(tmp_path: P
     for _ in range(rounds):
         other = second if current == first else first
         child = start_child("passwd", str(root), current, other)
-        lines = kill_at_random(child, "ready", 0.25, rng)
+        lines = kill_at_random(child, KillTiming("ready", 1, 0.25), rng)
         changes += sum(line.startswith("changed-to ") for line in lines)
         current = which_passphrase(root, (first, second))
         with Vault.unlock(root, current) as vault:
