@@ -466,6 +466,9 @@ def test_every_named_crash_point_is_killed_and_recovered(tmp_path: Path) -> None
             assert export_sweeps_half_written_bundles(world, passphrase) == 1
         if name == "export.bundle-in-place-before-record":
             assert found.unrecorded_bundles == 1  # and recover_and_prove verified it
+        if name == "export.recorded-before-head-acknowledged":
+            finals = [n for n in os.listdir(world.destination) if not n.startswith(".")]
+            assert len(finals) == 1 and found.unrecorded_bundles == 0  # recorded and verified
     record_figure(
         "Crashes",
         "named crash points (blob, row, export, passphrase change)",
