@@ -403,3 +403,36 @@ def test_a_file_growing_while_it_is_checked_is_refused(bag_folder: Path) -> None
             grow.write(b"more")
         with pytest.raises(HostileBundle, match=r"data/audit\.json: it grew"):
             check_payload(source, bag.manifest)
+
+
+def _with_zip64_end(data: bytes, entries: int, directory_size: int) -> bytes:
+    """The zip with a Zip64 end record declaring ``entries`` and ``directory_size``."""
+    end_at = data.rindex(b"PK\x05\x06")
+    _, directory_at = struct.unpack_from("<2L", data, end_at + 12)
+    end64 = struct.pack(
+        "<4sQ2H2L4Q",
+        b"PK\x06\x06",
+        44,
+        45,
+        45,
+        0,
+        0,
+        entries,
+        entries,
+        directory_size,
+        directory_at,
+    )
+    locator = struct.pack("<4sLQL", b"PK\x06\x07", 0, end_at, 1)
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, 0xFFFF, 0xFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0)
+    return data[:end_at] + end64 + locator + end
+
+
+def test_a_zip64_directory_declared_huge_is_refused_before_it_is_read(inbox: Inbox) -> None:
+    """Found by the hostile-archive suite: the Zip64 fields were read one place off."""
+    path = inbox.put(_with_zip64_end(build_zip(bag_entries()), 5, 1 << 40))
+    assert_refused(inbox, path, "bundle.zip", "its directory is 1099511627776 bytes")
+
+
+def test_a_zip64_end_declaring_a_billion_entries_is_refused(inbox: Inbox) -> None:
+    path = inbox.put(_with_zip64_end(build_zip(bag_entries()), 10**9, 400))
+    assert_refused(inbox, path, "bundle.zip", "declares 1000000000 entries")

@@ -214,7 +214,7 @@ def _check_directory_bounds(handle: BinaryIO, size: int, limits: ReadLimits, zip
     if locator_at >= _END64.size and tail[locator_at : locator_at + 4] == b"PK\x06\x07":
         end64 = _END64.unpack_from(tail, locator_at - _END64.size)
         if end64[0] == _END64_SIGNATURE:
-            entries, directory_size = end64[5], end64[7]  # as zipfile reads them
+            entries, directory_size = end64[7], end64[8]  # as zipfile reads them
     if entries > limits.max_members:
         raise HostileBundle(
             zip_name, f"it declares {entries} entries; the limit is {limits.max_members}"
