@@ -50,12 +50,12 @@ class OutsideAnchor:
             mac = str(raw["mac"])
         except FileNotFoundError:
             return None
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+        except (OSError, ValueError, KeyError, TypeError, OverflowError) as exc:
             raise VaultRolledBack(
                 f"this computer's record of the vault's last state ({self._path}) is unreadable"
             ) from exc
         expected = hmac.new(self._key, _body(self._vault_id, anchor), hashlib.sha256).hexdigest()
-        if not hmac.compare_digest(expected, mac):
+        if not hmac.compare_digest(expected.encode(), mac.encode("utf-8", "surrogatepass")):
             raise VaultRolledBack(
                 f"this computer's record of the vault's last state ({self._path}) was altered"
             )

@@ -13,11 +13,14 @@ from rvr_desktop.evidence.bundle.bagit_reader import check_payload, check_tag_fi
 from rvr_desktop.evidence.bundle.names import path_problem, portable_component
 from rvr_desktop.evidence.bundle.tagfiles import parse_bag_info, parse_bagit_txt, parse_manifest
 from rvr_desktop.evidence.errors import RvrError
+from tests.figures import examples
 
 from .helpers import RawEntry, build_zip, deflate
 
 SMALL = ReadLimits(max_total_bytes=1 << 24, max_manifest_bytes=1 << 16)
-FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 def _verify_bytes(data: bytes) -> None:

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from rvr_desktop.evidence.forms import TemplateError, parse_template
 from rvr_desktop.evidence.forms.loader import load_template_file
 from rvr_desktop.evidence.forms.registry import shipped_templates_dir
+from tests.figures import examples
 
 from .tomlwrite import dumps
 
@@ -115,7 +116,7 @@ def _refused_or_loaded(text: str) -> None:
         assert error.where and error.problem
 
 
-@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(200), suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.binary(max_size=400))
 def test_random_bytes_are_refused_with_our_error(tmp_path: Path, data: bytes) -> None:
     path = tmp_path / "fuzzed.toml"
@@ -126,7 +127,7 @@ def test_random_bytes_are_refused_with_our_error(tmp_path: Path, data: bytes) ->
         assert str(path) in str(error)
 
 
-@settings(max_examples=300)
+@settings(max_examples=examples(300))
 @given(document=st.dictionaries(keys, documents, max_size=8))
 def test_random_toml_documents_are_refused_with_our_error(document: dict[str, Any]) -> None:
     _refused_or_loaded(dumps(document))
@@ -166,7 +167,7 @@ def mutated_templates(draw: st.DrawFn) -> str:
     return dumps(document)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(text=mutated_templates())
 def test_mutated_shipped_templates_are_refused_with_our_error(text: str) -> None:
     _refused_or_loaded(text)
