@@ -391,6 +391,7 @@ class MainWindow(QMainWindow):
         if self.verify_window is None:
             return
         old, self.verify_window = self.verify_window, None
+        old.forget()
         old.close()
         old.deleteLater()
 

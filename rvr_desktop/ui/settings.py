@@ -14,7 +14,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from ..paths import default_vault_dir
+from ..paths import default_vault_dir, settings_dir
 
 DEFAULT_IDLE_MINUTES = 5
 MIN_IDLE_MINUTES = 1
@@ -43,11 +43,29 @@ class StoredRoot:
     """Where it came from (the file's path when added), shown beside the root."""
 
 
+SETTINGS_FILE_NAME = "rvr-desktop.ini"
+
+
+def default_store() -> QSettings:
+    """The settings file in our own settings folder (paths.settings_dir), in INI format.
+
+    Qt's default would pick a folder from the organisation name instead: one folder for
+    everything the app keeps outside the vault is easier to audit, back up and clear.
+    """
+    path = settings_dir() / SETTINGS_FILE_NAME
+    return QSettings(str(path), QSettings.Format.IniFormat)
+
+
 class AppSettings:
     """Typed access to the few things kept in QSettings."""
 
     def __init__(self, store: QSettings | None = None) -> None:
-        self._store = store or QSettings()
+        self._store = store or default_store()
+
+    @property
+    def file_name(self) -> str:
+        """Where the settings are kept (shown in About, used by tests)."""
+        return self._store.fileName()
 
     def _set(self, key: str, value: object) -> None:
         if key not in ALLOWED_KEYS:  # a guard for future edits: case content never goes here

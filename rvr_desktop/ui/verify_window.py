@@ -368,6 +368,18 @@ class VerifyWindow(QMainWindow):
         self.path_label.setText(f"{self.bundle_path}  ·  report saved to {path}")
         self.report_saved.emit(path)
 
+    def forget(self) -> None:
+        """Drop the bundle shown (case reference, names, signer) at once, before any deletion.
+
+        Qt deletes a window only when the event loop next runs; locking must not wait for that.
+        """
+        self.progress.cancel()
+        self._show(None)
+        self.bundle_path = None
+        self.path_label.clear()
+        self.banner.clear("")
+        self._copies.cleanup()
+
     def closeEvent(self, event: QCloseEvent) -> None:
         self.progress.cancel()
         self._copies.cleanup()

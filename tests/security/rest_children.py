@@ -198,11 +198,11 @@ def _flow(root: Path, marker: str) -> dict[str, Any]:
         "key_hex": key_hex,
         "errors": errors,
         "qt_settings": qt_settings,
-        "folders": _app_folders(vault_dir, export_dir, Path(qt_settings).parent),
+        "folders": _app_folders(vault_dir, export_dir),
     }
 
 
-def _app_folders(vault_dir: Path, export_dir: Path, qt_settings: Path) -> dict[str, str]:
+def _app_folders(vault_dir: Path, export_dir: Path) -> dict[str, str]:
     """Where this app may write, as the app's own code computes it in this environment.
 
     (The temporary folder is left to the caller: asking Python for it writes a probe file.)
@@ -211,8 +211,8 @@ def _app_folders(vault_dir: Path, export_dir: Path, qt_settings: Path) -> dict[s
         "vault": vault_dir,
         "export": export_dir,
         "log": log_dir(),
+        # Qt's settings file is kept in our settings folder too (ui/settings.default_store).
         "settings": settings_dir(),
-        "Qt settings": qt_settings,
         "anchors": default_anchor_dir(),
     }
     return {name: str(path) for name, path in folders.items()}
@@ -223,7 +223,7 @@ def _window_session(vault_dir: Path, case_id: int, marker: str) -> str:
 
     Returns the file Qt keeps the settings in.
     """
-    from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer
+    from PySide6.QtCore import QEventLoop, Qt, QTimer
     from PySide6.QtTest import QTest
 
     from rvr_desktop.ui.launch import application
@@ -231,7 +231,8 @@ def _window_session(vault_dir: Path, case_id: int, marker: str) -> str:
     from rvr_desktop.ui.services import Services
 
     app = application()
-    window = MainWindow(Services.build(kdf=FAST_INSECURE_KDF), vault_path=vault_dir)
+    services = Services.build(kdf=FAST_INSECURE_KDF)
+    window = MainWindow(services, vault_path=vault_dir)
     window.show()
     loop = QEventLoop()
     window.vault_opened.connect(loop.quit)
@@ -246,7 +247,7 @@ def _window_session(vault_dir: Path, case_id: int, marker: str) -> str:
     window.lock()
     window.close()
     app.processEvents()
-    return QSettings().fileName()
+    return services.settings.file_name
 
 
 def _dumpable() -> int:

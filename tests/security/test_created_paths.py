@@ -4,8 +4,8 @@ A child process runs the app's own flow (see rest_children: every kind of conten
 wrong passphrase, errors, an export, the real main window unlocked and locked) under
 ``strace -f``. Every file opened with O_CREAT, every folder made, and every rename, link
 or symlink target is listed; anything outside the allowed folders fails, by name. The
-allowed folders are the vault, the export folder, the log folder, the settings folders
-(ours and Qt's), the anchor folder and the app's private temporary folders (``rvr-*``
+allowed folders are the vault, the export folder, the log folder, the settings folder
+(Qt's settings file included), the anchor folder and the app's private temporary folders (``rvr-*``
 under the system's temp); a folder made only to hold one of those is allowed too.
 """
 
