@@ -35,7 +35,9 @@ def configure_process(*, log_to_file: bool = True, log_level: int | None = None)
     if log_to_file:
         try:
             folder = ensure_private_dir(log_dir())
-            handlers.append(logging.FileHandler(folder / "rvr-desktop.log", encoding="utf-8"))
+            handlers.append(
+                logging.FileHandler(folder / "rvr-desktop.log", encoding="utf-8", delay=True)
+            )
         except (OSError, RvrError):  # a missing log folder must never stop an officer
             handlers = []
     logging.basicConfig(
