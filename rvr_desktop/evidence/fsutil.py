@@ -11,7 +11,7 @@ import contextlib
 import errno
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from .errors import DiskFull, DiskWriteFailed, FileSizeLimit, StorageError
@@ -80,8 +80,14 @@ def open_private_new(path: Path) -> int:
     return os.open(path, flags, 0o600)
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` so that a crash leaves the old or the new content."""
+def atomic_write_bytes(
+    path: Path, data: bytes, *, before_replace: Callable[[], None] | None = None
+) -> None:
+    """Replace ``path`` with ``data`` so that a crash leaves the old or the new content.
+
+    ``before_replace`` runs once the new content is durable under its temporary name (the
+    crash tests kill the process there).
+    """
     tmp = private_temp_path(path)
     with translate_os_errors(path):
         fd = open_private_new(tmp)
@@ -90,6 +96,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
+            if before_replace is not None:
+                before_replace()
             os.replace(tmp, path)
         except BaseException:
             with contextlib.suppress(FileNotFoundError):

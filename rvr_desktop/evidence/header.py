@@ -29,6 +29,10 @@ from .kdf import KEY_BYTES, KdfParams, derive_key
 
 HEADER_FORMAT = "rvr-vault-header"
 HEADER_VERSION = 1
+# Far above what the app sets (256 MiB, 5 passes, 2 lanes), yet finite.
+MAX_KDF_MEMORY_KIB = 4 * 1024 * 1024
+MAX_KDF_TIME_COST = 64
+MAX_KDF_PARALLELISM = 64
 
 
 class KeyCheckFailed(Exception):
@@ -112,7 +116,11 @@ class VaultHeader:
 
     def save(self, path: Path) -> None:
         crash_point("header.before-replace")
-        atomic_write_bytes(path, json.dumps(self.to_json(), indent=2).encode("utf-8") + b"\n")
+        atomic_write_bytes(
+            path,
+            json.dumps(self.to_json(), indent=2).encode("utf-8") + b"\n",
+            before_replace=lambda: crash_point("header.temp-written-before-rename"),
+        )
         crash_point("header.replaced-before-return")
 
     @classmethod
@@ -125,7 +133,7 @@ class VaultHeader:
             raise VaultDamaged(f"its header file {path.name} cannot be read ({exc})") from exc
         try:
             return cls._from_json(raw)
-        except (KeyError, TypeError, ValueError) as exc:
+        except (KeyError, TypeError, ValueError, OverflowError) as exc:
             raise VaultDamaged(f"its header file {path.name} is malformed ({exc})") from exc
 
     @classmethod
@@ -144,10 +152,16 @@ class VaultHeader:
         if kdf["algorithm"] != "argon2id":
             raise ValueError(f"unknown key derivation {kdf['algorithm']!r}")
         head = body["acknowledged_head"]
+        params = KdfParams(int(kdf["memory_kib"]), int(kdf["time_cost"]), int(kdf["parallelism"]))
+        # A forged header could ask for terabytes of Argon2 memory: refuse before deriving.
+        if params.memory_kib > MAX_KDF_MEMORY_KIB or params.time_cost > MAX_KDF_TIME_COST:
+            raise ValueError("its key derivation cost is beyond any this program sets")
+        if params.parallelism > MAX_KDF_PARALLELISM:
+            raise ValueError("its key derivation parallelism is beyond any this program sets")
         return cls(
             vault_id=str(body["vault_id"]),
             created_utc_ms=int(body["created_utc_ms"]),
-            kdf=KdfParams(int(kdf["memory_kib"]), int(kdf["time_cost"]), int(kdf["parallelism"])),
+            kdf=params,
             salt=_unb64(kdf["salt"]),
             wrap_nonce=_unb64(body["wrapped_key"]["nonce"]),
             wrapped_key=_unb64(body["wrapped_key"]["ciphertext"]),
@@ -161,5 +175,7 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-def _unb64(text: str) -> bytes:
+def _unb64(text: object) -> bytes:
+    if not isinstance(text, str):
+        raise TypeError("a binary field is not base64 text")
     return base64.b64decode(text.encode("ascii"), validate=True)

@@ -349,6 +349,7 @@ class Vault:
                 conn.close()
                 raise
             vault._reconcile_blobs()
+            vault._sweep_header_temporaries()
             if restored_from is not None and accept_restore_reason:
                 vault._accept_restore(accept_restore_reason.strip(), restored_from)
         except BaseException as exc:
@@ -614,6 +615,18 @@ class Vault:
         if self._key is None:
             raise VaultLocked()
         return OutsideAnchor(self._anchor_dir, self._header.vault_id, self._key)
+
+    def _sweep_header_temporaries(self) -> None:
+        """Remove a new header a crash left under its temporary name.
+
+        It wraps the database key under a passphrase whose change never finished: nothing
+        needs it, and it should not linger beside the vault.
+        """
+        if self._inspect_only:
+            return
+        for leftover in self.paths.root.glob(f".{HEADER_NAME}.*.tmp"):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
 
     def _reconcile_blobs(self) -> None:
         with self.reader() as tx:

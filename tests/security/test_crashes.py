@@ -73,6 +73,7 @@ SCENARIOS = {
     "export.bundle-in-place-before-record": "export",
     "export.recorded-before-head-acknowledged": "export",
     "header.before-replace": "passwd",
+    "header.temp-written-before-rename": "passwd",
     "header.replaced-before-return": "passwd",
 }
 # Hang guard for a child that should have been killed (not a timing claim).
@@ -452,11 +453,17 @@ def test_every_named_crash_point_is_killed_and_recovered(tmp_path: Path) -> None
         assert "survived" not in lines and any(line.startswith("note ") for line in lines)
         acknowledged = Acknowledged()
         acknowledged.take(lines)
+        header_temporaries = list(world.root.glob(".vault-header.json.*.tmp"))
+        if name == "header.temp-written-before-rename":
+            assert len(header_temporaries) == 1, "the new header should be left under its temp name"
         if action == "passwd":
             expected = new_passphrase if name == "header.replaced-before-return" else passphrase
             passphrase = which_passphrase(world.root, (passphrase, new_passphrase))
             assert passphrase == expected, f"after {name} the wrong passphrase opens the vault"
         found = recover_and_prove(world, acknowledged, passphrase, set(), set())
+        assert list(world.root.glob(".vault-header.json.*.tmp")) == [], (
+            "the next unlock removes a new header left under its temporary name"
+        )
         if name.startswith(("blob.", "attachment.")):
             assert found.orphans == 1, f"{name}: the killed import's blob should be an orphan"
         if name == "export.payload-written-before-tag-files":
