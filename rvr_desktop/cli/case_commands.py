@@ -56,7 +56,7 @@ def run_list(args: argparse.Namespace) -> int:
     with unlock_from_args(args) as vault:
         found = cases.list_cases(vault, status=args.status)
     for case in found:
-        print(f"{case.reference}\t{case.status}\topened {_utc(case.created_utc_ms)}")
+        print(f"{case.reference}  {case.status}  opened {_utc(case.created_utc_ms)}")
     if not found:
         print("No cases.")
     return 0
@@ -98,8 +98,8 @@ def run_destroyed(args: argparse.Namespace) -> int:
         tombs = cases.list_tombstones(vault)
     for tomb in tombs:
         print(
-            f"{tomb.case_reference}\tdestroyed {_utc(tomb.destroyed_utc_ms)} by {tomb.actor}"
-            f"\t{tomb.reason}"
+            f"{tomb.case_reference}  destroyed {_utc(tomb.destroyed_utc_ms)} by {tomb.actor}"
+            f"  {tomb.reason}"
         )
     if not tombs:
         print("No case has been destroyed.")

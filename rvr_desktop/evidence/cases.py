@@ -170,7 +170,7 @@ def find_case(vault: Vault, reference: str) -> Case:
     if row is None:
         raise NotFound(
             f"There is no case {cleaned} in this vault. Check the reference, or list the cases "
-            "with 'rvr-desktop cases'."
+            "with 'rvr-desktop case list'."
         )
     return _from_row(row)
 

@@ -36,7 +36,7 @@ def test_support_closes_and_destroys_an_old_case_and_its_tombstone_remains(
     (backups / "vault-schema2-20240101T000000Z.db").write_bytes(b"an old encrypted copy")
     assert main(["case", "close", "INC-2019-0042", *vault_args]) == 0
     assert main(["case", "list", "--status", "closed", *vault_args]) == 0
-    assert "INC-2019-0042\tclosed" in capsys.readouterr().out
+    assert "INC-2019-0042  closed" in capsys.readouterr().out
     assert main(["case", "destroy", "INC-2019-0042", "--reason", REASON, "--yes", *vault_args]) == 0
     assert "was destroyed" in capsys.readouterr().out
     assert main(["case", "list", *vault_args]) == 0
