@@ -55,3 +55,20 @@ def write_json_lines(path: Path) -> None:
     with path.open("a", encoding="utf-8") as out:
         for figure in _recorded:
             out.write(json.dumps(asdict(figure)) + "\n")
+
+
+def markdown_table(lines: list[str]) -> str:
+    """The figures (JSON lines) as the table in docs/security.md, grouped by area."""
+    rows = [Figure(**json.loads(line)) for line in lines if line.strip()]
+    out = ["| area | what was tried | what was found |", "|---|---|---|"]
+    for figure in sorted(rows, key=lambda f: f.area):
+        cells = (figure.area, figure.claim, figure.result)
+        out.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(out) + "\n"
+
+
+if __name__ == "__main__":
+    import sys
+
+    source = Path(sys.argv[1] if len(sys.argv) > 1 else "soak-figures.jsonl")
+    sys.stdout.write(markdown_table(source.read_text(encoding="utf-8").splitlines()))
