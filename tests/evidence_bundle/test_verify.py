@@ -9,6 +9,7 @@ from pathlib import Path
 
 import bagit
 import pytest
+from cryptography.hazmat.primitives import serialization
 
 from rvr_desktop.cli.verify import main as rvr_verify
 from rvr_desktop.evidence.bundle.verify import Outcome, verify_bundle
@@ -172,3 +173,27 @@ def test_a_report_that_cannot_be_written_keeps_the_verdict(
     assert rvr_verify([str(demo_bundle.bundle), "--report", str(report)]) == 3
     captured = capsys.readouterr()
     assert "NOT VERIFIED" in captured.out and "report was not written" in captured.err
+
+
+def test_a_damaged_copy_of_the_root_inside_the_signature_fails_naming_it(
+    demo_bundle: DemoBundle,
+) -> None:
+    """The CMS signature covers the tag manifest, not the certificates packed beside it, and
+    the validator uses the officer's own root: a byte changed in the carried root copy once
+    passed as VERIFIED."""
+    from cryptography import x509
+
+    signature = demo_bundle.bundle / "tagmanifest-sha256.txt.p7s"
+    data = bytearray(signature.read_bytes())
+    root = x509.load_pem_x509_certificate(demo_bundle.root_pem.read_bytes())
+    root_der = root.public_bytes(serialization.Encoding.DER)
+    start = bytes(data).find(root_der)
+    assert start > 0, "the signature carries the root certificate"
+    for offset in (start + 40, start + len(root_der) - 3):  # the subject; the self-signature
+        changed = bytearray(data)
+        changed[offset] ^= 0x01
+        signature.write_bytes(bytes(changed))
+        status = verify_bundle(demo_bundle.bundle, _trust(demo_bundle))
+        failed = [c.reason for c in status.checks if c.outcome is Outcome.FAIL]
+        assert status.exit_code == 1, f"offset {offset - start} of the root copy passed"
+        assert any("tagmanifest-sha256.txt.p7s" in reason for reason in failed), failed
