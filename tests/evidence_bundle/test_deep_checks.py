@@ -182,3 +182,22 @@ def test_hostile_content_inside_a_well_formed_bag_fails_without_a_traceback(
     captured = capsys.readouterr()
     assert "Traceback" not in captured.out + captured.err
     assert "FAIL" in captured.out
+
+
+@pytest.mark.parametrize("declared", ["rvr-evidence-bundle 2", None])
+def test_a_bundle_of_another_format_version_is_refused_not_guessed(
+    demo_bundle: DemoBundle, declared: str | None
+) -> None:
+    """Resealed by the officer's key, so only the format check can object."""
+    info = demo_bundle.bundle / "bag-info.txt"
+    lines = [
+        line for line in info.read_text().splitlines() if not line.startswith("RVR-Bundle-Format:")
+    ]
+    if declared is not None:
+        lines.append(f"RVR-Bundle-Format: {declared}")
+    info.write_text("\n".join(lines) + "\n")
+    reseal(demo_bundle.bundle, _officer_key(demo_bundle))
+    status = verify_bundle(demo_bundle.bundle, TrustStore.from_paths([demo_bundle.root_pem]))
+    failures = {c.name: c.reason for c in status.checks if c.outcome is Outcome.FAIL}
+    assert list(failures) == ["bundle format"], failures
+    assert "this verifier reads rvr-evidence-bundle 1 only" in failures["bundle format"]

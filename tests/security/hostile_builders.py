@@ -21,7 +21,7 @@ from tests.bundle.helpers import RawEntry, build_zip
 
 TAGS = {
     b"bagit.txt": b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n",
-    b"bag-info.txt": b"RVR-Case-Reference: INC-1\n",
+    b"bag-info.txt": b"RVR-Case-Reference: INC-1\nRVR-Bundle-Format: rvr-evidence-bundle 1\n",
 }
 GIB = 1 << 30
 

@@ -256,6 +256,26 @@ def _with(status: BundleStatus, checks: _Checks) -> BundleStatus:
     )
 
 
+def _format_check(bag: LoadedBag, checks: _Checks) -> None:
+    """A bundle of another format version is refused rather than read by guesswork."""
+    expected = f"{c.BUNDLE_FORMAT} {c.BUNDLE_FORMAT_VERSION}"
+    declared = bag.info.values(c.INFO_FORMAT)
+    if declared == (expected,):
+        checks.passed(
+            "bundle format",
+            Aspect.INTEGRITY,
+            f"bag-info.txt declares {expected}, the version this verifier reads",
+        )
+        return
+    found = "does not declare its format" if not declared else f"declares {' and '.join(declared)}"
+    checks.failed(
+        "bundle format",
+        Aspect.INTEGRITY,
+        f"bag-info.txt {found}; this verifier reads {expected} only. Check the bundle with "
+        "the version of RVR Desktop that made it, or a newer one.",
+    )
+
+
 def _verify(
     source: BagSource,
     path: Path,
@@ -272,6 +292,7 @@ def _verify(
         Aspect.INTEGRITY,
         "bagit.txt, bag-info.txt and both manifests parse strictly as BagIt 1.0 with SHA-256",
     )
+    _format_check(bag, checks)
     tag_check = check_tag_files(source, bag)
     _files_check(checks, "tag files", tag_check.files)
     payload_check = check_payload(source, bag.manifest, progress=progress, cancel=cancel)
