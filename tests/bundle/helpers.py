@@ -155,3 +155,17 @@ def build_zip(entries: list[RawEntry], *, declared_entries: int | None = None) -
         0,
     )
     return bytes(out)
+
+
+def overlapping_entries_zip(tags: list[RawEntry]) -> bytes:
+    """The CVE-2024-0450 shape: a second entry whose header lies inside the first's data."""
+    inner_name, inner_data = b"data/b.txt", b"shared kernel"
+    header = struct.pack(
+        "<4s5H3L2H", b"PK\x03\x04", 20, 0, 0, 0, 0x21, 0, len(inner_data), len(inner_data),
+        len(inner_name), 0,
+    )  # fmt: skip
+    inner = header + inner_name + inner_data
+    entries = [*tags, RawEntry(b"data/a.txt", inner), RawEntry(inner_name, b"")]
+    data = build_zip(entries)
+    entries[-1] = RawEntry(inner_name, inner_data, header_offset=data.index(inner))
+    return build_zip(entries)

@@ -18,7 +18,7 @@ from rvr_desktop.evidence.bundle.bagit_reader import check_payload, check_tag_fi
 from rvr_desktop.evidence.bundle.errors import HostileBundle, MalformedBag
 from rvr_desktop.evidence.bundle.layout import BundleLayout
 
-from .helpers import RawEntry, build_zip, deflate, write_bag
+from .helpers import RawEntry, build_zip, deflate, overlapping_entries_zip, write_bag
 
 TAGS = {
     b"bagit.txt": b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n",
@@ -239,36 +239,7 @@ def test_a_deflated_member_holding_less_than_declared_is_refused(inbox: Inbox) -
 
 def test_overlapping_entries_are_refused(inbox: Inbox) -> None:
     """The CVE-2024-0450 shape: a second entry whose header lies inside the first's data."""
-    inner_name, inner_data = b"data/b.txt", b"shared kernel"
-    inner = (
-        struct.pack(
-            "<4s5H3L2H",
-            b"PK\x03\x04",
-            20,
-            0,
-            0,
-            0,
-            0x21,
-            0,
-            len(inner_data),
-            len(inner_data),
-            len(inner_name),
-            0,
-        )
-        + inner_name
-        + inner_data
-    )
-    outer_name = b"data/a.txt"
-    overlapping = [
-        *bag_entries(payload={}),
-        RawEntry(outer_name, inner),
-        RawEntry(inner_name, inner_data),
-    ]
-    data = build_zip(overlapping)
-    outer_at = data.index(b"PK\x03\x04" + struct.pack("<H", 20), data.index(outer_name) - 30)
-    inner_at = outer_at + 30 + len(outer_name)
-    overlapping[-1].header_offset = inner_at
-    path = inbox.put(build_zip(overlapping))
+    path = inbox.put(overlapping_entries_zip(bag_entries(payload={})))
     assert_refused(inbox, path, "data/b.txt", "overlap")
 
 

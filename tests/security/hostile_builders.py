@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.bundle.helpers import RawEntry, build_zip
+from tests.bundle.helpers import RawEntry, build_zip, overlapping_entries_zip
 
 TAGS = {
     b"bagit.txt": b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n",
@@ -98,31 +98,8 @@ def _lying_size_bomb(folder: Path, _demo: Path) -> Path:
 
 
 def _overlapping_entries(folder: Path, _demo: Path) -> Path:
-    """The CVE-2024-0450 shape: a second entry whose header lies inside the first's data."""
-    inner_name, inner_data = b"data/b.txt", b"shared kernel"
-    inner = (
-        struct.pack(
-            "<4s5H3L2H",
-            b"PK\x03\x04",
-            20,
-            0,
-            0,
-            0,
-            0x21,
-            0,
-            len(inner_data),
-            len(inner_data),
-            len(inner_name),
-            0,
-        )
-        + inner_name
-        + inner_data
-    )
-    entries = [*bag_entries(payload={}), RawEntry(b"data/a.txt", inner), RawEntry(inner_name, b"")]
-    data = build_zip(entries)
-    entries[-1] = RawEntry(inner_name, inner_data, header_offset=data.index(inner))
     path = folder / "bundle.zip"
-    path.write_bytes(build_zip(entries))
+    path.write_bytes(overlapping_entries_zip(bag_entries(payload={})))
     return path
 
 
