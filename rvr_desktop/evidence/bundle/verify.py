@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -28,9 +27,7 @@ from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 
 from ... import __version__
 from ..audit import AuditRecord, verify_records
-from ..canonical import canonical_json
 from ..errors import InvalidInput, RvrError
-from ..forms.store import version_record
 from ..progress import CancelToken, ProgressCallback, no_progress
 from ..signing.certs import CertificateSummary, sha256_fingerprint
 from ..signing.cms import CmsVerification, verify_detached
@@ -49,13 +46,18 @@ from .bagit_reader import (
     check_tag_files,
     load_bag,
 )
+from .bundle_records import (
+    audit_records,
+    exhibits_match,
+    forms_match,
+    json_objects,
+    read_json_object,
+)
 from .errors import BundleUnreadable
 from .layout import PAYLOAD_PREFIX, SIGNATURE_P7S, TAGMANIFEST_TXT
 from .source import BagSource
 
-MAX_JSON_BYTES = 256 * 1024 * 1024
 MAX_PDF_BYTES = 256 * 1024 * 1024
-MAX_AUDIT_LINE = 64 * 1024
 
 
 class Outcome(StrEnum):
@@ -626,49 +628,6 @@ def _active_content_checks(
         )
 
 
-class MalformedContent(InvalidInput):
-    """A file inside the bundle is not shaped as an RVR bundle's file must be."""
-
-
-def _read_json_object(source: BagSource, member: str) -> dict[str, Any]:
-    """A JSON object from the bundle, within size and nesting limits."""
-    try:
-        value = json.loads(source.read_small(member, MAX_JSON_BYTES))
-    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
-        raise MalformedContent(f"{member} is not valid JSON ({type(exc).__name__})") from exc
-    if not isinstance(value, dict):
-        raise MalformedContent(f"{member} must hold a JSON object")
-    return value
-
-
-def _objects(value: Any, what: str) -> list[dict[str, Any]]:
-    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-        raise MalformedContent(f"{what} must be a list of JSON objects")
-    return value
-
-
-def _as_int(value: Any) -> int:
-    if type(value) is not int:
-        raise MalformedContent(f"expected a whole number, found {str(value)[:40]!r}")
-    return value
-
-
-def _audit_records(source: BagSource, member: str) -> Iterator[AuditRecord]:
-    with source.open_member(member) as stream:
-        number = 0
-        while True:
-            line = stream.readline(MAX_AUDIT_LINE + 1)
-            if not line:
-                return
-            number += 1
-            if len(line) > MAX_AUDIT_LINE or not line.endswith(b"\n"):
-                raise InvalidInput(f"{member} line {number} is too long or unterminated")
-            try:
-                yield AuditRecord.from_json(json.loads(line))
-            except (ValueError, RecursionError) as exc:
-                raise MalformedContent(f"{member} line {number}: {exc}") from exc
-
-
 def _audit_checks(source: BagSource, bag: LoadedBag, good: dict[str, str], checks: _Checks) -> None:
     audit_member = PAYLOAD_PREFIX + c.AUDIT_JSONL
     if audit_member not in good:
@@ -682,7 +641,7 @@ def _audit_checks(source: BagSource, bag: LoadedBag, good: dict[str, str], check
 
     def collect() -> Iterator[AuditRecord]:
         nonlocal last
-        for record in _audit_records(source, audit_member):
+        for record in audit_records(source, audit_member):
             last = record
             if record.body is not None and record.body.case_ref == reference:
                 mine.append(record)
@@ -736,8 +695,8 @@ def _records_match_contents(
     timeline_member = PAYLOAD_PREFIX + c.TIMELINE_JSON
     entries: dict[str, str] = {}
     if timeline_member in good:
-        timeline_doc = _read_json_object(source, timeline_member)
-        for entry in _objects(timeline_doc.get("entries"), f"{timeline_member} entries"):
+        timeline_doc = read_json_object(source, timeline_member)
+        for entry in json_objects(timeline_doc.get("entries"), f"{timeline_member} entries"):
             subject = ("event:" if entry.get("event") else "note:") + str(entry.get("id"))
             content = entry_content_bytes(entry)
             entries[subject] = hashlib.sha256(content).hexdigest()
@@ -753,8 +712,8 @@ def _records_match_contents(
             )
     for subject in sorted(set(entries) - set(recorded)):
         problems.append(f"{subject} is in the notes but not in the audit chain")
-    problems += _exhibits_match(source, mine, good)
-    problems += _forms_match(source, mine, good)
+    problems += exhibits_match(source, mine, good)
+    problems += forms_match(source, mine, good)
     if problems:
         checks.failed(
             name,
@@ -769,71 +728,3 @@ def _records_match_contents(
             f"{len(entries)} timeline entries and every exhibit and exported form "
             "have the SHA-256 the audit chain recorded",
         )
-
-
-def _exhibits_match(source: BagSource, mine: list[AuditRecord], good: dict[str, str]) -> list[str]:
-    case_member = PAYLOAD_PREFIX + c.CASE_JSON
-    if case_member not in good:
-        return [f"{case_member} is missing or failed its hash check"]
-    listed: dict[str, dict[str, Any]] = {}
-    for exhibit in _objects(_read_json_object(source, case_member).get("exhibits"), "exhibits"):
-        listed[str(exhibit.get("exhibit_ref"))] = exhibit
-    problems = []
-    added = {
-        r.body.subject.removeprefix("attachment:"): r.body.content_sha256
-        for r in mine
-        if r.body is not None and r.body.action == "attachment.added"
-    }
-    for ref, digest in added.items():
-        found = listed.get(ref)
-        if found is None:
-            problems.append(f"exhibit {ref} is in the audit chain but not in the bundle")
-            continue
-        exhibit = found
-        member = PAYLOAD_PREFIX + str(exhibit.get("path"))
-        described = {k: v for k, v in exhibit.items() if k != "path"}
-        if hashlib.sha256(canonical_json(described)).hexdigest() != digest:
-            problems.append(
-                f"exhibit {ref}: its details in case.json (name, source, time or hash) differ "
-                "from what the audit chain recorded"
-            )
-        elif member not in good:
-            problems.append(f"exhibit {ref} ({member}) is missing or failed its hash check")
-        elif good[member] != exhibit.get("sha256"):
-            problems.append(
-                f"exhibit {ref} ({member}) has SHA-256 {good[member]}, but {exhibit.get('sha256')} "
-                "was recorded when it was imported"
-            )
-    for ref in sorted(set(listed) - set(added)):
-        problems.append(f"exhibit {ref} is in the bundle but not in the audit chain")
-    return problems
-
-
-def _forms_match(source: BagSource, mine: list[AuditRecord], good: dict[str, str]) -> list[str]:
-    saved = {
-        (r.body.subject, r.body.content_sha256)
-        for r in mine
-        if r.body is not None and r.body.action in ("form.saved", "form.finalised")
-    }
-    problems = []
-    for member in sorted(good):
-        is_form = member.startswith(PAYLOAD_PREFIX + "forms/") and member.endswith(".json")
-        if not is_form and member != PAYLOAD_PREFIX + c.MG11_FORM_JSON:
-            continue
-        form = _read_json_object(source, member)
-        answers_sha = hashlib.sha256(canonical_json(form.get("answers"))).hexdigest()
-        template = form.get("template")
-        record = version_record(
-            _as_int(form.get("form_id")),
-            _as_int(form.get("version")),
-            str(form.get("state")),
-            str(template.get("sha256") if isinstance(template, dict) else ""),
-            answers_sha,
-            _as_int(form.get("saved_utc_ms")),
-            str(form.get("saved_by")),
-        )
-        if answers_sha != form.get("answers_sha256"):
-            problems.append(f"{member}: the answers do not match their recorded SHA-256")
-        elif (f"form:{form.get('form_id')}", hashlib.sha256(record).hexdigest()) not in saved:
-            problems.append(f"{member}: this version of the form is not in the audit chain")
-    return problems

@@ -1,0 +1,135 @@
+"""Reading an RVR bundle's own records (JSON files, the audit chain) and matching exhibits and
+forms against the chain: the content half of verification, kept apart from the checks list.
+
+Everything read here comes from a bundle that may be hostile: sizes are limited and every
+shape is checked, and a wrong shape is a :class:`MalformedContent` error, never a traceback.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from ..audit import AuditRecord
+from ..canonical import canonical_json
+from ..errors import InvalidInput
+from ..forms.store import version_record
+from . import contents as c
+from .layout import PAYLOAD_PREFIX
+from .source import BagSource
+
+MAX_JSON_BYTES = 256 * 1024 * 1024
+MAX_AUDIT_LINE = 64 * 1024
+
+
+class MalformedContent(InvalidInput):
+    """A file inside the bundle is not shaped as an RVR bundle's file must be."""
+
+
+def read_json_object(source: BagSource, member: str) -> dict[str, Any]:
+    """A JSON object from the bundle, within size and nesting limits."""
+    try:
+        value = json.loads(source.read_small(member, MAX_JSON_BYTES))
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        raise MalformedContent(f"{member} is not valid JSON ({type(exc).__name__})") from exc
+    if not isinstance(value, dict):
+        raise MalformedContent(f"{member} must hold a JSON object")
+    return value
+
+
+def json_objects(value: Any, what: str) -> list[dict[str, Any]]:
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise MalformedContent(f"{what} must be a list of JSON objects")
+    return value
+
+
+def whole_number(value: Any) -> int:
+    if type(value) is not int:
+        raise MalformedContent(f"expected a whole number, found {str(value)[:40]!r}")
+    return value
+
+
+def audit_records(source: BagSource, member: str) -> Iterator[AuditRecord]:
+    with source.open_member(member) as stream:
+        number = 0
+        while True:
+            line = stream.readline(MAX_AUDIT_LINE + 1)
+            if not line:
+                return
+            number += 1
+            if len(line) > MAX_AUDIT_LINE or not line.endswith(b"\n"):
+                raise InvalidInput(f"{member} line {number} is too long or unterminated")
+            try:
+                yield AuditRecord.from_json(json.loads(line))
+            except (ValueError, RecursionError) as exc:
+                raise MalformedContent(f"{member} line {number}: {exc}") from exc
+
+
+def exhibits_match(source: BagSource, mine: list[AuditRecord], good: dict[str, str]) -> list[str]:
+    case_member = PAYLOAD_PREFIX + c.CASE_JSON
+    if case_member not in good:
+        return [f"{case_member} is missing or failed its hash check"]
+    listed: dict[str, dict[str, Any]] = {}
+    for exhibit in json_objects(read_json_object(source, case_member).get("exhibits"), "exhibits"):
+        listed[str(exhibit.get("exhibit_ref"))] = exhibit
+    problems = []
+    added = {
+        r.body.subject.removeprefix("attachment:"): r.body.content_sha256
+        for r in mine
+        if r.body is not None and r.body.action == "attachment.added"
+    }
+    for ref, digest in added.items():
+        found = listed.get(ref)
+        if found is None:
+            problems.append(f"exhibit {ref} is in the audit chain but not in the bundle")
+            continue
+        exhibit = found
+        member = PAYLOAD_PREFIX + str(exhibit.get("path"))
+        described = {k: v for k, v in exhibit.items() if k != "path"}
+        if hashlib.sha256(canonical_json(described)).hexdigest() != digest:
+            problems.append(
+                f"exhibit {ref}: its details in case.json (name, source, time or hash) differ "
+                "from what the audit chain recorded"
+            )
+        elif member not in good:
+            problems.append(f"exhibit {ref} ({member}) is missing or failed its hash check")
+        elif good[member] != exhibit.get("sha256"):
+            problems.append(
+                f"exhibit {ref} ({member}) has SHA-256 {good[member]}, but {exhibit.get('sha256')} "
+                "was recorded when it was imported"
+            )
+    for ref in sorted(set(listed) - set(added)):
+        problems.append(f"exhibit {ref} is in the bundle but not in the audit chain")
+    return problems
+
+
+def forms_match(source: BagSource, mine: list[AuditRecord], good: dict[str, str]) -> list[str]:
+    saved = {
+        (r.body.subject, r.body.content_sha256)
+        for r in mine
+        if r.body is not None and r.body.action in ("form.saved", "form.finalised")
+    }
+    problems = []
+    for member in sorted(good):
+        is_form = member.startswith(PAYLOAD_PREFIX + "forms/") and member.endswith(".json")
+        if not is_form and member != PAYLOAD_PREFIX + c.MG11_FORM_JSON:
+            continue
+        form = read_json_object(source, member)
+        answers_sha = hashlib.sha256(canonical_json(form.get("answers"))).hexdigest()
+        template = form.get("template")
+        record = version_record(
+            whole_number(form.get("form_id")),
+            whole_number(form.get("version")),
+            str(form.get("state")),
+            str(template.get("sha256") if isinstance(template, dict) else ""),
+            answers_sha,
+            whole_number(form.get("saved_utc_ms")),
+            str(form.get("saved_by")),
+        )
+        if answers_sha != form.get("answers_sha256"):
+            problems.append(f"{member}: the answers do not match their recorded SHA-256")
+        elif (f"form:{form.get('form_id')}", hashlib.sha256(record).hexdigest()) not in saved:
+            problems.append(f"{member}: this version of the form is not in the audit chain")
+    return problems
