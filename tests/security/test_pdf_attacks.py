@@ -158,6 +158,8 @@ def test_a_statement_from_an_expired_certificate_is_refused_even_when_its_root_i
 
 # -- what our own PDFs carry ---------------------------------------------------------
 
+# Listed again here on purpose, and walked with pypdf rather than pyHanko: the proof must
+# not share its list or its reader with the product's own active-content check.
 ACTIVE_KEYS = {
     "/JS",
     "/JavaScript",
