@@ -17,7 +17,7 @@ from rvr_desktop.evidence.kdf import FAST_INSECURE_KDF
 from rvr_desktop.evidence.signing.identity_store import load_credential
 from rvr_desktop.evidence.signing.officer import OfficerProfile, save_officer_profile
 from rvr_desktop.evidence.signing.pdf_sign import sign_pdf
-from rvr_desktop.evidence.signing.test_pki import create_test_identity_in_vault
+from rvr_desktop.evidence.signing.training_pki import create_test_identity_in_vault
 from rvr_desktop.evidence.vault import Vault
 
 from .report import Figure, median, timed

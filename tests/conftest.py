@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -44,8 +46,29 @@ def vault(vault_dir: Path) -> Iterator[Vault]:
         v.lock()
 
 
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+def pytest_configure(config: pytest.Config) -> None:
+    """The run's first process makes the folder where every worker spools its figures."""
+    if hasattr(config, "workerinput"):
+        return  # a pytest-xdist worker: it inherited the folder from the controller
+    from tests import figures
+
+    spool = tempfile.mkdtemp(prefix="rvr-test-figures-")
+    os.environ[figures.SPOOL_VARIABLE] = spool
+    config.add_cleanup(lambda: shutil.rmtree(spool, ignore_errors=True))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Start the long tests first, so two workers finish together rather than one waiting
+    on a long test it picked up last."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, config: pytest.Config
+) -> None:
     """Print what the reliability and security suite proved in this run (see docs/security.md)."""
+    if hasattr(config, "workerinput"):
+        return  # the controller prints (and writes) the figures of every worker once
     from tests import figures
 
     found = figures.recorded()

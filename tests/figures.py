@@ -4,6 +4,10 @@ A test that proves a claim from ``docs/security.md`` records what it tried and w
 found with :func:`record_figure`; the test still asserts the claim itself. The table is
 printed after the test summary, and written as JSON lines to ``$RVR_FIGURES_FILE`` when that
 is set (``./dev soak`` uses it to refresh the figures in the threat model).
+
+Tests run in several worker processes (pytest-xdist), so each figure is also appended to
+a spool folder that the run's first process made (``$RVR_FIGURES_SPOOL``) and reads back
+for the table.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ class Figure:
     """What was found, e.g. "4,219 of 4,219 detected, each naming the file"."""
 
 
+SPOOL_VARIABLE = "RVR_FIGURES_SPOOL"
+
 _recorded: list[Figure] = []
 
 
@@ -38,11 +44,23 @@ def examples(in_ci: int) -> int:
 
 
 def record_figure(area: str, claim: str, result: str) -> None:
-    _recorded.append(Figure(area, claim, result))
+    figure = Figure(area, claim, result)
+    _recorded.append(figure)
+    spool = os.environ.get(SPOOL_VARIABLE)
+    if spool:
+        with (Path(spool) / f"{os.getpid()}.jsonl").open("a", encoding="utf-8") as out:
+            out.write(json.dumps(asdict(figure)) + "\n")
 
 
 def recorded() -> list[Figure]:
-    return list(_recorded)
+    """Every figure of this run, from all its worker processes."""
+    spool = os.environ.get(SPOOL_VARIABLE)
+    if not spool:
+        return list(_recorded)
+    lines: list[str] = []
+    for part in sorted(Path(spool).glob("*.jsonl")):
+        lines += part.read_text(encoding="utf-8").splitlines()
+    return [Figure(**json.loads(line)) for line in lines if line.strip()]
 
 
 def count_of(found: int, tried: int) -> str:
@@ -53,7 +71,7 @@ def count_of(found: int, tried: int) -> str:
 
 def write_json_lines(path: Path) -> None:
     with path.open("a", encoding="utf-8") as out:
-        for figure in _recorded:
+        for figure in recorded():
             out.write(json.dumps(asdict(figure)) + "\n")
 
 

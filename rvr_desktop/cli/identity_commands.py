@@ -13,7 +13,7 @@ from ..evidence.signing.officer import (
     load_officer_profile,
     save_officer_profile,
 )
-from ..evidence.signing.test_pki import create_test_identity_in_vault
+from ..evidence.signing.training_pki import create_test_identity_in_vault
 from .passphrase import read_passphrase
 from .vault_commands import add_vault_arguments, unlock_from_args
 

@@ -26,7 +26,7 @@ from ..evidence.signing.identity_store import load_credential
 from ..evidence.signing.officer import OfficerProfile, save_officer_profile
 from ..evidence.signing.pdf_sign import sign_pdf
 from ..evidence.signing.pdf_validate import validate_pdf
-from ..evidence.signing.test_pki import create_test_identity_in_vault
+from ..evidence.signing.training_pki import create_test_identity_in_vault
 from ..evidence.signing.trust import TrustStore
 from ..evidence.statement import MG11_TEMPLATE_ID, build_statement, record_read_back
 from ..evidence.vault import Vault

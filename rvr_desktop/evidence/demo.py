@@ -21,7 +21,7 @@ from .fsutil import atomic_write_bytes, ensure_private_dir
 from .kdf import DEFAULT_KDF, KdfParams
 from .safety_gate import record_safety_gate
 from .signing.officer import OfficerProfile, save_officer_profile
-from .signing.test_pki import create_test_identity_in_vault
+from .signing.training_pki import create_test_identity_in_vault
 from .timeline import CallEvent
 from .vault import Vault
 

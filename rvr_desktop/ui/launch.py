@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -22,6 +23,7 @@ from .errors import log_unexpected, unexpected_message
 from .main_window import MainWindow
 from .services import Services
 from .style import load_stylesheet
+from .termination import quit_on_stop_signals
 from .verify_window import VerifyWindow
 
 log = logging.getLogger(__name__)
@@ -64,15 +66,31 @@ def _install_excepthook(window: QWidget, services: Services) -> None:
 
 
 def launch(args: argparse.Namespace) -> int:
-    """Open the officer's app; returns the process exit code."""
+    """Open the officer's app; returns the process exit code.
+
+    A demo vault lives in a temporary folder that is removed when the app ends, whether
+    the officer closed it or the system sent a stop signal (even while the demo is built).
+    """
     app = application()
-    services = Services.build()
-    demo: DemoVault | None = None
-    vault_path = Path(args.vault).expanduser() if getattr(args, "vault", None) else None
-    if getattr(args, "demo", False):
-        folder = Path(tempfile.mkdtemp(prefix="rvr-demo-"))
-        demo = build_demo_vault(folder)
-        log.info("demo vault created in a temporary folder")
+    with quit_on_stop_signals(app):
+        services = Services.build()
+        vault_path = Path(args.vault).expanduser() if getattr(args, "vault", None) else None
+        if not getattr(args, "demo", False):
+            return _run_main_window(app, services, vault_path=vault_path, demo=None)
+        demo_folder = Path(tempfile.mkdtemp(prefix="rvr-demo-"))
+        try:
+            demo = build_demo_vault(demo_folder)
+            log.info("demo vault created in a temporary folder")
+            return _run_main_window(app, services, vault_path=None, demo=demo)
+        finally:
+            # The windows have closed by now, so the demo vault is locked and unused.
+            shutil.rmtree(demo_folder, ignore_errors=True)
+            log.info("demo vault's temporary folder removed")
+
+
+def _run_main_window(
+    app: QApplication, services: Services, *, vault_path: Path | None, demo: DemoVault | None
+) -> int:
     window = build_main_window(services, vault_path=vault_path, demo=demo)
     _install_excepthook(window, services)
     window.show()
@@ -89,4 +107,5 @@ def launch_verify(args: argparse.Namespace) -> int:
     bundle = getattr(args, "bundle", None)
     if bundle:
         window.open_bundle(Path(bundle).expanduser())
-    return int(app.exec())
+    with quit_on_stop_signals(app):
+        return int(app.exec())

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from ..evidence.errors import RvrError
 from ..evidence.signing.identity_store import import_pkcs12_file, stored_identity
 from ..evidence.signing.officer import OfficerProfile
-from ..evidence.signing.test_pki import create_test_identity_in_vault
+from ..evidence.signing.training_pki import create_test_identity_in_vault
 from ..evidence.vault import Vault
 from .services import Services
 from .trust_roots import add_root_file

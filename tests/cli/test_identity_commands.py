@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives.serialization import BestAvailableEncryption
 from rvr_desktop.cli.main import main
 from rvr_desktop.evidence.kdf import FAST_INSECURE_KDF
 from rvr_desktop.evidence.signing.officer import OfficerProfile
-from rvr_desktop.evidence.signing.test_pki import TestCertificateAuthority
+from rvr_desktop.evidence.signing.training_pki import TrainingCertificateAuthority
 from rvr_desktop.evidence.vault import Vault
 
 
@@ -50,7 +50,7 @@ def test_officer_imports_the_force_p12_and_a_wrong_password_is_clear(
     vault_args: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     now = datetime.now(UTC)
-    authority = TestCertificateAuthority.create(now=now)
+    authority = TrainingCertificateAuthority.create(now=now)
     credential = authority.issue_officer(OfficerProfile("Jane Smith", "PC 1234"), now=now)
     p12 = tmp_path / "officer.p12"
     p12.write_bytes(

@@ -29,6 +29,8 @@ from rvr_desktop.evidence.vault import Vault
 from tests.docs.guides import DOCS, console_commands
 from tests.signing.tools import REPO, require_tool
 
+pytestmark = pytest.mark.slow  # started first: see tests/conftest.py
+
 GUIDE = DOCS / "evidence-officer-guide.md"
 BUNDLE_ZIP = "RVR-DEMO-2026-0001-20260314T101500Z.zip"
 ROOT_PEM = "force-root.pem"

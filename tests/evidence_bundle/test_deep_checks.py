@@ -13,7 +13,7 @@ from pypdf import PdfReader, PdfWriter
 from rvr_desktop.evidence.bundle.verify import Outcome, verify_bundle
 from rvr_desktop.evidence.signing.identity_store import load_credential
 from rvr_desktop.evidence.signing.officer import OfficerProfile
-from rvr_desktop.evidence.signing.test_pki import TestCertificateAuthority
+from rvr_desktop.evidence.signing.training_pki import TrainingCertificateAuthority
 from rvr_desktop.evidence.signing.trust import TrustStore
 from rvr_desktop.evidence.vault import Vault
 from tests.evidence_bundle.conftest import DemoBundle
@@ -96,7 +96,7 @@ def test_a_bundle_signed_by_an_unknown_certificate_fails_trust_until_its_root_is
     demo_bundle: DemoBundle, tmp_path: Path
 ) -> None:
     now = datetime.now(UTC)
-    stranger_ca = TestCertificateAuthority.create(now=now)
+    stranger_ca = TrainingCertificateAuthority.create(now=now)
     stranger = stranger_ca.issue_officer(OfficerProfile("Mallory Example", "PC 9999"), now=now)
     reseal(demo_bundle.bundle, stranger)
     trusted = TrustStore.from_paths([demo_bundle.root_pem])

@@ -104,7 +104,7 @@ def test_export_is_refused_until_the_statement_is_read_back_and_confirmed(
     vault: Vault, tmp_path: Path
 ) -> None:
     from rvr_desktop.evidence.signing.officer import OfficerProfile, save_officer_profile
-    from rvr_desktop.evidence.signing.test_pki import create_test_identity_in_vault
+    from rvr_desktop.evidence.signing.training_pki import create_test_identity_in_vault
 
     case = cases.create_case(vault, "INC-2026-0200", "Sam")
     out = tmp_path / "out"

@@ -107,6 +107,7 @@ def _mutate(path: Path, how: str) -> None:
         path.unlink()
 
 
+@pytest.mark.slow
 def test_every_change_to_every_file_fails_naming_the_file(
     demo_bundle: DemoBundle, tmp_path: Path
 ) -> None:

@@ -30,7 +30,7 @@ from rvr_desktop.evidence.forms.model import Field, FieldType, Template
 from rvr_desktop.evidence.kdf import FAST_INSECURE_KDF
 from rvr_desktop.evidence.safety_gate import record_safety_gate
 from rvr_desktop.evidence.signing.officer import OfficerProfile, save_officer_profile
-from rvr_desktop.evidence.signing.test_pki import create_test_identity_in_vault
+from rvr_desktop.evidence.signing.training_pki import create_test_identity_in_vault
 from rvr_desktop.evidence.statement import record_read_back
 from rvr_desktop.evidence.vault import Vault
 from rvr_desktop.paths import log_dir, settings_dir

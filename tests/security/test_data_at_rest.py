@@ -46,6 +46,8 @@ from tests.ui.conftest import (  # noqa: F401 - the GUI fixtures, for the tests 
 )
 from tests.ui.officer import create_vault, new_case, type_note
 
+pytestmark = pytest.mark.slow  # started first: see tests/conftest.py
+
 REPO = Path(__file__).resolve().parents[2]
 CHILD_TIMEOUT_S = 300  # a hang guard, not a timing claim
 

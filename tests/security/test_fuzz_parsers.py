@@ -33,7 +33,7 @@ from rvr_desktop.evidence.kdf import FAST_INSECURE_KDF
 from rvr_desktop.evidence.signing.credential import load_pkcs12
 from rvr_desktop.evidence.signing.identity_store import load_credential
 from rvr_desktop.evidence.signing.officer import OfficerProfile
-from rvr_desktop.evidence.signing.test_pki import TestCertificateAuthority
+from rvr_desktop.evidence.signing.training_pki import TrainingCertificateAuthority
 from rvr_desktop.evidence.signing.trust import TrustStore, parse_roots
 from rvr_desktop.evidence.vault import Vault
 from tests.evidence_bundle.reseal import reseal
@@ -178,9 +178,9 @@ def test_bag_info_txt_gives_only_our_errors() -> None:
 
 
 @pytest.fixture(scope="module")
-def test_pki() -> tuple[bytes, bytes]:
+def training_pki() -> tuple[bytes, bytes]:
     """(a .p12 protected by 'pw', the root's PEM) from a fresh TEST PKI."""
-    authority = TestCertificateAuthority.create(now=NOW)
+    authority = TrainingCertificateAuthority.create(now=NOW)
     officer = OfficerProfile(name="Jane Smith", collar_number="PC 4521", rank="Constable")
     credential = authority.issue_officer(officer, now=NOW)
     p12 = pkcs12.serialize_key_and_certificates(
@@ -193,8 +193,8 @@ def test_pki() -> tuple[bytes, bytes]:
     return p12, authority.root_pem()
 
 
-def test_pkcs12_import_gives_only_our_errors(test_pki: tuple[bytes, bytes]) -> None:
-    honest, _ = test_pki
+def test_pkcs12_import_gives_only_our_errors(training_pki: tuple[bytes, bytes]) -> None:
+    honest, _ = training_pki
     assert load_pkcs12(honest, "pw", now=NOW).certificate is not None
     tally = Tally()
 
@@ -207,8 +207,8 @@ def test_pkcs12_import_gives_only_our_errors(test_pki: tuple[bytes, bytes]) -> N
     record("PKCS#12 import (.p12/.pfx)", tally)
 
 
-def test_trust_root_pem_files_give_only_our_errors(test_pki: tuple[bytes, bytes]) -> None:
-    _, honest = test_pki
+def test_trust_root_pem_files_give_only_our_errors(training_pki: tuple[bytes, bytes]) -> None:
+    _, honest = training_pki
     assert parse_roots(honest, "root.pem")
     tally = Tally()
     base64_body = honest.split(b"\n", 1)[1].rsplit(b"-----END", 1)[0]
@@ -286,6 +286,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Any]:
     return bundle, vault.trust_root, credential
 
 
+@pytest.mark.slow
 def test_the_bundles_json_files_give_only_our_errors(
     demo: tuple[Path, Path, Any], tmp_path: Path
 ) -> None:

@@ -28,6 +28,8 @@ from rvr_desktop.evidence.vault import Vault
 from tests.figures import record_figure
 from tests.security.io_children import NEW_PASSPHRASE_SUFFIX
 
+pytestmark = pytest.mark.slow  # started first: see tests/conftest.py
+
 ROOT = Path(__file__).resolve().parents[2]
 AREA = "I/O faults"
 ACTIONS = ("note", "attach", "form", "export", "passwd")

@@ -31,7 +31,7 @@ from rvr_desktop.evidence.signing.credential import SigningCredential
 from rvr_desktop.evidence.signing.identity_store import load_credential
 from rvr_desktop.evidence.signing.officer import load_officer_profile
 from rvr_desktop.evidence.signing.pdf_validate import validate_pdf
-from rvr_desktop.evidence.signing.test_pki import TestCertificateAuthority
+from rvr_desktop.evidence.signing.training_pki import TrainingCertificateAuthority
 from rvr_desktop.evidence.signing.trust import TrustStore
 from rvr_desktop.evidence.vault import Vault
 from tests.evidence_bundle.reseal import reseal
@@ -62,9 +62,9 @@ def scene(tmp_path_factory: pytest.TempPathFactory) -> Scene:
         officer = load_officer_profile(vault)
     assert officer is not None
     now = datetime.now(UTC)
-    stranger = TestCertificateAuthority.create(now=now).issue_officer(officer, now=now)
+    stranger = TrainingCertificateAuthority.create(now=now).issue_officer(officer, now=now)
     # A root the evidence officer does trust, whose officer's certificate has expired.
-    second_force = TestCertificateAuthority.create(now=now - timedelta(days=1000))
+    second_force = TrainingCertificateAuthority.create(now=now - timedelta(days=1000))
     expired = second_force.issue_officer(officer, now=now - timedelta(days=800), valid_days=730)
     second_root = folder / "second-force-root.pem"
     second_root.write_bytes(second_force.root_pem())

@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from rvr_desktop.evidence import attachments, cases, forms, statement, timeline
 from rvr_desktop.evidence.bundle.export import ExportRequest, export_case
 from rvr_desktop.evidence.bundle.layout import BundleLayout
@@ -20,11 +22,13 @@ from rvr_desktop.evidence.bundle.verify import Outcome, verify_bundle
 from rvr_desktop.evidence.demo import DEMO_STATEMENT_PARAGRAPHS, demo_image_png
 from rvr_desktop.evidence.kdf import FAST_INSECURE_KDF
 from rvr_desktop.evidence.signing.officer import OfficerProfile, save_officer_profile
-from rvr_desktop.evidence.signing.test_pki import create_test_identity_in_vault
+from rvr_desktop.evidence.signing.training_pki import create_test_identity_in_vault
 from rvr_desktop.evidence.signing.trust import TrustStore
 from rvr_desktop.evidence.vault import Vault
 from tests.conftest import TEST_PASSPHRASE
 from tests.figures import count_of, record_figure, soak
+
+pytestmark = pytest.mark.slow  # started first: see tests/conftest.py
 
 ROUND_TRIPS = 200 if soak() else 50
 

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from rvr_desktop.evidence import attachments, cases, forms, timeline
 from rvr_desktop.evidence.consistency import vault_problems
 from rvr_desktop.evidence.errors import VaultDamaged, VaultRolledBack
@@ -24,6 +26,8 @@ from rvr_desktop.evidence.kdf import FAST_INSECURE_KDF
 from rvr_desktop.evidence.vault import DATABASE_NAME, HEADER_NAME, Vault
 from tests.conftest import TEST_PASSPHRASE
 from tests.figures import count_of, record_figure, soak
+
+pytestmark = pytest.mark.slow  # started first: see tests/conftest.py
 
 PAGE_SIZE = 4096
 """SQLCipher 4's default page size, which the vault keeps."""

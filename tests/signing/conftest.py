@@ -9,25 +9,33 @@ import pytest
 
 from rvr_desktop.evidence.signing.credential import SigningCredential
 from rvr_desktop.evidence.signing.officer import OfficerProfile
-from rvr_desktop.evidence.signing.test_pki import TestCertificateAuthority
+from rvr_desktop.evidence.signing.training_pki import TrainingCertificateAuthority
 from rvr_desktop.evidence.signing.trust import TrustStore
 from tests.core.clocks import FakeClock
 
 from .pdfs import statement_pdf
 
-# Today, to the second: certificates and outside tools (pdfsig, openssl) check validity
-# against the real clock, so the test PKI and the signing clock live in the present.
-SIGNING_MS = time.time_ns() // 1_000_000_000 * 1000
+
+@pytest.fixture
+def signing_ms() -> int:
+    """This test's present, to the second.
+
+    Certificates and outside tools (pdfsig, openssl) check validity against the real clock,
+    so the test PKI and the signing clock live in the present: read when each test starts,
+    never when the module is imported, so a long run before it cannot put the signing time
+    before a certificate made later from the real clock.
+    """
+    return time.time_ns() // 1_000_000_000 * 1000
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock(SIGNING_MS)
+def clock(signing_ms: int) -> FakeClock:
+    return FakeClock(signing_ms)
 
 
 @pytest.fixture
-def now() -> datetime:
-    return datetime.fromtimestamp(SIGNING_MS / 1000, tz=UTC)
+def now(signing_ms: int) -> datetime:
+    return datetime.fromtimestamp(signing_ms / 1000, tz=UTC)
 
 
 @pytest.fixture
@@ -42,19 +50,19 @@ def officer() -> OfficerProfile:
 
 
 @pytest.fixture
-def authority(now: datetime) -> TestCertificateAuthority:
-    return TestCertificateAuthority.create(now=now)
+def authority(now: datetime) -> TrainingCertificateAuthority:
+    return TrainingCertificateAuthority.create(now=now)
 
 
 @pytest.fixture
 def credential(
-    authority: TestCertificateAuthority, officer: OfficerProfile, now: datetime
+    authority: TrainingCertificateAuthority, officer: OfficerProfile, now: datetime
 ) -> SigningCredential:
     return authority.issue_officer(officer, now=now)
 
 
 @pytest.fixture
-def trust(authority: TestCertificateAuthority) -> TrustStore:
+def trust(authority: TrainingCertificateAuthority) -> TrustStore:
     return TrustStore.from_pem(authority.root_pem(), "test root")
 
 

@@ -11,11 +11,11 @@ from cryptography.hazmat.primitives.serialization.pkcs12 import PKCS12PrivateKey
 from cryptography.x509.oid import NameOID
 
 from rvr_desktop.evidence.signing.officer import OfficerProfile
-from rvr_desktop.evidence.signing.test_pki import TestCertificateAuthority
+from rvr_desktop.evidence.signing.training_pki import TrainingCertificateAuthority
 
 
 def credential_with_key(
-    authority: TestCertificateAuthority,
+    authority: TrainingCertificateAuthority,
     officer: OfficerProfile,
     key: PKCS12PrivateKeyTypes,
     *,

@@ -13,7 +13,7 @@ from rvr_desktop.evidence.signing._pyhanko import signer_for
 from rvr_desktop.evidence.signing.cms import sign_detached, verify_detached
 from rvr_desktop.evidence.signing.credential import SigningCredential
 from rvr_desktop.evidence.signing.officer import OfficerProfile
-from rvr_desktop.evidence.signing.test_pki import TestCertificateAuthority
+from rvr_desktop.evidence.signing.training_pki import TrainingCertificateAuthority
 from rvr_desktop.evidence.signing.trust import TrustStore
 from tests.core.clocks import FakeClock
 
@@ -56,7 +56,7 @@ def test_a_signature_from_an_untrusted_root_fails_trust_only(
     credential: SigningCredential, clock: FakeClock, now: datetime
 ) -> None:
     signature = sign_detached(MANIFEST, credential, clock=clock)
-    someone_else = TestCertificateAuthority.create(now=now)
+    someone_else = TrainingCertificateAuthority.create(now=now)
 
     result = verify_detached(
         signature, MANIFEST, TrustStore.from_pem(someone_else.root_pem()), at_time=now
@@ -70,7 +70,7 @@ def test_a_signature_from_an_untrusted_root_fails_trust_only(
 
 
 def test_certificate_is_judged_at_the_signing_time_not_today(
-    authority: TestCertificateAuthority,
+    authority: TrainingCertificateAuthority,
     officer: OfficerProfile,
     trust: TrustStore,
     now: datetime,

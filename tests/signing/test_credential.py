@@ -38,7 +38,7 @@ from rvr_desktop.evidence.signing.identity_store import (
     stored_identity,
 )
 from rvr_desktop.evidence.signing.officer import OfficerProfile
-from rvr_desktop.evidence.signing.test_pki import TestCertificateAuthority
+from rvr_desktop.evidence.signing.training_pki import TrainingCertificateAuthority
 from rvr_desktop.evidence.vault import Vault
 
 from .keys import credential_with_key
@@ -161,7 +161,7 @@ def test_a_key_that_is_not_the_certificates_is_refused(
 
 
 def test_key_types_we_cannot_sign_with_are_refused(
-    authority: TestCertificateAuthority, officer: OfficerProfile, now: datetime
+    authority: TrainingCertificateAuthority, officer: OfficerProfile, now: datetime
 ) -> None:
     for key, expected in (
         (ed25519.Ed25519PrivateKey.generate(), "Ed25519"),
@@ -177,7 +177,7 @@ def test_key_types_we_cannot_sign_with_are_refused(
 
 
 def test_an_rsa_credential_from_a_force_pki_is_accepted(
-    authority: TestCertificateAuthority, officer: OfficerProfile, now: datetime
+    authority: TrainingCertificateAuthority, officer: OfficerProfile, now: datetime
 ) -> None:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     p12 = credential_with_key(authority, officer, key, now=now, password=PASSWORD)

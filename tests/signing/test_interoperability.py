@@ -10,7 +10,7 @@ from rvr_desktop.evidence.signing.cms import sign_detached
 from rvr_desktop.evidence.signing.credential import SigningCredential
 from rvr_desktop.evidence.signing.officer import OfficerProfile
 from rvr_desktop.evidence.signing.pdf_sign import sign_pdf
-from rvr_desktop.evidence.signing.test_pki import TestCertificateAuthority
+from rvr_desktop.evidence.signing.training_pki import TrainingCertificateAuthority
 from tests.core.clocks import FakeClock
 
 from .pdfs import SIGNATURE_BOX, append_incremental_update
@@ -23,7 +23,7 @@ def files(
     statement: bytes,
     credential: SigningCredential,
     officer: OfficerProfile,
-    authority: TestCertificateAuthority,
+    authority: TrainingCertificateAuthority,
     clock: FakeClock,
 ) -> dict[str, Path]:
     signed = tmp_path / "statement.pdf"
@@ -101,7 +101,7 @@ def test_pyhanko_command_line_rejects_it_without_the_root(files: dict[str, Path]
 
 
 def test_openssl_cms_verifies_the_manifest_signature_with_its_default_purpose(
-    tmp_path: Path, credential: SigningCredential, authority: TestCertificateAuthority
+    tmp_path: Path, credential: SigningCredential, authority: TrainingCertificateAuthority
 ) -> None:
     openssl = require_tool("openssl", "openssl")
     manifest = tmp_path / "tagmanifest-sha256.txt"

@@ -27,7 +27,7 @@ from rvr_desktop.evidence.signing.errors import (
 from rvr_desktop.evidence.signing.officer import OfficerProfile
 from rvr_desktop.evidence.signing.pdf_sign import sign_pdf
 from rvr_desktop.evidence.signing.pdf_validate import validate_pdf
-from rvr_desktop.evidence.signing.test_pki import TestCertificateAuthority
+from rvr_desktop.evidence.signing.training_pki import TrainingCertificateAuthority
 from rvr_desktop.evidence.signing.trust import TrustStore
 from tests.core.clocks import FakeClock
 
@@ -107,7 +107,7 @@ def test_signature_box_is_visible_on_the_last_page_with_officer_number_and_time(
 
 
 def test_names_in_other_scripts_print_as_themselves_in_the_box(
-    authority: TestCertificateAuthority, statement: bytes, clock: FakeClock, now: datetime
+    authority: TrainingCertificateAuthority, statement: bytes, clock: FakeClock, now: datetime
 ) -> None:
     officer = OfficerProfile(name="Łukasz Żółć-Петрова", collar_number="88")
     credential = authority.issue_officer(officer, now=now)
@@ -250,7 +250,7 @@ def test_checking_an_unsigned_pdf_or_a_non_pdf_gives_a_clear_result(
 
 
 def test_a_second_signature_added_later_fails_the_check(
-    signed: bytes, authority: TestCertificateAuthority, now: datetime, trust: TrustStore
+    signed: bytes, authority: TrainingCertificateAuthority, now: datetime, trust: TrustStore
 ) -> None:
     intruder = authority.issue_officer(OfficerProfile("Someone Else", "999"), now=now)
 

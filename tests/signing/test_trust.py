@@ -14,7 +14,7 @@ from rvr_desktop.evidence.signing.errors import (
     TrustRootNotPem,
     TrustRootUnreadable,
 )
-from rvr_desktop.evidence.signing.test_pki import TestCertificateAuthority
+from rvr_desktop.evidence.signing.training_pki import TrainingCertificateAuthority
 from rvr_desktop.evidence.signing.trust import TrustStore
 
 
@@ -24,7 +24,7 @@ def test_trust_store_ships_empty() -> None:
 
 
 def test_roots_load_from_several_files_with_one_or_many_each(tmp_path: Path, now: datetime) -> None:
-    first, second, third = (TestCertificateAuthority.create(now=now) for _ in range(3))
+    first, second, third = (TrainingCertificateAuthority.create(now=now) for _ in range(3))
     one = tmp_path / "one.pem"
     one.write_bytes(first.root_pem())
     many = tmp_path / "many.pem"

@@ -23,7 +23,7 @@ from rvr_desktop.evidence.kdf import FAST_INSECURE_KDF
 from rvr_desktop.evidence.progress import Cancelled, CancelToken, ProgressCallback
 from rvr_desktop.evidence.signing.identity_store import stored_identity
 from rvr_desktop.evidence.signing.officer import OfficerProfile, load_officer_profile
-from rvr_desktop.evidence.signing.test_pki import TestCertificateAuthority
+from rvr_desktop.evidence.signing.training_pki import TrainingCertificateAuthority
 from rvr_desktop.ui.case_workspace import FORMS_TAB, STATEMENT_TAB
 from rvr_desktop.ui.export_dialog import ExportDialog, ExportOutcome
 from rvr_desktop.ui.main_window import MainWindow
@@ -180,7 +180,7 @@ def test_a_credential_file_with_the_wrong_password_is_refused_then_imported(
     create_vault(qtbot, window)
     assert window.vault is not None
     now = datetime.now(UTC)
-    authority = TestCertificateAuthority.create(now=now)
+    authority = TrainingCertificateAuthority.create(now=now)
     credential = authority.issue_officer(OfficerProfile("Jane Smith", "PC 4521"), now=now)
     p12 = tmp_path / "jane.p12"
     p12.write_bytes(

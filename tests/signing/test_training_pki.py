@@ -16,7 +16,7 @@ from rvr_desktop.evidence.signing.identity_store import load_credential
 from rvr_desktop.evidence.signing.officer import OfficerProfile
 from rvr_desktop.evidence.signing.pdf_sign import sign_pdf
 from rvr_desktop.evidence.signing.pdf_validate import validate_pdf
-from rvr_desktop.evidence.signing.test_pki import create_test_identity_in_vault
+from rvr_desktop.evidence.signing.training_pki import create_test_identity_in_vault
 from rvr_desktop.evidence.signing.trust import TrustStore
 from rvr_desktop.evidence.vault import Vault
 from tests.core.clocks import FakeClock

@@ -19,7 +19,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -71,10 +71,8 @@ def _name(common_name: str, *extra: x509.NameAttribute[str]) -> x509.Name:
 
 
 @dataclass(frozen=True)
-class TestCertificateAuthority:
+class TrainingCertificateAuthority:
     """A test root CA held in memory; it issues officer identities for training."""
-
-    __test__: ClassVar[bool] = False  # not a pytest test class, whatever its name
 
     certificate: x509.Certificate
     private_key: ec.EllipticCurvePrivateKey = field(repr=False)
@@ -82,7 +80,7 @@ class TestCertificateAuthority:
     @classmethod
     def create(
         cls, *, now: datetime, valid_days: int = ROOT_VALID_DAYS
-    ) -> TestCertificateAuthority:
+    ) -> TrainingCertificateAuthority:
         key = ec.generate_private_key(ec.SECP256R1())
         # Each test root gets its own name, so trust lists tell them apart.
         name = _name(f"{ROOT_COMMON_NAME} {secrets.token_hex(3).upper()}{TEST_NAME_SUFFIX}")
@@ -142,10 +140,8 @@ class TestCertificateAuthority:
 
 
 @dataclass(frozen=True)
-class TestIdentity:
+class TrainingIdentity:
     """What creating a test identity produced."""
-
-    __test__: ClassVar[bool] = False
 
     credential: SigningCredential
     root_certificate: x509.Certificate
@@ -159,17 +155,17 @@ def root_pem_filename(root: x509.Certificate) -> str:
 
 def create_test_identity_in_vault(
     vault: Vault, officer: OfficerProfile, root_dir: Path
-) -> TestIdentity:
+) -> TrainingIdentity:
     """Make a new test root and officer identity, store it in the vault, write the root PEM.
 
     The root certificate (public only) goes to ``root_dir`` as a private file; the
     officer's key goes only into the vault. Any earlier signing identity is replaced.
     """
     now = utc_datetime(vault.clock)
-    authority = TestCertificateAuthority.create(now=now)
+    authority = TrainingCertificateAuthority.create(now=now)
     credential = authority.issue_officer(officer, now=now)
     ensure_private_dir(root_dir)
     pem_path = root_dir / root_pem_filename(authority.certificate)
     atomic_write_bytes(pem_path, authority.root_pem())
     store_credential(vault, credential, action="identity.test_created")
-    return TestIdentity(credential, authority.certificate, pem_path)
+    return TrainingIdentity(credential, authority.certificate, pem_path)
