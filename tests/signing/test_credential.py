@@ -19,6 +19,7 @@ from rvr_desktop.evidence.signing.credential import (
     load_pkcs12,
 )
 from rvr_desktop.evidence.signing.errors import (
+    CertificateDamaged,
     CertificateExpired,
     CertificateNotYetValid,
     CredentialFileUnreadable,
@@ -41,7 +42,7 @@ from rvr_desktop.evidence.signing.officer import OfficerProfile
 from rvr_desktop.evidence.signing.training_pki import TrainingCertificateAuthority
 from rvr_desktop.evidence.vault import Vault
 
-from .keys import credential_with_key
+from .keys import KEY_USAGE, certificate_with_damaged_extension, credential_with_key
 
 PASSWORD = "force-pki-issued-password"
 
@@ -149,6 +150,16 @@ def test_expired_and_not_yet_valid_certificates_are_refused(
         load_pkcs12(_p12(credential), PASSWORD, now=now + timedelta(days=800))
     with pytest.raises(CertificateNotYetValid, match="not valid until"):
         load_pkcs12(_p12(credential), PASSWORD, now=now - timedelta(days=1))
+
+
+def test_a_certificate_whose_extensions_are_damaged_is_refused(now: datetime) -> None:
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = certificate_with_damaged_extension(key, "Alex Morgan", damaged=KEY_USAGE, now=now)
+    p12 = pkcs12.serialize_key_and_certificates(
+        b"officer", key, cert, None, serialization.BestAvailableEncryption(PASSWORD.encode())
+    )
+    with pytest.raises(CertificateDamaged, match="extensions cannot be read"):
+        load_pkcs12(p12, PASSWORD, now=now)
 
 
 def test_a_key_that_is_not_the_certificates_is_refused(

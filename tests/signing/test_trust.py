@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 
 from rvr_desktop.evidence.signing.credential import SigningCredential
 from rvr_desktop.evidence.signing.errors import (
@@ -16,6 +17,8 @@ from rvr_desktop.evidence.signing.errors import (
 )
 from rvr_desktop.evidence.signing.training_pki import TrainingCertificateAuthority
 from rvr_desktop.evidence.signing.trust import TrustStore
+
+from .keys import BASIC_CONSTRAINTS, certificate_with_damaged_extension
 
 
 def test_trust_store_ships_empty() -> None:
@@ -75,4 +78,18 @@ def test_unusable_trust_files_are_refused_with_the_reason(
     damaged = tmp_path / "damaged.pem"
     damaged.write_bytes(b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")
     with pytest.raises(TrustRootNotPem, match="damaged"):
+        TrustStore.from_paths([damaged])
+
+
+def test_a_root_whose_extensions_are_damaged_is_refused_with_the_reason(
+    tmp_path: Path, now: datetime
+) -> None:
+    """Found by fuzzing: the extensions are parsed only when first read, and a damaged one
+    gave a traceback instead of our message."""
+    root = certificate_with_damaged_extension(
+        ec.generate_private_key(ec.SECP256R1()), "Damaged Root", damaged=BASIC_CONSTRAINTS, now=now
+    )
+    damaged = tmp_path / "damaged-extension.pem"
+    damaged.write_bytes(root.public_bytes(serialization.Encoding.PEM))
+    with pytest.raises(TrustRootNotPem, match="extensions are damaged"):
         TrustStore.from_paths([damaged])

@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 
 from .certs import CertificateSummary, is_test_certificate, summarise
 from .errors import (
+    CertificateDamaged,
     CertificateExpired,
     CertificateNotForSigning,
     CertificateNotYetValid,
@@ -197,6 +198,8 @@ def check_certificate(cert: x509.Certificate, key: SigningKey, *, now: datetime)
         usage = cert.extensions.get_extension_for_class(x509.KeyUsage).value
     except x509.ExtensionNotFound:
         return
+    except ValueError as exc:  # the extensions are parsed only when first read
+        raise CertificateDamaged(who) from exc
     if not (usage.digital_signature or usage.content_commitment):
         raise CertificateNotForSigning(who)
 

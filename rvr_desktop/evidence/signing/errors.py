@@ -83,6 +83,14 @@ class UnsupportedKeyType(CredentialError):
         )
 
 
+class CertificateDamaged(CredentialError):
+    def __init__(self, who: str) -> None:
+        super().__init__(
+            f"The certificate of {who} is damaged (its extensions cannot be read): nothing was "
+            "imported. Ask your force's PKI team for a new certificate file."
+        )
+
+
 class CertificateNotForSigning(CredentialError):
     def __init__(self, who: str) -> None:
         super().__init__(

@@ -65,7 +65,11 @@ def parse_roots(data: bytes, source: str) -> tuple[TrustedRoot, ...]:
     except ValueError as exc:
         raise TrustRootNotPem(source, f"a certificate in it is damaged: {exc}") from exc
     for cert in certificates:
-        if not _is_ca(cert):
+        try:
+            is_ca = _is_ca(cert)
+        except ValueError as exc:  # the extensions are parsed only when first read
+            raise TrustRootNotPem(source, f"a certificate's extensions are damaged: {exc}") from exc
+        if not is_ca:
             raise TrustRootNotCa(source, cert.subject.rfc4514_string())
     return tuple(TrustedRoot(cert, source) for cert in certificates)
 
