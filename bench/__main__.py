@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from bench import bundle_bench, documents_bench, ui_bench, vault_bench
 from rvr_desktop.app import configure_process
-
-from . import bundle_bench, documents_bench, ui_bench, vault_bench
 
 
 def main() -> None:

@@ -14,16 +14,15 @@ from pathlib import Path
 
 import bagit
 
-from rvr_desktop.evidence import attachments
+from bench.report import Figure, median, timed
+from bench.vault_bench import CHUNK, _write_source, copy_baseline_seconds
 from rvr_desktop.evidence.bundle.export import ExportRequest, export_case
 from rvr_desktop.evidence.bundle.verify import verify_bundle
+from rvr_desktop.evidence.case import attachments
 from rvr_desktop.evidence.demo import build_demo_vault
-from rvr_desktop.evidence.kdf import FAST_INSECURE_KDF
 from rvr_desktop.evidence.signing.trust import TrustStore
 from rvr_desktop.evidence.vault import Vault
-
-from .report import Figure, median, timed
-from .vault_bench import CHUNK, _write_source, copy_baseline_seconds
+from rvr_desktop.evidence.vault.kdf import FAST_INSECURE_KDF
 
 FILES = 4
 

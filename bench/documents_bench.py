@@ -10,17 +10,17 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.platypus import Paragraph, SimpleDocTemplate
 
-from rvr_desktop.evidence import cases, forms, statement
+from bench.report import Figure, median, timed
+from rvr_desktop.evidence import forms
+from rvr_desktop.evidence.case import cases, mg11
 from rvr_desktop.evidence.demo import DEMO_STATEMENT_PARAGRAPHS
 from rvr_desktop.evidence.documents import DocumentOrigin, render_statement
-from rvr_desktop.evidence.kdf import FAST_INSECURE_KDF
 from rvr_desktop.evidence.signing.identity_store import load_credential
 from rvr_desktop.evidence.signing.officer import OfficerProfile, save_officer_profile
 from rvr_desktop.evidence.signing.pdf_sign import sign_pdf
 from rvr_desktop.evidence.signing.training_pki import create_test_identity_in_vault
 from rvr_desktop.evidence.vault import Vault
-
-from .report import Figure, median, timed
+from rvr_desktop.evidence.vault.kdf import FAST_INSECURE_KDF
 
 TARGET_PAGES = 20
 
@@ -46,12 +46,12 @@ def run() -> list[Figure]:
         create_test_identity_in_vault(vault, profile, Path(tmp) / "pki")
         credential = load_credential(vault)
         case = cases.create_case(vault, "BENCH-0003", "Bench")
-        mg11 = forms.registry_for_vault(vault).get("mg11")
-        answers = {**dict(mg11.example or {}), "statement_text": text}
-        form = forms.create_form(vault, case.id, mg11, answers)
-        statement.record_read_back(vault, case.id)
+        template = forms.registry_for_vault(vault).get("mg11")
+        answers = {**dict(template.example or {}), "statement_text": text}
+        form = forms.create_form(vault, case.id, template, answers)
+        mg11.record_read_back(vault, case.id)
         forms.finalise(vault, form.form_id)
-        document = statement.build_statement(vault, case, profile)
+        document = mg11.build_statement(vault, case, profile)
         origin = DocumentOrigin(profile.name, vault.clock.utc_now_ms(), "bench")
         pages: list[int] = []
 

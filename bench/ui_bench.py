@@ -16,8 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .report import Figure
-from .vault_bench import _copy_hash_fsync, _write_source
+from bench.report import Figure
+from bench.vault_bench import _copy_hash_fsync, _write_source
 
 TICK_MS = 5
 
@@ -49,11 +49,11 @@ def run(size: int) -> list[Figure]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
-    from rvr_desktop.evidence import attachments
     from rvr_desktop.evidence.bundle.export import ExportRequest, export_case
+    from rvr_desktop.evidence.case import attachments
     from rvr_desktop.evidence.demo import build_demo_vault
-    from rvr_desktop.evidence.kdf import FAST_INSECURE_KDF
     from rvr_desktop.evidence.vault import Vault
+    from rvr_desktop.evidence.vault.kdf import FAST_INSECURE_KDF
     from rvr_desktop.ui.tasks import TaskRunner
 
     app = QApplication.instance() or QApplication([])

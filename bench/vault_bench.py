@@ -11,11 +11,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from rvr_desktop.evidence import attachments, cases, timeline
-from rvr_desktop.evidence.kdf import DEFAULT_KDF, FAST_INSECURE_KDF
+from bench.report import Figure, median, percentile, timed
+from rvr_desktop.evidence.case import attachments, cases, timeline
 from rvr_desktop.evidence.vault import Vault
-
-from .report import Figure, median, percentile, timed
+from rvr_desktop.evidence.vault.kdf import DEFAULT_KDF, FAST_INSECURE_KDF
 
 PREFILL_NOTES = 100_000
 MEASURED_APPENDS = 300

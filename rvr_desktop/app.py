@@ -8,9 +8,9 @@ import logging
 import os
 import sys
 
-from .evidence.errors import RvrError
-from .evidence.fsutil import ensure_private_dir
-from .paths import log_dir
+from rvr_desktop.evidence.errors import RvrError
+from rvr_desktop.evidence.fsutil import ensure_private_dir
+from rvr_desktop.paths import log_dir
 
 LOG_LEVEL_VARIABLE = "RVR_LOG_LEVEL"
 """Set to DEBUG (or INFO, WARNING) to change how much the app logs; never case content."""

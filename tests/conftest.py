@@ -12,8 +12,8 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from rvr_desktop.evidence.kdf import FAST_INSECURE_KDF
 from rvr_desktop.evidence.vault import Vault
+from rvr_desktop.evidence.vault.kdf import FAST_INSECURE_KDF
 
 TEST_PASSPHRASE = "correct horse battery staple"
 

@@ -24,11 +24,12 @@ from PySide6.QtWidgets import QApplication, QDialog, QWidget
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from rvr_desktop.evidence import cases, forms  # noqa: E402
+from rvr_desktop.evidence import forms  # noqa: E402
+from rvr_desktop.evidence.case import cases  # noqa: E402
+from rvr_desktop.evidence.case.safety_gate import last_safety_gate, record_safety_gate  # noqa: E402
 from rvr_desktop.evidence.clock import ManualClock, SystemClock  # noqa: E402
 from rvr_desktop.evidence.demo import DemoVault, build_demo_vault  # noqa: E402
-from rvr_desktop.evidence.kdf import FAST_INSECURE_KDF  # noqa: E402
-from rvr_desktop.evidence.safety_gate import last_safety_gate, record_safety_gate  # noqa: E402
+from rvr_desktop.evidence.vault.kdf import FAST_INSECURE_KDF  # noqa: E402
 from rvr_desktop.ui.amend_dialog import AmendDialog  # noqa: E402
 from rvr_desktop.ui.case_workspace import (  # noqa: E402
     ATTACHMENTS_TAB,

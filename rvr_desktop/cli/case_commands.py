@@ -13,9 +13,9 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
-from ..evidence import cases
-from ..evidence.errors import InvalidInput
-from .vault_commands import add_vault_arguments, unlock_from_args
+from rvr_desktop.cli.vault_commands import add_vault_arguments, unlock_from_args
+from rvr_desktop.evidence.case import cases
+from rvr_desktop.evidence.errors import InvalidInput
 
 
 def register(subcommands: Any) -> None:

@@ -7,10 +7,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..evidence import attachments, cases, timeline
-from ..evidence.clock import format_local
-from ..evidence.demo import DemoVault, build_demo_vault, export_demo_bundle
-from ..evidence.vault import Vault
+from rvr_desktop.evidence.case import attachments, cases, timeline
+from rvr_desktop.evidence.clock import format_local
+from rvr_desktop.evidence.demo import DemoVault, build_demo_vault, export_demo_bundle
+from rvr_desktop.evidence.vault import Vault
 
 
 def register(subcommands: Any) -> None:

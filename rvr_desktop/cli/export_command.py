@@ -7,12 +7,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..evidence import cases
-from ..evidence.bundle.export import ExportRequest, export_case
-from ..evidence.bundle.layout import BundleLayout
-from ..evidence.errors import InvalidInput
-from ..evidence.progress import ProgressCallback
-from .vault_commands import add_vault_arguments, unlock_from_args
+from rvr_desktop.cli.vault_commands import add_vault_arguments, unlock_from_args
+from rvr_desktop.evidence.bundle.export import ExportRequest, export_case
+from rvr_desktop.evidence.bundle.layout import BundleLayout
+from rvr_desktop.evidence.case import cases
+from rvr_desktop.evidence.errors import InvalidInput
+from rvr_desktop.evidence.progress import ProgressCallback
 
 
 def register(subcommands: Any) -> None:

@@ -6,16 +6,16 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from ..evidence.errors import InvalidInput
-from ..evidence.signing.identity_store import import_pkcs12_file, stored_identity
-from ..evidence.signing.officer import (
+from rvr_desktop.cli.passphrase import read_passphrase
+from rvr_desktop.cli.vault_commands import add_vault_arguments, unlock_from_args
+from rvr_desktop.evidence.errors import InvalidInput
+from rvr_desktop.evidence.signing.identity_store import import_pkcs12_file, stored_identity
+from rvr_desktop.evidence.signing.officer import (
     OfficerProfile,
     load_officer_profile,
     save_officer_profile,
 )
-from ..evidence.signing.training_pki import create_test_identity_in_vault
-from .passphrase import read_passphrase
-from .vault_commands import add_vault_arguments, unlock_from_args
+from rvr_desktop.evidence.signing.training_pki import create_test_identity_in_vault
 
 
 def register(subcommands: Any) -> None:

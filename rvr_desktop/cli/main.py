@@ -10,11 +10,17 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from .. import __version__
-from ..app import configure_process
-from ..evidence.errors import RvrError
-from . import case_commands, demo_command, export_command, identity_commands, vault_commands
-from .self_test import run_self_test
+from rvr_desktop import __version__
+from rvr_desktop.app import configure_process
+from rvr_desktop.cli import (
+    case_commands,
+    demo_command,
+    export_command,
+    identity_commands,
+    vault_commands,
+)
+from rvr_desktop.cli.self_test import run_self_test
+from rvr_desktop.evidence.errors import RvrError
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -76,13 +82,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _launch_app(args: argparse.Namespace) -> int:
     # Qt is imported only when the window is wanted, so headless commands never load it.
-    from ..ui.launch import launch
+    from rvr_desktop.ui.launch import launch
 
     return launch(args)
 
 
 def _launch_verify(args: argparse.Namespace) -> int:
-    from ..ui.launch import launch_verify
+    from rvr_desktop.ui.launch import launch_verify
 
     return launch_verify(args)
 

@@ -6,7 +6,7 @@ import getpass
 import sys
 from pathlib import Path
 
-from ..evidence.errors import InvalidInput
+from rvr_desktop.evidence.errors import InvalidInput
 
 MIN_NEW_PASSPHRASE_CHARS = 12
 

@@ -14,22 +14,23 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import __version__
-from ..evidence import attachments, cases, forms, timeline
-from ..evidence.bundle.export import ExportRequest, export_case
-from ..evidence.bundle.verify import verify_bundle
-from ..evidence.consistency import vault_problems
-from ..evidence.documents import DocumentOrigin, render_statement
-from ..evidence.errors import RvrError
-from ..evidence.kdf import DEFAULT_KDF
-from ..evidence.signing.identity_store import load_credential
-from ..evidence.signing.officer import OfficerProfile, save_officer_profile
-from ..evidence.signing.pdf_sign import sign_pdf
-from ..evidence.signing.pdf_validate import validate_pdf
-from ..evidence.signing.training_pki import create_test_identity_in_vault
-from ..evidence.signing.trust import TrustStore
-from ..evidence.statement import MG11_TEMPLATE_ID, build_statement, record_read_back
-from ..evidence.vault import Vault
+from rvr_desktop import __version__
+from rvr_desktop.evidence import forms
+from rvr_desktop.evidence.bundle.export import ExportRequest, export_case
+from rvr_desktop.evidence.bundle.verify import verify_bundle
+from rvr_desktop.evidence.case import attachments, cases, timeline
+from rvr_desktop.evidence.case.consistency import vault_problems
+from rvr_desktop.evidence.case.mg11 import MG11_TEMPLATE_ID, build_statement, record_read_back
+from rvr_desktop.evidence.documents import DocumentOrigin, render_statement
+from rvr_desktop.evidence.errors import RvrError
+from rvr_desktop.evidence.signing.identity_store import load_credential
+from rvr_desktop.evidence.signing.officer import OfficerProfile, save_officer_profile
+from rvr_desktop.evidence.signing.pdf_sign import sign_pdf
+from rvr_desktop.evidence.signing.pdf_validate import validate_pdf
+from rvr_desktop.evidence.signing.training_pki import create_test_identity_in_vault
+from rvr_desktop.evidence.signing.trust import TrustStore
+from rvr_desktop.evidence.vault import Vault
+from rvr_desktop.evidence.vault.kdf import DEFAULT_KDF
 
 
 @dataclass

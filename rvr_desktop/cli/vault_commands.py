@@ -6,12 +6,11 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from ..evidence import audit
-from ..evidence.consistency import vault_problems
-from ..evidence.errors import InvalidInput
-from ..evidence.vault import Vault
-from ..paths import default_vault_dir
-from .passphrase import read_new_passphrase, read_passphrase
+from rvr_desktop.cli.passphrase import read_new_passphrase, read_passphrase
+from rvr_desktop.evidence.case.consistency import vault_problems
+from rvr_desktop.evidence.errors import InvalidInput
+from rvr_desktop.evidence.vault import Vault, audit
+from rvr_desktop.paths import default_vault_dir
 
 
 def register(subcommands: Any) -> None:

@@ -13,12 +13,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .. import __version__
-from ..app import configure_process
-from ..evidence.bundle.report import write_report
-from ..evidence.bundle.verify import BundleStatus, verify_bundle
-from ..evidence.errors import RvrError
-from ..evidence.signing.trust import TrustStore
+from rvr_desktop import __version__
+from rvr_desktop.app import configure_process
+from rvr_desktop.evidence.bundle.report import write_report
+from rvr_desktop.evidence.bundle.verify import BundleStatus, verify_bundle
+from rvr_desktop.evidence.errors import RvrError
+from rvr_desktop.evidence.signing.trust import TrustStore
 
 EXIT_CANNOT_RUN = 3
 

@@ -15,15 +15,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from . import attachments, cases, forms, statement, timeline
-from .clock import ManualClock, SystemClock
-from .fsutil import atomic_write_bytes, ensure_private_dir
-from .kdf import DEFAULT_KDF, KdfParams
-from .safety_gate import record_safety_gate
-from .signing.officer import OfficerProfile, save_officer_profile
-from .signing.training_pki import create_test_identity_in_vault
-from .timeline import CallEvent
-from .vault import Vault
+from rvr_desktop.evidence import forms
+from rvr_desktop.evidence.case import attachments, cases, mg11, timeline
+from rvr_desktop.evidence.case.safety_gate import record_safety_gate
+from rvr_desktop.evidence.case.timeline import CallEvent
+from rvr_desktop.evidence.clock import ManualClock, SystemClock
+from rvr_desktop.evidence.fsutil import atomic_write_bytes, ensure_private_dir
+from rvr_desktop.evidence.signing.officer import OfficerProfile, save_officer_profile
+from rvr_desktop.evidence.signing.training_pki import create_test_identity_in_vault
+from rvr_desktop.evidence.vault import Vault
+from rvr_desktop.evidence.vault.kdf import DEFAULT_KDF, KdfParams
 
 DEMO_REFERENCE = "DEMO-2026-0001"
 DEMO_OFFICER = "Jane Smith"
@@ -259,7 +260,7 @@ def _the_call(
 ) -> None:
     elapsed = 0.0
     notes: list[timeline.TimelineEntry] = []
-    mg11: forms.FormVersion | None = None
+    mg11_form: forms.FormVersion | None = None
     for minutes, text, then in DEMO_NOTES:
         clock.advance((minutes - elapsed) * 60)
         elapsed = minutes
@@ -300,22 +301,24 @@ def _the_call(
             form = forms.create_form(vault, case_id, template, dict(template.example or {}))
             forms.finalise(vault, form.form_id)
         elif then == "statement":
-            mg11 = forms.create_form(vault, case_id, registry.get("mg11"), _statement_answers())
-        elif then == "read_back" and mg11 is not None:
+            mg11_form = forms.create_form(
+                vault, case_id, registry.get("mg11"), _statement_answers()
+            )
+        elif then == "read_back" and mg11_form is not None:
             timeline.amend_note(
                 vault, notes[AMENDED_NOTE_INDEX].id, AMENDMENT_TEXT, AMENDMENT_REASON
             )
-            statement.record_read_back(vault, case_id)
-        elif then == "confirm" and mg11 is not None:
-            answers = dict(mg11.answers)
+            mg11.record_read_back(vault, case_id)
+        elif then == "confirm" and mg11_form is not None:
+            answers = dict(mg11_form.answers)
             signed_at = datetime.fromtimestamp(clock.utc_now_ms() / 1000, tz=UTC)
             answers["witness_signature"] = {
                 "method": "typed_name",
                 "name": WITNESS_NAME,
                 "signed_at": signed_at.isoformat(timespec="seconds"),
             }
-            forms.save_draft(vault, mg11.form_id, answers)
-            forms.finalise(vault, mg11.form_id)
+            forms.save_draft(vault, mg11_form.form_id, answers)
+            forms.finalise(vault, mg11_form.form_id)
     clock.advance(60)
 
 
@@ -379,7 +382,7 @@ def demo_image_png(width: int = 320, height: int = 200) -> bytes:
 
 def export_demo_bundle(demo: DemoVault, destination: Path) -> Path:
     """Export the demo case's signed bundle (folder form) into ``destination``."""
-    from .bundle.export import ExportRequest, export_case
+    from rvr_desktop.evidence.bundle.export import ExportRequest, export_case
 
     ensure_private_dir(destination)
     with Vault.unlock(demo.root, demo.passphrase) as vault:

@@ -14,7 +14,7 @@ import secrets
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from .errors import DiskFull, DiskWriteFailed, FileSizeLimit, StorageError
+from rvr_desktop.evidence.errors import DiskFull, DiskWriteFailed, FileSizeLimit, StorageError
 
 _DISK_FULL_ERRNOS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
 

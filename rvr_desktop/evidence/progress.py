@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from .errors import RvrError
+from rvr_desktop.evidence.errors import RvrError
 
 ProgressCallback = Callable[[int, int], None]
 """Called with (done, total) in bytes or steps; total is 0 when unknown."""

@@ -13,10 +13,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..evidence import timeline
-from ..evidence.errors import RvrError
-from ..evidence.timeline import TimelineEntry
-from ..evidence.vault import Vault
+from rvr_desktop.evidence.case import timeline
+from rvr_desktop.evidence.case.timeline import TimelineEntry
+from rvr_desktop.evidence.errors import RvrError
+from rvr_desktop.evidence.vault import Vault
 
 
 class AmendDialog(QDialog):

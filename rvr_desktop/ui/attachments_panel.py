@@ -21,16 +21,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..evidence import attachments
-from ..evidence.attachments import Attachment, AttachmentSource
-from ..evidence.clock import format_local
-from ..evidence.errors import RvrError
-from ..evidence.progress import Cancelled, CancelToken, ProgressCallback
-from ..evidence.vault import Vault
-from .region_dialog import RegionDialog
-from .screen_capture import crop, png_bytes
-from .services import Services
-from .tasks import Task, Work
+from rvr_desktop.evidence.case import attachments
+from rvr_desktop.evidence.case.attachments import Attachment, AttachmentSource
+from rvr_desktop.evidence.clock import format_local
+from rvr_desktop.evidence.errors import RvrError
+from rvr_desktop.evidence.progress import Cancelled, CancelToken, ProgressCallback
+from rvr_desktop.evidence.vault import Vault
+from rvr_desktop.ui.region_dialog import RegionDialog
+from rvr_desktop.ui.screen_capture import crop, png_bytes
+from rvr_desktop.ui.services import Services
+from rvr_desktop.ui.tasks import Task, Work
 
 # Only images this small are decrypted into memory for a thumbnail.
 THUMBNAIL_MAX_BYTES = 8 * 1024 * 1024

@@ -6,9 +6,9 @@ import html
 
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from ..evidence.bundle import contents as c
-from ..evidence.bundle.verify import BundleStatus
-from ..evidence.signing.certs import grouped_fingerprint
+from rvr_desktop.evidence.bundle import contents as c
+from rvr_desktop.evidence.bundle.verify import BundleStatus
+from rvr_desktop.evidence.signing.certs import grouped_fingerprint
 
 EXPORT_FIELDS = (
     (c.INFO_CASE, "Case reference"),

@@ -7,14 +7,14 @@ from collections.abc import Callable
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from ..evidence import timeline
-from ..evidence.cases import Case
-from ..evidence.errors import RvrError
-from ..evidence.safety_gate import last_safety_gate
-from ..evidence.timeline import CallEvent, CallState, TimelineEntry
-from ..evidence.vault import Vault
-from .danger_dialog import DangerChoice, DangerDialog
-from .services import Services
+from rvr_desktop.evidence.case import timeline
+from rvr_desktop.evidence.case.cases import Case
+from rvr_desktop.evidence.case.safety_gate import last_safety_gate
+from rvr_desktop.evidence.case.timeline import CallEvent, CallState, TimelineEntry
+from rvr_desktop.evidence.errors import RvrError
+from rvr_desktop.evidence.vault import Vault
+from rvr_desktop.ui.danger_dialog import DangerChoice, DangerDialog
+from rvr_desktop.ui.services import Services
 
 GateDialogFactory = Callable[[QWidget], QDialog]
 """Builds the safety-gate dialog; it records the gate's outcome itself when accepted."""

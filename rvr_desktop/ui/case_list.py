@@ -19,10 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..evidence import cases
-from ..evidence.cases import Case
-from ..evidence.clock import format_local
-from ..evidence.vault import Vault
+from rvr_desktop.evidence.case import cases
+from rvr_desktop.evidence.case.cases import Case
+from rvr_desktop.evidence.clock import format_local
+from rvr_desktop.evidence.vault import Vault
 
 # (label, days back from the start of today; None for any date)
 DATE_RANGES: tuple[tuple[str, int | None], ...] = (

@@ -6,20 +6,20 @@ from typing import cast
 
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
-from ..evidence.cases import Case
-from ..evidence.errors import RvrError
-from ..evidence.forms import TemplateRegistry
-from ..evidence.signing.identity_store import stored_identity
-from ..evidence.timeline import TimelineEntry
-from ..evidence.vault import Vault
-from .attachments_panel import AttachmentsPanel
-from .call_panel import CallPanel, GateDialogFactory
-from .export_dialog import ExportDialog
-from .forms_panel import FormsPanel
-from .notes_panel import NotesPanel
-from .services import Services
-from .signing_identity_panel import TEST_BANNER_TEXT
-from .statement_panel import StatementPanel
+from rvr_desktop.evidence.case.cases import Case
+from rvr_desktop.evidence.case.timeline import TimelineEntry
+from rvr_desktop.evidence.errors import RvrError
+from rvr_desktop.evidence.forms import TemplateRegistry
+from rvr_desktop.evidence.signing.identity_store import stored_identity
+from rvr_desktop.evidence.vault import Vault
+from rvr_desktop.ui.attachments_panel import AttachmentsPanel
+from rvr_desktop.ui.call_panel import CallPanel, GateDialogFactory
+from rvr_desktop.ui.export_dialog import ExportDialog
+from rvr_desktop.ui.forms_panel import FormsPanel
+from rvr_desktop.ui.notes_panel import NotesPanel
+from rvr_desktop.ui.services import Services
+from rvr_desktop.ui.signing_identity_panel import TEST_BANNER_TEXT
+from rvr_desktop.ui.statement_panel import StatementPanel
 
 NOTES_TAB, ATTACHMENTS_TAB, FORMS_TAB, STATEMENT_TAB = 0, 1, 2, 3
 

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..evidence.cases import Case
-from ..evidence.clock import format_local
+from rvr_desktop.evidence.case.cases import Case
+from rvr_desktop.evidence.clock import format_local
 
 
 class DangerChoice(StrEnum):

@@ -14,9 +14,9 @@ from types import TracebackType
 
 from PySide6.QtWidgets import QWidget
 
-from ..evidence.errors import RvrError
-from ..evidence.progress import Cancelled
-from .dialogs import Dialogs
+from rvr_desktop.evidence.errors import RvrError
+from rvr_desktop.evidence.progress import Cancelled
+from rvr_desktop.ui.dialogs import Dialogs
 
 log = logging.getLogger(__name__)
 

@@ -28,19 +28,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..evidence.bundle.export import ExportRequest, ExportResult, export_case
-from ..evidence.bundle.layout import BundleLayout
-from ..evidence.bundle.verify import BundleStatus, verify_bundle
-from ..evidence.cases import Case
-from ..evidence.errors import InvalidInput
-from ..evidence.progress import Cancelled, CancelToken, ProgressCallback
-from ..evidence.signing.identity_store import stored_identity
-from ..evidence.vault import Vault
-from .services import Services
-from .signing_identity_panel import TEST_BANNER_TEXT
-from .task_progress import TaskProgress
-from .trust_roots import trust_store
-from .verdict_banner import TRUST_HINT, outcome_of
+from rvr_desktop.evidence.bundle.export import ExportRequest, ExportResult, export_case
+from rvr_desktop.evidence.bundle.layout import BundleLayout
+from rvr_desktop.evidence.bundle.verify import BundleStatus, verify_bundle
+from rvr_desktop.evidence.case.cases import Case
+from rvr_desktop.evidence.errors import InvalidInput
+from rvr_desktop.evidence.progress import Cancelled, CancelToken, ProgressCallback
+from rvr_desktop.evidence.signing.identity_store import stored_identity
+from rvr_desktop.evidence.vault import Vault
+from rvr_desktop.ui.services import Services
+from rvr_desktop.ui.signing_identity_panel import TEST_BANNER_TEXT
+from rvr_desktop.ui.task_progress import TaskProgress
+from rvr_desktop.ui.trust_roots import trust_store
+from rvr_desktop.ui.verdict_banner import TRUST_HINT, outcome_of
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..evidence.forms.answers import SIGNATURE_METHODS
-from ..evidence.forms.model import Field, FieldType
+from rvr_desktop.evidence.forms.answers import SIGNATURE_METHODS
+from rvr_desktop.evidence.forms.model import Field, FieldType
 
 YES_NO_LABELS = (("", "—"), ("yes", "Yes"), ("no", "No"), ("not_known", "Not known"))
 SIGNATURE_LABELS = {

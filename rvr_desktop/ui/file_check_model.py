@@ -13,8 +13,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
-from ..evidence.bundle.bagit_reader import FileCheck, FileStatus
-from .attachments_panel import human_size
+from rvr_desktop.evidence.bundle.bagit_reader import FileCheck, FileStatus
+from rvr_desktop.ui.attachments_panel import human_size
 
 STATUS, PATH, SIZE, SHA256 = range(4)
 HEADERS = ("Status", "File", "Size", "SHA-256")

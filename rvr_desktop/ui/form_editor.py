@@ -7,10 +7,10 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGroupBox, QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from ..evidence.forms.model import Template
-from ..evidence.forms.validate import Problem, validate_form
-from ..evidence.forms.visibility import is_visible
-from .field_editors import FieldEditor, make_editor
+from rvr_desktop.evidence.forms.model import Template
+from rvr_desktop.evidence.forms.validate import Problem, validate_form
+from rvr_desktop.evidence.forms.visibility import is_visible
+from rvr_desktop.ui.field_editors import FieldEditor, make_editor
 
 
 class FormEditor(QScrollArea):

@@ -13,13 +13,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..evidence import forms
-from ..evidence.clock import format_local
-from ..evidence.errors import RvrError
-from ..evidence.forms import FormIncomplete, FormVersion, TemplateRegistry
-from ..evidence.vault import Vault
-from .form_editor import FormEditor
-from .services import Services
+from rvr_desktop.evidence import forms
+from rvr_desktop.evidence.clock import format_local
+from rvr_desktop.evidence.errors import RvrError
+from rvr_desktop.evidence.forms import FormIncomplete, FormVersion, TemplateRegistry
+from rvr_desktop.evidence.vault import Vault
+from rvr_desktop.ui.form_editor import FormEditor
+from rvr_desktop.ui.services import Services
 
 AUTOSAVE_DELAY_MS = 400
 GATE_TEMPLATE_ID = "safety-gate"

@@ -17,14 +17,14 @@ from types import TracebackType
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
-from ..evidence.demo import DemoVault, build_demo_vault
-from ..paths import APP_AUTHOR, APP_NAME
-from .errors import log_unexpected, unexpected_message
-from .main_window import MainWindow
-from .services import Services
-from .style import load_stylesheet
-from .termination import quit_on_stop_signals
-from .verify_window import VerifyWindow
+from rvr_desktop.evidence.demo import DemoVault, build_demo_vault
+from rvr_desktop.paths import APP_AUTHOR, APP_NAME
+from rvr_desktop.ui.errors import log_unexpected, unexpected_message
+from rvr_desktop.ui.main_window import MainWindow
+from rvr_desktop.ui.services import Services
+from rvr_desktop.ui.style import load_stylesheet
+from rvr_desktop.ui.termination import quit_on_stop_signals
+from rvr_desktop.ui.verify_window import VerifyWindow
 
 log = logging.getLogger(__name__)
 

@@ -20,26 +20,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import __version__
-from ..evidence import cases, forms
-from ..evidence.cases import Case
-from ..evidence.errors import RvrError
-from ..evidence.forms import TemplateRegistry
-from ..evidence.vault import Vault
-from ..paths import default_vault_dir
-from .actions import AppActions, make_action
-from .call_panel import GateDialogFactory
-from .case_list import CaseListScreen
-from .case_workspace import CaseWorkspace
-from .clipboard_guard import ClipboardGuard
-from .forms_panel import GATE_TEMPLATE_ID
-from .idle import IdleWatcher, seconds_including_sleep
-from .new_case_dialog import NewCaseDialog
-from .safety_gate_dialog import SafetyGateDialog
-from .services import Services
-from .settings_dialog import SettingsDialog
-from .unlock_screen import UnlockScreen
-from .verify_window import VerifyWindow
+from rvr_desktop import __version__
+from rvr_desktop.evidence import forms
+from rvr_desktop.evidence.case import cases
+from rvr_desktop.evidence.case.cases import Case
+from rvr_desktop.evidence.errors import RvrError
+from rvr_desktop.evidence.forms import TemplateRegistry
+from rvr_desktop.evidence.vault import Vault
+from rvr_desktop.paths import default_vault_dir
+from rvr_desktop.ui.actions import AppActions, make_action
+from rvr_desktop.ui.call_panel import GateDialogFactory
+from rvr_desktop.ui.case_list import CaseListScreen
+from rvr_desktop.ui.case_workspace import CaseWorkspace
+from rvr_desktop.ui.clipboard_guard import ClipboardGuard
+from rvr_desktop.ui.forms_panel import GATE_TEMPLATE_ID
+from rvr_desktop.ui.idle import IdleWatcher, seconds_including_sleep
+from rvr_desktop.ui.new_case_dialog import NewCaseDialog
+from rvr_desktop.ui.safety_gate_dialog import SafetyGateDialog
+from rvr_desktop.ui.services import Services
+from rvr_desktop.ui.settings_dialog import SettingsDialog
+from rvr_desktop.ui.unlock_screen import UnlockScreen
+from rvr_desktop.ui.verify_window import VerifyWindow
 
 log = logging.getLogger(__name__)
 

@@ -13,10 +13,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..evidence import cases
-from ..evidence.cases import Case, Referral
-from ..evidence.errors import RvrError
-from ..evidence.vault import Vault
+from rvr_desktop.evidence.case import cases
+from rvr_desktop.evidence.case.cases import Case, Referral
+from rvr_desktop.evidence.errors import RvrError
+from rvr_desktop.evidence.vault import Vault
 
 
 class NewCaseDialog(QDialog):

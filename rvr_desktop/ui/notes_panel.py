@@ -14,14 +14,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..evidence import timeline
-from ..evidence.errors import RvrError
-from ..evidence.timeline import EntryKind, TimelineEntry
-from ..evidence.vault import Vault
-from .amend_dialog import AmendDialog
-from .note_input import NoteInput
-from .services import Services
-from .timeline_model import AUTHOR, ELAPSED, TEXT, TIME, TimelineModel
+from rvr_desktop.evidence.case import timeline
+from rvr_desktop.evidence.case.timeline import EntryKind, TimelineEntry
+from rvr_desktop.evidence.errors import RvrError
+from rvr_desktop.evidence.vault import Vault
+from rvr_desktop.ui.amend_dialog import AmendDialog
+from rvr_desktop.ui.note_input import NoteInput
+from rvr_desktop.ui.services import Services
+from rvr_desktop.ui.timeline_model import AUTHOR, ELAPSED, TEXT, TIME, TimelineModel
 
 
 class NotesPanel(QWidget):

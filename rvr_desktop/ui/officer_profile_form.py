@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFormLayout, QLineEdit, QWidget
 
-from ..evidence.signing.officer import OfficerProfile, load_officer_profile, save_officer_profile
-from ..evidence.vault import Vault
+from rvr_desktop.evidence.signing.officer import (
+    OfficerProfile,
+    load_officer_profile,
+    save_officer_profile,
+)
+from rvr_desktop.evidence.vault import Vault
 
 FIELDS = (
     ("name", "&Name", "As it appears on statements"),

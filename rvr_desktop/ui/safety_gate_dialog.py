@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from ..evidence.errors import RvrError
-from ..evidence.forms import GateResult, Template, evaluate_gate
-from ..evidence.safety_gate import record_safety_gate
-from ..evidence.timeline import TimelineEntry
-from ..evidence.vault import Vault
-from .form_editor import FormEditor
+from rvr_desktop.evidence.case.safety_gate import record_safety_gate
+from rvr_desktop.evidence.case.timeline import TimelineEntry
+from rvr_desktop.evidence.errors import RvrError
+from rvr_desktop.evidence.forms import GateResult, Template, evaluate_gate
+from rvr_desktop.evidence.vault import Vault
+from rvr_desktop.ui.form_editor import FormEditor
 
 
 class SafetyGateDialog(QDialog):

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..evidence.clock import Clock, SystemClock
-from ..evidence.kdf import DEFAULT_KDF, KdfParams
-from .dialogs import Dialogs
-from .errors import ErrorReporter
-from .screen_capture import ScreenGrabber
-from .settings import AppSettings
-from .tasks import TaskRunner
+from rvr_desktop.evidence.clock import Clock, SystemClock
+from rvr_desktop.evidence.vault.kdf import DEFAULT_KDF, KdfParams
+from rvr_desktop.ui.dialogs import Dialogs
+from rvr_desktop.ui.errors import ErrorReporter
+from rvr_desktop.ui.screen_capture import ScreenGrabber
+from rvr_desktop.ui.settings import AppSettings
+from rvr_desktop.ui.tasks import TaskRunner
 
 
 @dataclass(frozen=True)

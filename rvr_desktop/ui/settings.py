@@ -14,7 +14,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from ..paths import default_vault_dir, settings_dir
+from rvr_desktop.paths import default_vault_dir, settings_dir
 
 DEFAULT_IDLE_MINUTES = 5
 MIN_IDLE_MINUTES = 1

@@ -20,15 +20,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..evidence.errors import InvalidInput, RvrError
-from ..evidence.forms.registry import force_templates_dir, set_force_templates_dir
-from ..evidence.signing.officer import OfficerProfile
-from ..evidence.vault import Vault
-from .officer_profile_form import OfficerProfileForm
-from .services import Services
-from .settings import MAX_IDLE_MINUTES, MIN_IDLE_MINUTES
-from .signing_identity_panel import SigningIdentityPanel
-from .trusted_roots_editor import TrustedRootsEditor
+from rvr_desktop.evidence.errors import InvalidInput, RvrError
+from rvr_desktop.evidence.forms.registry import force_templates_dir, set_force_templates_dir
+from rvr_desktop.evidence.signing.officer import OfficerProfile
+from rvr_desktop.evidence.vault import Vault
+from rvr_desktop.ui.officer_profile_form import OfficerProfileForm
+from rvr_desktop.ui.services import Services
+from rvr_desktop.ui.settings import MAX_IDLE_MINUTES, MIN_IDLE_MINUTES
+from rvr_desktop.ui.signing_identity_panel import SigningIdentityPanel
+from rvr_desktop.ui.trusted_roots_editor import TrustedRootsEditor
 
 GENERAL_TAB, OFFICER_TAB, ROOTS_TAB = range(3)
 

@@ -8,7 +8,7 @@ from PySide6.QtCore import QPointF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen, QPixmap
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from .screen_capture import png_bytes
+from rvr_desktop.ui.screen_capture import png_bytes
 
 PAD_SIZE = QSize(420, 140)
 INK = QColor("#10213a")

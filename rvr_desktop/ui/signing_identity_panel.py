@@ -8,13 +8,13 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from ..evidence.errors import RvrError
-from ..evidence.signing.identity_store import import_pkcs12_file, stored_identity
-from ..evidence.signing.officer import OfficerProfile
-from ..evidence.signing.training_pki import create_test_identity_in_vault
-from ..evidence.vault import Vault
-from .services import Services
-from .trust_roots import add_root_file
+from rvr_desktop.evidence.errors import RvrError
+from rvr_desktop.evidence.signing.identity_store import import_pkcs12_file, stored_identity
+from rvr_desktop.evidence.signing.officer import OfficerProfile
+from rvr_desktop.evidence.signing.training_pki import create_test_identity_in_vault
+from rvr_desktop.evidence.vault import Vault
+from rvr_desktop.ui.services import Services
+from rvr_desktop.ui.trust_roots import add_root_file
 
 TEST_BANNER_TEXT = "TEST IDENTITY - NOT FOR EVIDENCE"
 

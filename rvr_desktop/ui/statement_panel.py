@@ -24,11 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..evidence import forms
-from ..evidence.clock import format_local
-from ..evidence.errors import RvrError
-from ..evidence.forms import FormIncomplete, FormVersion
-from ..evidence.statement import (
+from rvr_desktop.evidence import forms
+from rvr_desktop.evidence.case.mg11 import (
     INTERPRETER_TEMPLATE_ID,
     MG11_TEMPLATE_ID,
     StatementReadiness,
@@ -37,10 +34,13 @@ from ..evidence.statement import (
     record_read_back,
     statement_readiness,
 )
-from ..evidence.vault import Vault
-from .forms_panel import FormsPanel
-from .services import Services
-from .signature_pad import SignaturePad
+from rvr_desktop.evidence.clock import format_local
+from rvr_desktop.evidence.errors import RvrError
+from rvr_desktop.evidence.forms import FormIncomplete, FormVersion
+from rvr_desktop.evidence.vault import Vault
+from rvr_desktop.ui.forms_panel import FormsPanel
+from rvr_desktop.ui.services import Services
+from rvr_desktop.ui.signature_pad import SignaturePad
 
 METHODS = (
     ("typed_name", "Typed name (the witness said their name to confirm)"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..paths import resources_dir
+from rvr_desktop.paths import resources_dir
 
 STYLESHEET = "styles/app.qss"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
-from .tasks import Task
+from rvr_desktop.ui.tasks import Task
 
 
 class TaskProgress(QWidget):

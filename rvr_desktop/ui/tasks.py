@@ -15,7 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
-from ..evidence.progress import CancelToken, ProgressCallback
+from rvr_desktop.evidence.progress import CancelToken, ProgressCallback
 
 log = logging.getLogger(__name__)
 

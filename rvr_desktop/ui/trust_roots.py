@@ -10,9 +10,9 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from ..evidence.errors import RvrError
-from ..evidence.signing.trust import TrustedRoot, TrustStore, parse_roots
-from .settings import AppSettings, StoredRoot
+from rvr_desktop.evidence.errors import RvrError
+from rvr_desktop.evidence.signing.trust import TrustedRoot, TrustStore, parse_roots
+from rvr_desktop.ui.settings import AppSettings, StoredRoot
 
 
 def read_root_file(path: Path) -> tuple[StoredRoot, tuple[TrustedRoot, ...]]:

@@ -19,11 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..evidence.errors import RvrError
-from ..evidence.signing.certs import grouped_fingerprint
-from .dialogs import Dialogs
-from .settings import AppSettings
-from .trust_roots import add_root_file, remove_root, trust_store
+from rvr_desktop.evidence.errors import RvrError
+from rvr_desktop.evidence.signing.certs import grouped_fingerprint
+from rvr_desktop.ui.dialogs import Dialogs
+from rvr_desktop.ui.settings import AppSettings
+from rvr_desktop.ui.trust_roots import add_root_file, remove_root, trust_store
 
 FINGERPRINT_ROLE = Qt.ItemDataRole.UserRole + 1
 

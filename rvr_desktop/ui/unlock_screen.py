@@ -20,12 +20,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..cli.passphrase import check_new_passphrase
-from ..evidence.errors import InvalidInput, RvrError, UnlockThrottled, WrongPassphrase
-from ..evidence.progress import CancelToken, ProgressCallback
-from ..evidence.vault import Vault
-from .passphrase_strength import estimate
-from .services import Services
+from rvr_desktop.cli.passphrase import check_new_passphrase
+from rvr_desktop.evidence.errors import InvalidInput, RvrError, UnlockThrottled, WrongPassphrase
+from rvr_desktop.evidence.progress import CancelToken, ProgressCallback
+from rvr_desktop.evidence.vault import Vault
+from rvr_desktop.ui.passphrase_strength import estimate
+from rvr_desktop.ui.services import Services
 
 log = logging.getLogger(__name__)
 

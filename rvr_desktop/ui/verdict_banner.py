@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from ..evidence.bundle.verify import BundleStatus
+from rvr_desktop.evidence.bundle.verify import BundleStatus
 
 TRUST_HINT = (
     "The signer may be genuine, but none of your trusted roots vouches for them. Add the "

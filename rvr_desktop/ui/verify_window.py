@@ -26,19 +26,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..evidence.bundle.report import write_report
-from ..evidence.bundle.verify import BundleStatus, Outcome, verify_bundle
-from ..evidence.errors import RvrError
-from ..evidence.progress import Cancelled, CancelToken, ProgressCallback
-from .bundle_details import BundleDetails, summary_text
-from .checks_view import ChecksView
-from .file_check_model import PATH, SHA256, STATUS, FileCheckModel, FileCheckProxy
-from .services import Services
-from .task_progress import TaskProgress
-from .trust_roots import trust_store
-from .trusted_roots_editor import TrustedRootsDialog
-from .verdict_banner import VerdictBanner
-from .viewer_copies import NOTES_MEMBER, STATEMENT_MEMBER, ViewerCopies
+from rvr_desktop.evidence.bundle.report import write_report
+from rvr_desktop.evidence.bundle.verify import BundleStatus, Outcome, verify_bundle
+from rvr_desktop.evidence.errors import RvrError
+from rvr_desktop.evidence.progress import Cancelled, CancelToken, ProgressCallback
+from rvr_desktop.ui.bundle_details import BundleDetails, summary_text
+from rvr_desktop.ui.checks_view import ChecksView
+from rvr_desktop.ui.file_check_model import PATH, SHA256, STATUS, FileCheckModel, FileCheckProxy
+from rvr_desktop.ui.services import Services
+from rvr_desktop.ui.task_progress import TaskProgress
+from rvr_desktop.ui.trust_roots import trust_store
+from rvr_desktop.ui.trusted_roots_editor import TrustedRootsDialog
+from rvr_desktop.ui.verdict_banner import VerdictBanner
+from rvr_desktop.ui.viewer_copies import NOTES_MEMBER, STATEMENT_MEMBER, ViewerCopies
 
 CHECKS_TAB, DETAILS_TAB, FILES_TAB = range(3)
 

@@ -12,10 +12,10 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from ..evidence.bundle import contents as c
-from ..evidence.bundle.archive import open_bag_source
-from ..evidence.bundle.layout import PAYLOAD_PREFIX
-from ..evidence.fsutil import atomic_write_bytes
+from rvr_desktop.evidence.bundle import contents as c
+from rvr_desktop.evidence.bundle.archive import open_bag_source
+from rvr_desktop.evidence.bundle.layout import PAYLOAD_PREFIX
+from rvr_desktop.evidence.fsutil import atomic_write_bytes
 
 MAX_VIEW_BYTES = 256 * 1024 * 1024
 STATEMENT_MEMBER = PAYLOAD_PREFIX + c.STATEMENT_PDF

@@ -8,14 +8,13 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bundle.helpers import RawEntry, build_zip, deflate
 from rvr_desktop.evidence.bundle.archive import ReadLimits, open_bag_source
 from rvr_desktop.evidence.bundle.bagit_reader import check_payload, check_tag_files, load_bag
 from rvr_desktop.evidence.bundle.names import path_problem, portable_component
 from rvr_desktop.evidence.bundle.tagfiles import parse_bag_info, parse_bagit_txt, parse_manifest
 from rvr_desktop.evidence.errors import RvrError
 from tests.figures import examples
-
-from .helpers import RawEntry, build_zip, deflate
 
 SMALL = ReadLimits(max_total_bytes=1 << 24, max_manifest_bytes=1 << 16)
 FUZZ = settings(

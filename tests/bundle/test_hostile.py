@@ -13,12 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from bundle.helpers import RawEntry, build_zip, deflate, overlapping_entries_zip, write_bag
 from rvr_desktop.evidence.bundle.archive import ReadLimits, open_bag_source
 from rvr_desktop.evidence.bundle.bagit_reader import check_payload, check_tag_files, load_bag
 from rvr_desktop.evidence.bundle.errors import HostileBundle, MalformedBag
 from rvr_desktop.evidence.bundle.layout import BundleLayout
-
-from .helpers import RawEntry, build_zip, deflate, overlapping_entries_zip, write_bag
 
 TAGS = {
     b"bagit.txt": b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n",

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from bundle.helpers import RawEntry, build_zip, fake_signer, write_bag
+from bundle.test_hostile import bag_entries
 from rvr_desktop.evidence.bundle.archive import open_bag_source
 from rvr_desktop.evidence.bundle.bagit_reader import check_payload, load_bag
 from rvr_desktop.evidence.bundle.bagit_writer import BagWriter
@@ -15,9 +17,6 @@ from rvr_desktop.evidence.bundle.layout import BundleLayout
 from rvr_desktop.evidence.bundle.lookalikes import first_lookalike, skeleton
 from rvr_desktop.evidence.bundle.names import path_problem, portable_component
 from rvr_desktop.evidence.bundle.tagfiles import parse_manifest
-
-from .helpers import RawEntry, build_zip, fake_signer, write_bag
-from .test_hostile import bag_entries
 
 CYRILLIC_E = "\u0435"
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import bagit
 import pytest
 
+from bundle.helpers import PAYLOAD, flip_byte, rehash_tag_manifest, write_bag
 from rvr_desktop.evidence.bundle.archive import ReadLimits, open_bag_source
 from rvr_desktop.evidence.bundle.bagit_reader import (
     FileStatus,
@@ -24,8 +25,6 @@ from rvr_desktop.evidence.bundle.errors import HostileBundle, MalformedBag
 from rvr_desktop.evidence.bundle.layout import BundleLayout
 from rvr_desktop.evidence.bundle.tagfiles import parse_bag_info, parse_bagit_txt, parse_manifest
 from rvr_desktop.evidence.progress import Cancelled, CancelToken
-
-from .helpers import PAYLOAD, flip_byte, rehash_tag_manifest, write_bag
 
 PHOTO = "data/exhibits/JS-1 Zoë's café photo.jpg"
 
@@ -124,9 +123,8 @@ def test_a_changed_bagit_txt_is_refused_naming_it(bag_dir: Path) -> None:
 
 def test_a_changed_tag_manifest_no_longer_matches_what_was_signed(tmp_path: Path) -> None:
     signed: list[bytes] = []
+    from bundle.helpers import BAG_INFO, fake_signer
     from rvr_desktop.evidence.bundle.bagit_writer import BagWriter
-
-    from .helpers import BAG_INFO, fake_signer
 
     with BagWriter(tmp_path / "bag", BundleLayout.FOLDER) as writer:
         writer.add_payload_bytes("a.txt", b"a")

@@ -16,6 +16,7 @@ from pathlib import Path
 import bagit
 import pytest
 
+from bundle.helpers import BAG_INFO, FAKE_SIGNATURE, PAYLOAD, copy_out, fake_signer, write_bag
 from rvr_desktop.evidence.bundle import sinks
 from rvr_desktop.evidence.bundle.archive import open_bag_source
 from rvr_desktop.evidence.bundle.bagit_reader import (
@@ -35,8 +36,6 @@ from rvr_desktop.evidence.bundle.layout import BundleLayout
 from rvr_desktop.evidence.bundle.names import portable_component
 from rvr_desktop.evidence.errors import DiskFull
 from rvr_desktop.evidence.progress import Cancelled, CancelToken
-
-from .helpers import BAG_INFO, FAKE_SIGNATURE, PAYLOAD, copy_out, fake_signer, write_bag
 
 LAYOUTS = [BundleLayout.FOLDER, BundleLayout.ZIP]
 

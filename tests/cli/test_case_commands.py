@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from rvr_desktop.cli.main import main
-from rvr_desktop.evidence import cases, timeline
-from rvr_desktop.evidence.kdf import FAST_INSECURE_KDF
+from rvr_desktop.evidence.case import cases, timeline
 from rvr_desktop.evidence.vault import Vault
+from rvr_desktop.evidence.vault.kdf import FAST_INSECURE_KDF
 from tests.conftest import TEST_PASSPHRASE
 
 REASON = "Six-year retention period ended (force policy 12.3)"

@@ -9,10 +9,10 @@ import pytest
 from cryptography.hazmat.primitives.serialization import BestAvailableEncryption, pkcs12
 
 from rvr_desktop.cli.main import main
-from rvr_desktop.evidence.kdf import FAST_INSECURE_KDF
 from rvr_desktop.evidence.signing.officer import OfficerProfile
 from rvr_desktop.evidence.signing.training_pki import TrainingCertificateAuthority
 from rvr_desktop.evidence.vault import Vault
+from rvr_desktop.evidence.vault.kdf import FAST_INSECURE_KDF
 
 
 @pytest.fixture

@@ -13,10 +13,10 @@ import shutil
 import sys
 from pathlib import Path
 
-from rvr_desktop.evidence import attachments, cases, timeline
+from rvr_desktop.evidence.case import attachments, cases, timeline
 from rvr_desktop.evidence.errors import DiskFull
-from rvr_desktop.evidence.kdf import FAST_INSECURE_KDF
 from rvr_desktop.evidence.vault import Vault
+from rvr_desktop.evidence.vault.kdf import FAST_INSECURE_KDF
 
 
 def fill_the_disk(small_disk: Path, copy_to: Path) -> None:

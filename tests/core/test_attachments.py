@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from rvr_desktop.evidence import attachments, cases
-from rvr_desktop.evidence.attachments import AlreadyImported, AttachmentSource
-from rvr_desktop.evidence.blobstore import TooLarge
+from rvr_desktop.evidence.case import attachments, cases
+from rvr_desktop.evidence.case.attachments import AlreadyImported, AttachmentSource
 from rvr_desktop.evidence.errors import VaultDamaged
 from rvr_desktop.evidence.progress import Cancelled, CancelToken
 from rvr_desktop.evidence.vault import Vault
+from rvr_desktop.evidence.vault.blobstore import TooLarge
 from tests.conftest import TEST_PASSPHRASE
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rvr_desktop.evidence import case_documents, cases
+from rvr_desktop.evidence.case import cases, document_inputs
 from rvr_desktop.evidence.demo import AMENDMENT_TEXT, DEMO_NOTES, build_demo_vault
 from rvr_desktop.evidence.documents import LoggedEvent, LoggedNote
-from rvr_desktop.evidence.kdf import FAST_INSECURE_KDF
 from rvr_desktop.evidence.vault import Vault
+from rvr_desktop.evidence.vault.kdf import FAST_INSECURE_KDF
 
 
 def test_the_notes_log_keeps_every_note_and_puts_amendments_under_the_original(
@@ -17,8 +17,8 @@ def test_the_notes_log_keeps_every_note_and_puts_amendments_under_the_original(
     demo = build_demo_vault(tmp_path, kdf=FAST_INSECURE_KDF)
     with Vault.unlock(demo.root, demo.passphrase) as vault:
         case = cases.get_case(vault, demo.case_id)
-        log = case_documents.notes_log(vault, case)
-        exhibits = case_documents.exhibit_list(vault, case)
+        log = document_inputs.notes_log(vault, case)
+        exhibits = document_inputs.exhibit_list(vault, case)
     notes = [e for e in log.entries if isinstance(e, LoggedNote)]
     assert [n.text for n in notes] == [text for _, text, _ in DEMO_NOTES]
     amended = [n for n in notes if n.amendments]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from rvr_desktop.evidence import audit, cases, timeline
+from rvr_desktop.evidence.case import cases, timeline
 from rvr_desktop.evidence.errors import InvalidInput, NotAllowed, NotFound
-from rvr_desktop.evidence.vault import Vault
+from rvr_desktop.evidence.vault import Vault, audit
 
 
 def test_officer_creates_a_case_from_the_referral(vault: Vault) -> None:

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from rvr_desktop.cli.main import main
-from rvr_desktop.evidence.consistency import vault_problems
+from rvr_desktop.evidence.case.consistency import vault_problems
 from rvr_desktop.evidence.demo import build_demo_vault
-from rvr_desktop.evidence.kdf import FAST_INSECURE_KDF
 from rvr_desktop.evidence.vault import Vault
+from rvr_desktop.evidence.vault.kdf import FAST_INSECURE_KDF
 
 
 @pytest.fixture

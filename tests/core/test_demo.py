@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rvr_desktop.evidence import attachments, timeline
+from rvr_desktop.evidence.case import attachments, timeline
+from rvr_desktop.evidence.case.timeline import CallEvent, EntryKind
 from rvr_desktop.evidence.demo import build_demo_vault
-from rvr_desktop.evidence.kdf import FAST_INSECURE_KDF
-from rvr_desktop.evidence.timeline import CallEvent, EntryKind
 from rvr_desktop.evidence.vault import Vault
+from rvr_desktop.evidence.vault.kdf import FAST_INSECURE_KDF
 
 
 def test_trainee_opens_the_demo_vault_and_sees_a_whole_call(tmp_path: Path) -> None:

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from rvr_desktop.evidence import audit, cases, timeline
-from rvr_desktop.evidence.vault import Vault
+from rvr_desktop.evidence.case import cases, timeline
+from rvr_desktop.evidence.vault import Vault, audit
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from rvr_desktop.evidence import audit, cases, schema, timeline
-from rvr_desktop.evidence import vault as vault_module
-from rvr_desktop.evidence.kdf import FAST_INSECURE_KDF
-from rvr_desktop.evidence.vault import Vault
+from rvr_desktop.evidence.case import cases, timeline
+from rvr_desktop.evidence.vault import Vault, audit, schema
+from rvr_desktop.evidence.vault import opening as vault_module
+from rvr_desktop.evidence.vault.kdf import FAST_INSECURE_KDF
 from tests.conftest import TEST_PASSPHRASE
 
 

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from rvr_desktop.evidence import cases, forms, timeline
-from rvr_desktop.evidence.errors import InvalidInput, NotAllowed
-from rvr_desktop.evidence.safety_gate import last_safety_gate, record_safety_gate
-from rvr_desktop.evidence.signing.officer import OfficerProfile
-from rvr_desktop.evidence.statement import (
+from rvr_desktop.evidence import forms
+from rvr_desktop.evidence.case import cases, timeline
+from rvr_desktop.evidence.case.mg11 import (
     StatementNotReady,
     build_statement,
     record_read_back,
     statement_readiness,
 )
-from rvr_desktop.evidence.timeline import CallEvent
+from rvr_desktop.evidence.case.safety_gate import last_safety_gate, record_safety_gate
+from rvr_desktop.evidence.case.timeline import CallEvent
+from rvr_desktop.evidence.errors import InvalidInput, NotAllowed
+from rvr_desktop.evidence.signing.officer import OfficerProfile
 from rvr_desktop.evidence.vault import Vault
 
 

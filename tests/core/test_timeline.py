@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from rvr_desktop.evidence import audit, cases, timeline
+from rvr_desktop.evidence.case import cases, timeline
+from rvr_desktop.evidence.case.timeline import CallEvent, EntryKind
 from rvr_desktop.evidence.errors import InvalidInput, NotAllowed
-from rvr_desktop.evidence.kdf import FAST_INSECURE_KDF
-from rvr_desktop.evidence.timeline import CallEvent, EntryKind
-from rvr_desktop.evidence.vault import Vault
+from rvr_desktop.evidence.vault import Vault, audit
+from rvr_desktop.evidence.vault.kdf import FAST_INSECURE_KDF
 from tests.conftest import TEST_PASSPHRASE
 from tests.core.clocks import FakeClock
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from rvr_desktop.evidence import audit, cases, schema, timeline
+from rvr_desktop.evidence.case import cases, timeline
 from rvr_desktop.evidence.errors import (
     UnlockThrottled,
     VaultAlreadyExists,
@@ -18,8 +18,8 @@ from rvr_desktop.evidence.errors import (
     VaultTooNew,
     WrongPassphrase,
 )
-from rvr_desktop.evidence.kdf import DEFAULT_KDF, FAST_INSECURE_KDF
-from rvr_desktop.evidence.vault import Vault
+from rvr_desktop.evidence.vault import Vault, audit, schema
+from rvr_desktop.evidence.vault.kdf import DEFAULT_KDF, FAST_INSECURE_KDF
 from tests.conftest import TEST_PASSPHRASE
 from tests.core.clocks import FakeClock
 
@@ -195,7 +195,7 @@ def test_audit_records_cannot_be_changed_or_removed(vault: Vault) -> None:
 
 
 def test_a_second_program_cannot_open_a_vault_that_is_open(vault: Vault, vault_dir: Path) -> None:
-    from rvr_desktop.evidence.vault_lock import VaultInUse
+    from rvr_desktop.evidence.vault.process_lock import VaultInUse
 
     with pytest.raises(VaultInUse, match="open in another"):
         Vault.unlock(vault_dir, TEST_PASSPHRASE)
@@ -256,7 +256,7 @@ def test_an_older_copy_of_the_whole_vault_folder_put_back_is_noticed(
 
 
 def test_a_forged_record_of_the_last_state_is_refused(vault: Vault, vault_dir: Path) -> None:
-    from rvr_desktop.evidence.anchor import default_anchor_dir
+    from rvr_desktop.evidence.vault.anchor import default_anchor_dir
 
     vault.lock()
     (anchor,) = default_anchor_dir().glob(f"{vault.vault_id}.json")

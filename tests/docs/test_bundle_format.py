@@ -20,10 +20,10 @@ from asn1crypto import cms  # type: ignore[import-untyped]
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from rvr_desktop.evidence.bundle.verify import verify_bundle
-from rvr_desktop.evidence.canonical import canonical_json
 from rvr_desktop.evidence.demo import build_demo_vault, export_demo_bundle
-from rvr_desktop.evidence.kdf import FAST_INSECURE_KDF
+from rvr_desktop.evidence.records.canonical import canonical_json
 from rvr_desktop.evidence.signing.trust import TrustStore
+from rvr_desktop.evidence.vault.kdf import FAST_INSECURE_KDF
 from tests.docs.guides import DOCS
 
 SPEC = DOCS / "bundle-format.md"

@@ -23,9 +23,9 @@ from rvr_desktop.evidence.bundle.export import ExportRequest, export_case
 from rvr_desktop.evidence.bundle.layout import BundleLayout
 from rvr_desktop.evidence.bundle.verify import verify_bundle
 from rvr_desktop.evidence.demo import build_demo_vault
-from rvr_desktop.evidence.kdf import FAST_INSECURE_KDF
 from rvr_desktop.evidence.signing.trust import TrustStore
 from rvr_desktop.evidence.vault import Vault
+from rvr_desktop.evidence.vault.kdf import FAST_INSECURE_KDF
 from tests.docs.guides import DOCS, console_commands
 from tests.signing.tools import REPO, require_tool
 

@@ -6,6 +6,8 @@ from dataclasses import replace
 
 import pytest
 
+from documents import samples
+from documents.pdftext import page_texts
 from rvr_desktop.evidence.documents import (
     CheckOutcome,
     Exhibit,
@@ -22,9 +24,6 @@ from rvr_desktop.evidence.documents import (
 )
 from rvr_desktop.evidence.documents.statement import END_MARK
 from rvr_desktop.evidence.errors import InvalidInput
-
-from . import samples
-from .pdftext import page_texts
 
 
 def _text(data: bytes) -> str:

@@ -7,11 +7,10 @@ from pathlib import Path
 
 from PIL import Image
 
+from documents import samples
+from documents.pdftext import page_texts, render_page_png
 from rvr_desktop.evidence.documents import LoggedNote, render_notes_log
 from rvr_desktop.evidence.documents.styles import STRIKE_COLOUR, WARNING_FILL
-
-from . import samples
-from .pdftext import page_texts, render_page_png
 
 
 def _flat(text: str) -> str:

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from documents import samples
+from documents.pdftext import font_descriptors, page_texts, reader
 from rvr_desktop.evidence.documents import (
     ExhibitList,
     ExhibitStatement,
@@ -26,9 +28,6 @@ from rvr_desktop.evidence.documents import (
 )
 from rvr_desktop.evidence.documents import fonts as fonts_module
 from rvr_desktop.evidence.documents.fonts import FontMissing, font_path
-
-from . import samples
-from .pdftext import font_descriptors, page_texts, reader
 
 DOCUMENTS: dict[str, Callable[[], RenderedPdf]] = {
     "statement": lambda: render_statement(samples.statement(), samples.ORIGIN),

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from documents import samples
+from documents.pdftext import page_texts, reader
 from rvr_desktop.evidence.documents import (
     LabelValue,
     render_restricted_details,
     render_statement,
 )
-
-from . import samples
-from .pdftext import page_texts, reader
 
 
 def _flat(text: str) -> str:

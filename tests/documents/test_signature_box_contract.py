@@ -19,9 +19,8 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 
+from documents import samples
 from rvr_desktop.evidence.documents import render_statement
-
-from . import samples
 
 
 def _officer_key(tmp_path: Path) -> tuple[Path, Path]:

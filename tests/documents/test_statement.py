@@ -8,6 +8,8 @@ from dataclasses import replace
 
 import pytest
 
+from documents import samples
+from documents.pdftext import page_texts, reader
 from rvr_desktop.evidence.documents import (
     InterpreterDeclaration,
     SigningMethod,
@@ -24,9 +26,6 @@ from rvr_desktop.evidence.documents.statement import (
     SIGNATURE_BOX_WIDTH,
 )
 from rvr_desktop.evidence.errors import InvalidInput
-
-from . import samples
-from .pdftext import page_texts, reader
 
 DECLARATION_WORDS = "is true to the best of my knowledge and belief"
 # Golden figure for samples.long_statement_text() with the standard sample witness: a

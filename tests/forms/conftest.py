@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rvr_desktop.evidence import cases
+from rvr_desktop.evidence.case import cases
 from rvr_desktop.evidence.forms import Template, TemplateRegistry, load_registry
 from rvr_desktop.evidence.vault import Vault
 

@@ -10,12 +10,11 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from forms.tomlwrite import dumps
 from rvr_desktop.evidence.forms import TemplateError, parse_template
 from rvr_desktop.evidence.forms.loader import load_template_file
 from rvr_desktop.evidence.forms.registry import shipped_templates_dir
 from tests.figures import examples
-
-from .tomlwrite import dumps
 
 SOURCE = "force-templates/fuzzed.toml"
 SHIPPED = {

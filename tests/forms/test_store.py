@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from rvr_desktop.evidence import audit, cases
-from rvr_desktop.evidence.canonical import canonical_json, sha256_hex
+from rvr_desktop.evidence.case import cases
 from rvr_desktop.evidence.errors import InvalidInput, NotAllowed, NotFound
 from rvr_desktop.evidence.forms import (
     FormIncomplete,
@@ -27,7 +26,8 @@ from rvr_desktop.evidence.forms import (
 )
 from rvr_desktop.evidence.forms.registry import shipped_templates_dir
 from rvr_desktop.evidence.forms.store import version_record
-from rvr_desktop.evidence.vault import Vault
+from rvr_desktop.evidence.records.canonical import canonical_json, sha256_hex
+from rvr_desktop.evidence.vault import Vault, audit
 from tests.conftest import TEST_PASSPHRASE
 
 

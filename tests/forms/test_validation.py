@@ -6,11 +6,10 @@ from typing import Any
 
 import pytest
 
+from forms.test_loader_errors import MINIMAL
 from rvr_desktop.evidence.errors import InvalidInput
 from rvr_desktop.evidence.forms import TemplateRegistry, parse_template, validate_form
 from rvr_desktop.evidence.forms.answers import ensure_json_answers
-
-from .test_loader_errors import MINIMAL
 
 
 def _with(base: dict[str, Any], **changes: Any) -> dict[str, Any]:

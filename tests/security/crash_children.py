@@ -22,7 +22,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from rvr_desktop.evidence import attachments, cases, timeline
+from rvr_desktop.evidence.case import attachments, cases, timeline
 from rvr_desktop.evidence.vault import Vault
 
 ACTIVITIES = ("notes", "import", "export")

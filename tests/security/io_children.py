@@ -28,8 +28,9 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from rvr_desktop.evidence import attachments, cases, forms, timeline
+from rvr_desktop.evidence import forms
 from rvr_desktop.evidence.bundle.export import ExportRequest, export_case
+from rvr_desktop.evidence.case import attachments, cases, timeline
 from rvr_desktop.evidence.errors import RvrError
 from rvr_desktop.evidence.vault import Vault
 

@@ -21,18 +21,19 @@ from pathlib import Path
 from typing import Any
 
 from rvr_desktop.app import configure_process
-from rvr_desktop.evidence import attachments, cases, forms, timeline
-from rvr_desktop.evidence.anchor import default_anchor_dir
+from rvr_desktop.evidence import forms
 from rvr_desktop.evidence.bundle.export import ExportRequest, export_case
-from rvr_desktop.evidence.cases import Referral
+from rvr_desktop.evidence.case import attachments, cases, timeline
+from rvr_desktop.evidence.case.cases import Referral
+from rvr_desktop.evidence.case.mg11 import record_read_back
+from rvr_desktop.evidence.case.safety_gate import record_safety_gate
 from rvr_desktop.evidence.errors import RvrError
 from rvr_desktop.evidence.forms.model import Field, FieldType, Template
-from rvr_desktop.evidence.kdf import FAST_INSECURE_KDF
-from rvr_desktop.evidence.safety_gate import record_safety_gate
 from rvr_desktop.evidence.signing.officer import OfficerProfile, save_officer_profile
 from rvr_desktop.evidence.signing.training_pki import create_test_identity_in_vault
-from rvr_desktop.evidence.statement import record_read_back
 from rvr_desktop.evidence.vault import Vault
+from rvr_desktop.evidence.vault.anchor import default_anchor_dir
+from rvr_desktop.evidence.vault.kdf import FAST_INSECURE_KDF
 from rvr_desktop.paths import log_dir, settings_dir
 from rvr_desktop.ui.errors import log_unexpected
 

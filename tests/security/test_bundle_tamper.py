@@ -21,8 +21,8 @@ import pytest
 
 from rvr_desktop.evidence.bundle.verify import verify_bundle
 from rvr_desktop.evidence.demo import build_demo_vault, export_demo_bundle
-from rvr_desktop.evidence.kdf import FAST_INSECURE_KDF
 from rvr_desktop.evidence.signing.trust import TrustStore
+from rvr_desktop.evidence.vault.kdf import FAST_INSECURE_KDF
 from tests.figures import count_of, record_figure, soak
 from tests.security import tamper_workers as tw
 

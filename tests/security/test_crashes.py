@@ -26,16 +26,16 @@ from pathlib import Path
 
 import pytest
 
-from rvr_desktop.evidence import attachments, audit, cases, timeline
 from rvr_desktop.evidence.bundle.export import ExportRequest, export_case
 from rvr_desktop.evidence.bundle.verify import verify_bundle
-from rvr_desktop.evidence.consistency import content_problems
+from rvr_desktop.evidence.case import attachments, cases, timeline
+from rvr_desktop.evidence.case.consistency import content_problems
 from rvr_desktop.evidence.crashpoints import CRASH_POINT_VARIABLE
 from rvr_desktop.evidence.demo import DemoVault, build_demo_vault
-from rvr_desktop.evidence.header import KeyCheckFailed, VaultHeader
-from rvr_desktop.evidence.kdf import FAST_INSECURE_KDF
 from rvr_desktop.evidence.signing.trust import TrustStore
-from rvr_desktop.evidence.vault import HEADER_NAME, Vault
+from rvr_desktop.evidence.vault import HEADER_NAME, Vault, audit
+from rvr_desktop.evidence.vault.header import KeyCheckFailed, VaultHeader
+from rvr_desktop.evidence.vault.kdf import FAST_INSECURE_KDF
 from tests.figures import record_figure, soak
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -28,7 +28,8 @@ import pytest
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
-from rvr_desktop.evidence import attachments, forms, timeline
+from rvr_desktop.evidence import forms
+from rvr_desktop.evidence.case import attachments, timeline
 from rvr_desktop.ui.amend_dialog import AmendDialog
 from rvr_desktop.ui.case_workspace import FORMS_TAB
 from rvr_desktop.ui.field_editors import MultilineEditor, TextEditor

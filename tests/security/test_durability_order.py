@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from rvr_desktop.evidence import cases
-from rvr_desktop.evidence.kdf import FAST_INSECURE_KDF
+from rvr_desktop.evidence.case import cases
 from rvr_desktop.evidence.vault import Vault
+from rvr_desktop.evidence.vault.kdf import FAST_INSECURE_KDF
 from tests.conftest import TEST_PASSPHRASE
 from tests.figures import count_of, record_figure
 

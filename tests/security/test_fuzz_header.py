@@ -9,11 +9,11 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rvr_desktop.evidence.canonical import canonical_json, sha256_hex
 from rvr_desktop.evidence.errors import VaultDamaged
-from rvr_desktop.evidence.header import VaultHeader
-from rvr_desktop.evidence.kdf import FAST_INSECURE_KDF
+from rvr_desktop.evidence.records.canonical import canonical_json, sha256_hex
 from rvr_desktop.evidence.vault import HEADER_NAME, Vault
+from rvr_desktop.evidence.vault.header import VaultHeader
+from rvr_desktop.evidence.vault.kdf import FAST_INSECURE_KDF
 from tests.conftest import TEST_PASSPHRASE
 from tests.security.test_fuzz_parsers import (
     Tally,

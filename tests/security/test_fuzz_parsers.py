@@ -22,21 +22,21 @@ from cryptography.hazmat.primitives.serialization import BestAvailableEncryption
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rvr_desktop.evidence.anchor import OutsideAnchor
 from rvr_desktop.evidence.bundle.tagfiles import parse_bag_info
 from rvr_desktop.evidence.bundle.verify import verify_bundle
-from rvr_desktop.evidence.canonical import canonical_json
 from rvr_desktop.evidence.demo import build_demo_vault, export_demo_bundle
 from rvr_desktop.evidence.errors import RvrError
-from rvr_desktop.evidence.header import ChainAnchor
-from rvr_desktop.evidence.kdf import FAST_INSECURE_KDF
+from rvr_desktop.evidence.records.canonical import canonical_json
 from rvr_desktop.evidence.signing.credential import load_pkcs12
 from rvr_desktop.evidence.signing.identity_store import load_credential
 from rvr_desktop.evidence.signing.officer import OfficerProfile
 from rvr_desktop.evidence.signing.training_pki import TrainingCertificateAuthority
 from rvr_desktop.evidence.signing.trust import TrustStore, parse_roots
 from rvr_desktop.evidence.vault import Vault
-from tests.evidence_bundle.reseal import reseal
+from rvr_desktop.evidence.vault.anchor import OutsideAnchor
+from rvr_desktop.evidence.vault.header import ChainAnchor
+from rvr_desktop.evidence.vault.kdf import FAST_INSECURE_KDF
+from tests.bundle.reseal import reseal
 from tests.figures import examples, record_figure
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)

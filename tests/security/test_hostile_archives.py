@@ -25,10 +25,9 @@ from pathlib import Path
 import pytest
 
 from rvr_desktop.evidence.demo import build_demo_vault, export_demo_bundle
-from rvr_desktop.evidence.kdf import FAST_INSECURE_KDF
+from rvr_desktop.evidence.vault.kdf import FAST_INSECURE_KDF
+from security.hostile_builders import HOSTILE, Hostile
 from tests.figures import record_figure
-
-from .hostile_builders import HOSTILE, Hostile
 
 HANG_GUARD_S = 120
 MEMORY_LIMIT = 1 << 30

@@ -20,11 +20,12 @@ from pathlib import Path
 
 import pytest
 
-from rvr_desktop.evidence import attachments, cases, consistency, forms, timeline
+from rvr_desktop.evidence import forms
+from rvr_desktop.evidence.case import attachments, cases, consistency, timeline
 from rvr_desktop.evidence.demo import build_demo_vault
 from rvr_desktop.evidence.errors import WrongPassphrase
-from rvr_desktop.evidence.kdf import FAST_INSECURE_KDF
 from rvr_desktop.evidence.vault import Vault
+from rvr_desktop.evidence.vault.kdf import FAST_INSECURE_KDF
 from tests.figures import record_figure
 from tests.security.io_children import NEW_PASSPHRASE_SUFFIX
 

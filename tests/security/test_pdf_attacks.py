@@ -26,7 +26,6 @@ from rvr_desktop.evidence.bundle.report import write_report
 from rvr_desktop.evidence.bundle.verify import verify_bundle
 from rvr_desktop.evidence.clock import SystemClock
 from rvr_desktop.evidence.demo import build_demo_vault, export_demo_bundle
-from rvr_desktop.evidence.kdf import FAST_INSECURE_KDF
 from rvr_desktop.evidence.signing.credential import SigningCredential
 from rvr_desktop.evidence.signing.identity_store import load_credential
 from rvr_desktop.evidence.signing.officer import load_officer_profile
@@ -34,7 +33,8 @@ from rvr_desktop.evidence.signing.pdf_validate import validate_pdf
 from rvr_desktop.evidence.signing.training_pki import TrainingCertificateAuthority
 from rvr_desktop.evidence.signing.trust import TrustStore
 from rvr_desktop.evidence.vault import Vault
-from tests.evidence_bundle.reseal import reseal
+from rvr_desktop.evidence.vault.kdf import FAST_INSECURE_KDF
+from tests.bundle.reseal import reseal
 from tests.figures import count_of, record_figure
 from tests.security.pdf_attacks import ATTACKS, Kit, signature_wrapping
 

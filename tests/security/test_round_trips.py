@@ -15,16 +15,17 @@ from typing import Any
 
 import pytest
 
-from rvr_desktop.evidence import attachments, cases, forms, statement, timeline
+from rvr_desktop.evidence import forms
 from rvr_desktop.evidence.bundle.export import ExportRequest, export_case
 from rvr_desktop.evidence.bundle.layout import BundleLayout
 from rvr_desktop.evidence.bundle.verify import Outcome, verify_bundle
+from rvr_desktop.evidence.case import attachments, cases, mg11, timeline
 from rvr_desktop.evidence.demo import DEMO_STATEMENT_PARAGRAPHS, demo_image_png
-from rvr_desktop.evidence.kdf import FAST_INSECURE_KDF
 from rvr_desktop.evidence.signing.officer import OfficerProfile, save_officer_profile
 from rvr_desktop.evidence.signing.training_pki import create_test_identity_in_vault
 from rvr_desktop.evidence.signing.trust import TrustStore
 from rvr_desktop.evidence.vault import Vault
+from rvr_desktop.evidence.vault.kdf import FAST_INSECURE_KDF
 from tests.conftest import TEST_PASSPHRASE
 from tests.figures import count_of, record_figure, soak
 
@@ -106,18 +107,18 @@ def _fill_case(vault: Vault, number: int, registry: forms.TemplateRegistry) -> i
         template = registry.get("safeguarding")
         forms.create_form(vault, case.id, template, dict(template.example or {}))  # a draft
     text = "\n\n".join(DEMO_STATEMENT_PARAGRAPHS[: 1 + number % len(DEMO_STATEMENT_PARAGRAPHS)])
-    mg11 = forms.create_form(
+    mg11_form = forms.create_form(
         vault, case.id, registry.get("mg11"), _statement_answers(number, text + " ✓ Zoë")
     )
-    statement.record_read_back(vault, case.id)
-    answers = dict(mg11.answers)
+    mg11.record_read_back(vault, case.id)
+    answers = dict(mg11_form.answers)
     answers["witness_signature"] = {
         "method": "typed_name",
         "name": f"Witness Ünïcødé {number}",
         "signed_at": datetime.now(tz=UTC).isoformat(timespec="seconds"),
     }
-    forms.save_draft(vault, mg11.form_id, answers)
-    forms.finalise(vault, mg11.form_id)  # an export needs the finalised, signed MG11
+    forms.save_draft(vault, mg11_form.form_id, answers)
+    forms.finalise(vault, mg11_form.form_id)  # an export needs the finalised, signed MG11
     return case.id
 
 

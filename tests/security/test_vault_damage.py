@@ -19,11 +19,12 @@ from typing import Any
 
 import pytest
 
-from rvr_desktop.evidence import attachments, cases, forms, timeline
-from rvr_desktop.evidence.consistency import vault_problems
+from rvr_desktop.evidence import forms
+from rvr_desktop.evidence.case import attachments, cases, timeline
+from rvr_desktop.evidence.case.consistency import vault_problems
 from rvr_desktop.evidence.errors import VaultDamaged, VaultRolledBack
-from rvr_desktop.evidence.kdf import FAST_INSECURE_KDF
 from rvr_desktop.evidence.vault import DATABASE_NAME, HEADER_NAME, Vault
+from rvr_desktop.evidence.vault.kdf import FAST_INSECURE_KDF
 from tests.conftest import TEST_PASSPHRASE
 from tests.figures import count_of, record_figure, soak
 

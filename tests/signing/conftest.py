@@ -11,9 +11,8 @@ from rvr_desktop.evidence.signing.credential import SigningCredential
 from rvr_desktop.evidence.signing.officer import OfficerProfile
 from rvr_desktop.evidence.signing.training_pki import TrainingCertificateAuthority
 from rvr_desktop.evidence.signing.trust import TrustStore
+from signing.pdfs import statement_pdf
 from tests.core.clocks import FakeClock
-
-from .pdfs import statement_pdf
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 
-from rvr_desktop.evidence import audit
 from rvr_desktop.evidence.errors import InvalidInput
 from rvr_desktop.evidence.signing.credential import (
     SigningCredential,
@@ -40,9 +39,8 @@ from rvr_desktop.evidence.signing.identity_store import (
 )
 from rvr_desktop.evidence.signing.officer import OfficerProfile
 from rvr_desktop.evidence.signing.training_pki import TrainingCertificateAuthority
-from rvr_desktop.evidence.vault import Vault
-
-from .keys import KEY_USAGE, certificate_with_damaged_extension, credential_with_key
+from rvr_desktop.evidence.vault import Vault, audit
+from signing.keys import KEY_USAGE, certificate_with_damaged_extension, credential_with_key
 
 PASSWORD = "force-pki-issued-password"
 

@@ -11,10 +11,9 @@ from rvr_desktop.evidence.signing.credential import SigningCredential
 from rvr_desktop.evidence.signing.officer import OfficerProfile
 from rvr_desktop.evidence.signing.pdf_sign import sign_pdf
 from rvr_desktop.evidence.signing.training_pki import TrainingCertificateAuthority
+from signing.pdfs import SIGNATURE_BOX, append_incremental_update
+from signing.tools import require_tool, run
 from tests.core.clocks import FakeClock
-
-from .pdfs import SIGNATURE_BOX, append_incremental_update
-from .tools import require_tool, run
 
 
 @pytest.fixture

@@ -6,14 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from rvr_desktop.evidence import audit
 from rvr_desktop.evidence.errors import InvalidInput
 from rvr_desktop.evidence.signing.officer import (
     OfficerProfile,
     load_officer_profile,
     save_officer_profile,
 )
-from rvr_desktop.evidence.vault import Vault
+from rvr_desktop.evidence.vault import Vault, audit
 from tests.conftest import TEST_PASSPHRASE
 
 

@@ -29,16 +29,15 @@ from rvr_desktop.evidence.signing.pdf_sign import sign_pdf
 from rvr_desktop.evidence.signing.pdf_validate import validate_pdf
 from rvr_desktop.evidence.signing.training_pki import TrainingCertificateAuthority
 from rvr_desktop.evidence.signing.trust import TrustStore
-from tests.core.clocks import FakeClock
-
-from .pdfs import (
+from signing.pdfs import (
     SIGNATURE_BOX,
     append_after_eof,
     append_incremental_update,
     flip_byte_inside_signed_range,
     statement_pdf,
 )
-from .tsa import local_tsa
+from signing.tsa import local_tsa
+from tests.core.clocks import FakeClock
 
 
 def _stamp_lines(pdf: bytes, page_index: int = -1) -> list[str]:

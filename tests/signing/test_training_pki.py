@@ -9,7 +9,6 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from rvr_desktop.evidence import audit
 from rvr_desktop.evidence.signing.certs import TEST_ORGANISATION
 from rvr_desktop.evidence.signing.credential import SigningCredential
 from rvr_desktop.evidence.signing.identity_store import load_credential
@@ -18,10 +17,9 @@ from rvr_desktop.evidence.signing.pdf_sign import sign_pdf
 from rvr_desktop.evidence.signing.pdf_validate import validate_pdf
 from rvr_desktop.evidence.signing.training_pki import create_test_identity_in_vault
 from rvr_desktop.evidence.signing.trust import TrustStore
-from rvr_desktop.evidence.vault import Vault
+from rvr_desktop.evidence.vault import Vault, audit
+from signing.pdfs import SIGNATURE_BOX
 from tests.core.clocks import FakeClock
-
-from .pdfs import SIGNATURE_BOX
 
 
 def _organisation(name: x509.Name) -> str:

@@ -17,8 +17,7 @@ from rvr_desktop.evidence.signing.errors import (
 )
 from rvr_desktop.evidence.signing.training_pki import TrainingCertificateAuthority
 from rvr_desktop.evidence.signing.trust import TrustStore
-
-from .keys import BASIC_CONSTRAINTS, certificate_with_damaged_extension
+from signing.keys import BASIC_CONSTRAINTS, certificate_with_damaged_extension
 
 
 def test_trust_store_ships_empty() -> None:

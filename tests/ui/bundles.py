@@ -12,9 +12,9 @@ from PySide6.QtCore import QThreadPool
 from rvr_desktop.evidence.bundle.export import ExportRequest, export_case
 from rvr_desktop.evidence.bundle.layout import BundleLayout
 from rvr_desktop.evidence.demo import build_demo_vault
-from rvr_desktop.evidence.kdf import FAST_INSECURE_KDF
 from rvr_desktop.evidence.progress import CancelToken, ProgressCallback
 from rvr_desktop.evidence.vault import Vault
+from rvr_desktop.evidence.vault.kdf import FAST_INSECURE_KDF
 from rvr_desktop.ui.services import Services
 from rvr_desktop.ui.tasks import TaskRunner
 

@@ -11,7 +11,7 @@ from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
-from rvr_desktop.evidence.kdf import FAST_INSECURE_KDF
+from rvr_desktop.evidence.vault.kdf import FAST_INSECURE_KDF
 from rvr_desktop.ui.dialogs import Dialogs
 from rvr_desktop.ui.main_window import MainWindow
 from rvr_desktop.ui.screen_capture import ScreenGrabber

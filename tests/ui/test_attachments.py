@@ -13,8 +13,8 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
-from rvr_desktop.evidence import attachments
-from rvr_desktop.evidence.attachments import AttachmentSource
+from rvr_desktop.evidence.case import attachments
+from rvr_desktop.evidence.case.attachments import AttachmentSource
 from rvr_desktop.evidence.demo import demo_image_png
 from rvr_desktop.ui.case_workspace import ATTACHMENTS_TAB
 from rvr_desktop.ui.main_window import MainWindow

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
-from rvr_desktop.evidence import cases
+from rvr_desktop.evidence.case import cases
 from rvr_desktop.ui.main_window import CASE_PAGE, CASES_PAGE, MainWindow
 from rvr_desktop.ui.new_case_dialog import NewCaseDialog
 from tests.ui.conftest import ScriptedDialogs

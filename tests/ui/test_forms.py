@@ -7,9 +7,10 @@ from typing import cast
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
-from rvr_desktop.evidence import forms, timeline
+from rvr_desktop.evidence import forms
+from rvr_desktop.evidence.case import timeline
+from rvr_desktop.evidence.case.timeline import CallEvent
 from rvr_desktop.evidence.forms import FormState
-from rvr_desktop.evidence.timeline import CallEvent
 from rvr_desktop.ui.case_workspace import FORMS_TAB
 from rvr_desktop.ui.field_editors import ComboEditor, MultilineEditor, TextEditor
 from rvr_desktop.ui.forms_panel import FormsPanel

@@ -19,11 +19,11 @@ from rvr_desktop.evidence import forms
 from rvr_desktop.evidence.bundle import contents as c
 from rvr_desktop.evidence.demo import build_demo_vault
 from rvr_desktop.evidence.forms import FormState
-from rvr_desktop.evidence.kdf import FAST_INSECURE_KDF
 from rvr_desktop.evidence.progress import Cancelled, CancelToken, ProgressCallback
 from rvr_desktop.evidence.signing.identity_store import stored_identity
 from rvr_desktop.evidence.signing.officer import OfficerProfile, load_officer_profile
 from rvr_desktop.evidence.signing.training_pki import TrainingCertificateAuthority
+from rvr_desktop.evidence.vault.kdf import FAST_INSECURE_KDF
 from rvr_desktop.ui.case_workspace import FORMS_TAB, STATEMENT_TAB
 from rvr_desktop.ui.export_dialog import ExportDialog, ExportOutcome
 from rvr_desktop.ui.main_window import MainWindow

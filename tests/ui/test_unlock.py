@@ -7,8 +7,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from rvr_desktop.evidence.kdf import FAST_INSECURE_KDF
 from rvr_desktop.evidence.vault import Vault
+from rvr_desktop.evidence.vault.kdf import FAST_INSECURE_KDF
 from rvr_desktop.ui.main_window import CASES_PAGE, UNLOCK_PAGE, MainWindow
 from rvr_desktop.ui.passphrase_strength import estimate
 from rvr_desktop.ui.services import Services

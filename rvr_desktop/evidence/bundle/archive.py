@@ -11,11 +11,11 @@ import os
 import stat
 from pathlib import Path
 
-from ..errors import InvalidInput
-from .errors import BundleUnreadable, HostileBundle
-from .folder_source import FolderBagSource
-from .source import DEFAULT_LIMITS, BagMember, BagSource, ReadLimits
-from .zip_source import ZipBagSource
+from rvr_desktop.evidence.bundle.errors import BundleUnreadable, HostileBundle
+from rvr_desktop.evidence.bundle.folder_source import FolderBagSource
+from rvr_desktop.evidence.bundle.source import DEFAULT_LIMITS, BagMember, BagSource, ReadLimits
+from rvr_desktop.evidence.bundle.zip_source import ZipBagSource
+from rvr_desktop.evidence.errors import InvalidInput
 
 __all__ = ["DEFAULT_LIMITS", "BagMember", "BagSource", "ReadLimits", "open_bag_source"]
 

@@ -14,10 +14,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from ..progress import CancelToken, ProgressCallback, no_progress
-from .errors import MalformedBag
-from .hashing import DEFAULT_WORKERS, Digest, hash_members
-from .layout import (
+from rvr_desktop.evidence.bundle.errors import MalformedBag
+from rvr_desktop.evidence.bundle.hashing import DEFAULT_WORKERS, Digest, hash_members
+from rvr_desktop.evidence.bundle.layout import (
     BAG_INFO_TXT,
     BAGIT_TXT,
     FETCH_TXT,
@@ -26,8 +25,8 @@ from .layout import (
     SIGNATURE_P7S,
     TAGMANIFEST_TXT,
 )
-from .source import BagMember, BagSource
-from .tagfiles import (
+from rvr_desktop.evidence.bundle.source import BagMember, BagSource
+from rvr_desktop.evidence.bundle.tagfiles import (
     BagDeclaration,
     BagInfo,
     Manifest,
@@ -35,6 +34,7 @@ from .tagfiles import (
     parse_bagit_txt,
     parse_manifest,
 )
+from rvr_desktop.evidence.progress import CancelToken, ProgressCallback, no_progress
 
 _MISSING_HINT = {
     BAGIT_TXT: "without it this is not a BagIt bag",

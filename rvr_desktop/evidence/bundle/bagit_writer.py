@@ -24,15 +24,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO
 
-from ..fsutil import translate_os_errors
-from ..progress import CancelToken, ProgressCallback, no_progress
-from .errors import (
+from rvr_desktop.evidence.bundle.errors import (
     BundleWriterClosed,
     InvalidBagInfo,
     PayloadSourceMismatch,
     UnsafeBundlePath,
 )
-from .layout import (
+from rvr_desktop.evidence.bundle.layout import (
     BAG_INFO_TXT,
     BAGGING_DATE,
     BAGIT_TXT,
@@ -43,10 +41,17 @@ from .layout import (
     TAGMANIFEST_TXT,
     BundleLayout,
 )
-from .lookalikes import LookalikeIndex
-from .names import collision_key, path_problem
-from .sinks import BagSink, FileTarget, FolderSink, ZipSink
-from .tagfiles import bag_info_problem, format_bag_info, format_bagit_txt, format_manifest
+from rvr_desktop.evidence.bundle.lookalikes import LookalikeIndex
+from rvr_desktop.evidence.bundle.names import collision_key, path_problem
+from rvr_desktop.evidence.bundle.sinks import BagSink, FileTarget, FolderSink, ZipSink
+from rvr_desktop.evidence.bundle.tagfiles import (
+    bag_info_problem,
+    format_bag_info,
+    format_bagit_txt,
+    format_manifest,
+)
+from rvr_desktop.evidence.fsutil import translate_os_errors
+from rvr_desktop.evidence.progress import CancelToken, ProgressCallback, no_progress
 
 COPY_CHUNK = 1 << 20
 

@@ -12,13 +12,13 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from ..audit import AuditRecord
-from ..canonical import canonical_json
-from ..errors import InvalidInput
-from ..forms.store import version_record
-from . import contents as c
-from .layout import PAYLOAD_PREFIX
-from .source import BagSource
+from rvr_desktop.evidence.bundle import contents as c
+from rvr_desktop.evidence.bundle.layout import PAYLOAD_PREFIX
+from rvr_desktop.evidence.bundle.source import BagSource
+from rvr_desktop.evidence.errors import InvalidInput
+from rvr_desktop.evidence.forms.store import version_record
+from rvr_desktop.evidence.records.canonical import canonical_json
+from rvr_desktop.evidence.vault.audit import AuditRecord
 
 MAX_JSON_BYTES = 256 * 1024 * 1024
 MAX_AUDIT_LINE = 64 * 1024

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..errors import InvalidInput, RvrError
+from rvr_desktop.evidence.errors import InvalidInput, RvrError
 
 _FROM_ELSEWHERE = (
     "It may have been altered or made by another program: do not rely on it, and ask the "

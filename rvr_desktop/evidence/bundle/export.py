@@ -20,12 +20,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ... import __version__
-from .. import attachments, audit, case_documents, cases, timeline
-from ..canonical import canonical_json
-from ..cases import Case
-from ..crashpoints import crash_point
-from ..documents import (
+from rvr_desktop import __version__
+from rvr_desktop.evidence.bundle import contents as c
+from rvr_desktop.evidence.bundle.bagit_writer import BagWriter
+from rvr_desktop.evidence.bundle.layout import BundleLayout
+from rvr_desktop.evidence.bundle.names import portable_component
+from rvr_desktop.evidence.case import attachments, cases, document_inputs, timeline
+from rvr_desktop.evidence.case.cases import Case
+from rvr_desktop.evidence.case.mg11 import (
+    MG11_TEMPLATE_ID,
+    build_restricted_details,
+    build_statement,
+)
+from rvr_desktop.evidence.crashpoints import crash_point
+from rvr_desktop.evidence.documents import (
     DocumentOrigin,
     ExhibitStatement,
     RenderedPdf,
@@ -38,21 +46,17 @@ from ..documents import (
     render_restricted_details,
     render_statement,
 )
-from ..errors import InvalidInput, NotAllowed, RvrError
-from ..forms import FormVersion, forms_for_case, latest_final, printable_form
-from ..header import ChainAnchor
-from ..progress import CancelToken, ProgressCallback, no_progress
-from ..signing.cms import sign_detached
-from ..signing.credential import SigningCredential
-from ..signing.identity_store import load_credential
-from ..signing.officer import OfficerProfile, load_officer_profile
-from ..signing.pdf_sign import sign_pdf
-from ..statement import MG11_TEMPLATE_ID, build_restricted_details, build_statement
-from ..vault import Vault
-from . import contents as c
-from .bagit_writer import BagWriter
-from .layout import BundleLayout
-from .names import portable_component
+from rvr_desktop.evidence.errors import InvalidInput, NotAllowed, RvrError
+from rvr_desktop.evidence.forms import FormVersion, forms_for_case, latest_final, printable_form
+from rvr_desktop.evidence.progress import CancelToken, ProgressCallback, no_progress
+from rvr_desktop.evidence.records.canonical import canonical_json
+from rvr_desktop.evidence.signing.cms import sign_detached
+from rvr_desktop.evidence.signing.credential import SigningCredential
+from rvr_desktop.evidence.signing.identity_store import load_credential
+from rvr_desktop.evidence.signing.officer import OfficerProfile, load_officer_profile
+from rvr_desktop.evidence.signing.pdf_sign import sign_pdf
+from rvr_desktop.evidence.vault import Vault, audit
+from rvr_desktop.evidence.vault.header import ChainAnchor
 
 
 class NoOfficerProfile(NotAllowed):
@@ -262,7 +266,7 @@ def _prepare(
         json_path, pdf_path = c.form_paths(final.template.template_id, final.form_id, final.version)
         forms_json.append((json_path, _form_json(final)))
         printable = printable_form(final.parsed_template(), final.answers)
-        shaped = case_documents.document_form(
+        shaped = document_inputs.document_form(
             printable,
             case.reference,
             completed_by=final.saved_by,
@@ -273,7 +277,7 @@ def _prepare(
         restricted = build_restricted_details(case, mg11_final)
         documents.append((c.RESTRICTED_PDF, render_restricted_details(restricted, origin).data))
     documents.append(
-        (c.NOTES_PDF, render_notes_log(case_documents.notes_log(vault, case), origin).data)
+        (c.NOTES_PDF, render_notes_log(document_inputs.notes_log(vault, case), origin).data)
     )
     entries = timeline.entries(vault, case.id)
     documents.append(
@@ -287,7 +291,7 @@ def _prepare(
             ),
         )
     )
-    exhibit_list = case_documents.exhibit_list(vault, case)
+    exhibit_list = document_inputs.exhibit_list(vault, case)
     items = attachments.list_attachments(vault, case.id)
     exhibits = [
         (f"{c.exhibit_folder(a.exhibit_ref)}/{portable_component(a.original_name)}", a)
@@ -309,8 +313,8 @@ def _prepare(
                 officer.name,
                 officer.rank_and_number,
                 officer.station,
-                case_documents.moment(now),
-                case_documents.moment(now),
+                document_inputs.moment(now),
+                document_inputs.moment(now),
             ),
         )
         rendered = render_exhibit_statement(producing, origin)

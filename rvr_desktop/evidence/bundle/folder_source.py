@@ -13,10 +13,10 @@ import os
 import stat
 from pathlib import Path
 
-from .errors import BundleUnreadable, HostileBundle
-from .layout import BundleLayout
-from .names import collision_key, path_problem
-from .source import BagMember, BagSource, ReadLimits
+from rvr_desktop.evidence.bundle.errors import BundleUnreadable, HostileBundle
+from rvr_desktop.evidence.bundle.layout import BundleLayout
+from rvr_desktop.evidence.bundle.names import collision_key, path_problem
+from rvr_desktop.evidence.bundle.source import BagMember, BagSource, ReadLimits
 
 _REPARSE_POINT = 0x400  # FILE_ATTRIBUTE_REPARSE_POINT: junctions and other Windows links
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)

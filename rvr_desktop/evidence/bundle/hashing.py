@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
-from ..progress import CancelToken, ProgressCallback, no_progress
-from .source import READ_CHUNK, BagMember, BagSource
+from rvr_desktop.evidence.bundle.source import READ_CHUNK, BagMember, BagSource
+from rvr_desktop.evidence.progress import CancelToken, ProgressCallback, no_progress
 
 DEFAULT_WORKERS = 2
 

@@ -26,8 +26,8 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 
-from . import contents
-from .layout import (
+from rvr_desktop.evidence.bundle import contents
+from rvr_desktop.evidence.bundle.layout import (
     BAG_INFO_TXT,
     BAGIT_TXT,
     FETCH_TXT,

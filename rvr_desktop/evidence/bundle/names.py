@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .lookalikes import mixed_script_problem, one_script_words
+from rvr_desktop.evidence.bundle.lookalikes import mixed_script_problem, one_script_words
 
 MAX_COMPONENT_BYTES = 255
 MAX_PATH_BYTES = 1024

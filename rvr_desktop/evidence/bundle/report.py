@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ... import __version__
-from ..documents import (
+from rvr_desktop import __version__
+from rvr_desktop.evidence.bundle import contents as c
+from rvr_desktop.evidence.bundle.bagit_reader import FileStatus
+from rvr_desktop.evidence.bundle.verify import BundleStatus, Outcome
+from rvr_desktop.evidence.documents import (
     CheckOutcome,
     CheckRow,
     DocumentOrigin,
@@ -15,9 +18,6 @@ from ..documents import (
     VerificationReport,
     render_verification_report,
 )
-from . import contents as c
-from .bagit_reader import FileStatus
-from .verify import BundleStatus, Outcome
 
 _OUTCOMES = {
     Outcome.PASS: CheckOutcome.PASS,

@@ -18,8 +18,8 @@ from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import IO
 
-from ..fsutil import fsync_dir, open_private_new, private_temp_path
-from .errors import BundleAlreadyExists
+from rvr_desktop.evidence.bundle.errors import BundleAlreadyExists
+from rvr_desktop.evidence.fsutil import fsync_dir, open_private_new, private_temp_path
 
 # zipfile cannot add zip64 headers once a member is written, so a member of unknown size,
 # or one that may pass 2 GiB, gets them from the start; smaller ones keep plain headers,

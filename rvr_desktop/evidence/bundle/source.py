@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
-from ..errors import InvalidInput
-from .errors import HostileBundle
-from .layout import BundleLayout
-from .lookalikes import first_lookalike
-from .names import MAX_PATH_BYTES
+from rvr_desktop.evidence.bundle.errors import HostileBundle
+from rvr_desktop.evidence.bundle.layout import BundleLayout
+from rvr_desktop.evidence.bundle.lookalikes import first_lookalike
+from rvr_desktop.evidence.bundle.names import MAX_PATH_BYTES
+from rvr_desktop.evidence.errors import InvalidInput
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .errors import MalformedBag
-from .layout import (
+from rvr_desktop.evidence.bundle.errors import MalformedBag
+from rvr_desktop.evidence.bundle.layout import (
     BAG_INFO_TXT,
     BAGGING_DATE,
     BAGIT_TXT,
@@ -22,8 +22,8 @@ from .layout import (
     PAYLOAD_PREFIX,
     TAG_ENCODING,
 )
-from .lookalikes import LookalikeIndex
-from .names import collision_key, path_problem
+from rvr_desktop.evidence.bundle.lookalikes import LookalikeIndex
+from rvr_desktop.evidence.bundle.names import collision_key, path_problem
 
 _MANIFEST_LINE = re.compile(r"([0-9A-Fa-f]{64})[ \t]+(.+)", re.DOTALL)
 _PERCENT = re.compile(r"%(0[Aa]|0[Dd]|25)|%")

@@ -25,19 +25,10 @@ from asn1crypto import cms as asn1_cms  # type: ignore[import-untyped]
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 
-from ... import __version__
-from ..audit import AuditRecord, verify_records
-from ..errors import InvalidInput, RvrError
-from ..progress import CancelToken, ProgressCallback, no_progress
-from ..signing.certs import CertificateSummary, sha256_fingerprint
-from ..signing.cms import CmsVerification, verify_detached
-from ..signing.pdf_active_content import active_content
-from ..signing.pdf_validate import validate_pdf
-from ..signing.trust import TrustedRoot, TrustStore
-from ..timeline import entry_content_bytes
-from . import contents as c
-from .archive import open_bag_source
-from .bagit_reader import (
+from rvr_desktop import __version__
+from rvr_desktop.evidence.bundle import contents as c
+from rvr_desktop.evidence.bundle.archive import open_bag_source
+from rvr_desktop.evidence.bundle.bagit_reader import (
     FileCheck,
     FileStatus,
     LoadedBag,
@@ -46,16 +37,25 @@ from .bagit_reader import (
     check_tag_files,
     load_bag,
 )
-from .bundle_records import (
+from rvr_desktop.evidence.bundle.bundle_records import (
     audit_records,
     exhibits_match,
     forms_match,
     json_objects,
     read_json_object,
 )
-from .errors import BundleUnreadable
-from .layout import PAYLOAD_PREFIX, SIGNATURE_P7S, TAGMANIFEST_TXT
-from .source import BagSource
+from rvr_desktop.evidence.bundle.errors import BundleUnreadable
+from rvr_desktop.evidence.bundle.layout import PAYLOAD_PREFIX, SIGNATURE_P7S, TAGMANIFEST_TXT
+from rvr_desktop.evidence.bundle.source import BagSource
+from rvr_desktop.evidence.case.timeline import entry_content_bytes
+from rvr_desktop.evidence.errors import InvalidInput, RvrError
+from rvr_desktop.evidence.progress import CancelToken, ProgressCallback, no_progress
+from rvr_desktop.evidence.signing.certs import CertificateSummary, sha256_fingerprint
+from rvr_desktop.evidence.signing.cms import CmsVerification, verify_detached
+from rvr_desktop.evidence.signing.pdf_active_content import active_content
+from rvr_desktop.evidence.signing.pdf_validate import validate_pdf
+from rvr_desktop.evidence.signing.trust import TrustedRoot, TrustStore
+from rvr_desktop.evidence.vault.audit import AuditRecord, verify_records
 
 MAX_PDF_BYTES = 256 * 1024 * 1024
 

@@ -25,10 +25,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from .errors import BundleUnreadable, HostileBundle
-from .layout import BundleLayout
-from .names import collision_key, path_problem
-from .source import READ_CHUNK, BagMember, BagSource, ReadLimits
+from rvr_desktop.evidence.bundle.errors import BundleUnreadable, HostileBundle
+from rvr_desktop.evidence.bundle.layout import BundleLayout
+from rvr_desktop.evidence.bundle.names import collision_key, path_problem
+from rvr_desktop.evidence.bundle.source import READ_CHUNK, BagMember, BagSource, ReadLimits
 
 _END = struct.Struct("<4s4H2LH")
 _END_SIGNATURE = b"PK\x05\x06"

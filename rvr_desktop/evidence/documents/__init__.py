@@ -8,9 +8,13 @@ Each ``render_*`` function takes its input dataclass from :mod:`.model` and a
 
 from __future__ import annotations
 
-from .exhibits import exhibit_statement_text, render_exhibit_list, render_exhibit_statement
-from .form import render_form
-from .model import (
+from rvr_desktop.evidence.documents.exhibits import (
+    exhibit_statement_text,
+    render_exhibit_list,
+    render_exhibit_statement,
+)
+from rvr_desktop.evidence.documents.form import render_form
+from rvr_desktop.evidence.documents.model import (
     Amendment,
     CheckOutcome,
     CheckRow,
@@ -42,10 +46,10 @@ from .model import (
     WitnessConfirmation,
     WitnessContactDetails,
 )
-from .notes_log import render_notes_log
-from .restricted import render_restricted_details
-from .statement import declaration_text, render_statement
-from .verification import render_verification_report
+from rvr_desktop.evidence.documents.notes_log import render_notes_log
+from rvr_desktop.evidence.documents.restricted import render_restricted_details
+from rvr_desktop.evidence.documents.statement import declaration_text, render_statement
+from rvr_desktop.evidence.documents.verification import render_verification_report
 
 __all__ = [
     "Amendment",

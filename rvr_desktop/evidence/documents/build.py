@@ -15,12 +15,12 @@ from typing import Any
 from reportlab.lib.pagesizes import A4
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
 
-from ..errors import InvalidInput
-from .canvas import CountingCanvas
-from .flowables import LayoutError, SignaturePlacement
-from .fonts import fonts, unsupported_characters
-from .model import DocumentOrigin, RenderedPdf
-from .styles import RULE_GREY, markup, styles
+from rvr_desktop.evidence.documents.canvas import CountingCanvas
+from rvr_desktop.evidence.documents.flowables import LayoutError, SignaturePlacement
+from rvr_desktop.evidence.documents.fonts import fonts, unsupported_characters
+from rvr_desktop.evidence.documents.model import DocumentOrigin, RenderedPdf
+from rvr_desktop.evidence.documents.styles import RULE_GREY, markup, styles
+from rvr_desktop.evidence.errors import InvalidInput
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN_X = 50.0

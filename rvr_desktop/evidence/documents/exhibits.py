@@ -11,12 +11,19 @@ from typing import Any
 
 from reportlab.platypus import Flowable, Paragraph, Table
 
-from ..errors import InvalidInput
-from .build import CONTENT_WIDTH, Furniture, build_pdf
-from .model import DocumentOrigin, Exhibit, ExhibitList, ExhibitStatement, RenderedPdf, Statement
-from .statement import render_statement
-from .styles import styles
-from .widgets import GRID, table_style, title_block, value_markup
+from rvr_desktop.evidence.documents.build import CONTENT_WIDTH, Furniture, build_pdf
+from rvr_desktop.evidence.documents.model import (
+    DocumentOrigin,
+    Exhibit,
+    ExhibitList,
+    ExhibitStatement,
+    RenderedPdf,
+    Statement,
+)
+from rvr_desktop.evidence.documents.statement import render_statement
+from rvr_desktop.evidence.documents.styles import styles
+from rvr_desktop.evidence.documents.widgets import GRID, table_style, title_block, value_markup
+from rvr_desktop.evidence.errors import InvalidInput
 
 _COLUMNS = ("Exhibit", "Description", "Source", "Produced by", "When")
 _WIDTHS = (52.0, 150.0, 120.0, 80.0, CONTENT_WIDTH - 402.0)

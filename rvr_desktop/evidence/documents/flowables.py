@@ -17,10 +17,10 @@ from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Paragraph
 
-from ..errors import RvrError
-from .canvas import CountingCanvas
-from .model import SignatureBox
-from .styles import RULE_GREY
+from rvr_desktop.evidence.documents.canvas import CountingCanvas
+from rvr_desktop.evidence.documents.model import SignatureBox
+from rvr_desktop.evidence.documents.styles import RULE_GREY
+from rvr_desktop.evidence.errors import RvrError
 
 # The reserved space assumes a page count this wide; digits are equally wide in DejaVu.
 _WIDEST_PAGE_COUNT = 9999

@@ -17,8 +17,8 @@ from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-from ...paths import resources_dir
-from ..errors import RvrError
+from rvr_desktop.evidence.errors import RvrError
+from rvr_desktop.paths import resources_dir
 
 REGULAR = "RvrSans"
 BOLD = "RvrSans-Bold"

@@ -10,10 +10,23 @@ from __future__ import annotations
 from reportlab.lib import colors
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table
 
-from .build import CONTENT_WIDTH, Furniture, build_pdf
-from .model import DocumentOrigin, FormTable, LabelValue, PrintableForm, RenderedPdf, RiskSummary
-from .styles import markup, styles
-from .widgets import grid_table, heading, label_value_table, table_style, title_block
+from rvr_desktop.evidence.documents.build import CONTENT_WIDTH, Furniture, build_pdf
+from rvr_desktop.evidence.documents.model import (
+    DocumentOrigin,
+    FormTable,
+    LabelValue,
+    PrintableForm,
+    RenderedPdf,
+    RiskSummary,
+)
+from rvr_desktop.evidence.documents.styles import markup, styles
+from rvr_desktop.evidence.documents.widgets import (
+    grid_table,
+    heading,
+    label_value_table,
+    table_style,
+    title_block,
+)
 
 RISK_BOX_FILL = colors.HexColor("#F3F3F3")
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from ..errors import InvalidInput
-from ..fsutil import atomic_write_bytes
+from rvr_desktop.evidence.errors import InvalidInput
+from rvr_desktop.evidence.fsutil import atomic_write_bytes
 
 # ---------------------------------------------------------------------------------------
 # Shared pieces

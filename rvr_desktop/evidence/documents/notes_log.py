@@ -12,10 +12,23 @@ from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
-from .build import CONTENT_WIDTH, Furniture, build_pdf
-from .model import DocumentOrigin, LogEventKind, LoggedEvent, LoggedNote, NotesLog, RenderedPdf
-from .styles import EVENT_FILL, WARNING_FILL, markup, paragraphs, styles
-from .widgets import table_style, title_block
+from rvr_desktop.evidence.documents.build import CONTENT_WIDTH, Furniture, build_pdf
+from rvr_desktop.evidence.documents.model import (
+    DocumentOrigin,
+    LogEventKind,
+    LoggedEvent,
+    LoggedNote,
+    NotesLog,
+    RenderedPdf,
+)
+from rvr_desktop.evidence.documents.styles import (
+    EVENT_FILL,
+    WARNING_FILL,
+    markup,
+    paragraphs,
+    styles,
+)
+from rvr_desktop.evidence.documents.widgets import table_style, title_block
 
 EVENT_NAMES: dict[LogEventKind, str] = {
     LogEventKind.SAFETY_GATE_PASSED: "SAFETY GATE PASSED",

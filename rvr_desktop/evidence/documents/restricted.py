@@ -6,8 +6,8 @@ not. The details print as a label/value list, so the forms engine can feed them 
 
 from __future__ import annotations
 
-from .form import render_form
-from .model import (
+from rvr_desktop.evidence.documents.form import render_form
+from rvr_desktop.evidence.documents.model import (
     DocumentOrigin,
     FormSection,
     LabelValue,

@@ -19,12 +19,23 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 from reportlab.platypus import Image as ImageFlowable
 
-from ..errors import InvalidInput
-from .build import MARGIN_X, PAGE_WIDTH, FooterPainter, Furniture, build_pdf, frame_height
-from .canvas import CountingCanvas
-from .flowables import CountedParagraph, SignaturePlacement, SignatureSpace, StrikeUnusedSpace
-from .fonts import fonts
-from .model import (
+from rvr_desktop.evidence.documents.build import (
+    MARGIN_X,
+    PAGE_WIDTH,
+    FooterPainter,
+    Furniture,
+    build_pdf,
+    frame_height,
+)
+from rvr_desktop.evidence.documents.canvas import CountingCanvas
+from rvr_desktop.evidence.documents.flowables import (
+    CountedParagraph,
+    SignaturePlacement,
+    SignatureSpace,
+    StrikeUnusedSpace,
+)
+from rvr_desktop.evidence.documents.fonts import fonts
+from rvr_desktop.evidence.documents.model import (
     SIGNING_METHOD_LABELS,
     DocumentOrigin,
     LabelValue,
@@ -33,8 +44,9 @@ from .model import (
     Statement,
     WitnessConfirmation,
 )
-from .styles import RULE_GREY, markup, paragraphs, styles
-from .widgets import heading, label_value_table, rule, title_block
+from rvr_desktop.evidence.documents.styles import RULE_GREY, markup, paragraphs, styles
+from rvr_desktop.evidence.documents.widgets import heading, label_value_table, rule, title_block
+from rvr_desktop.evidence.errors import InvalidInput
 
 STATUTE_LINE = "Criminal Justice Act 1967, s.9; Magistrates' Courts Act 1980, s.5B"
 END_MARK = "END OF STATEMENT"

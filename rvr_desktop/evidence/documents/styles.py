@@ -16,7 +16,7 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 
-from .fonts import fonts
+from rvr_desktop.evidence.documents.fonts import fonts
 
 BODY_SIZE = 10.5
 SMALL_SIZE = 8.5

@@ -12,10 +12,21 @@ from typing import Any
 from reportlab.lib import colors
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table
 
-from .build import CONTENT_WIDTH, Furniture, build_pdf
-from .model import CheckOutcome, DocumentOrigin, RenderedPdf, VerificationReport
-from .styles import markup, styles
-from .widgets import GRID, heading, label_value_table, table_style, title_block
+from rvr_desktop.evidence.documents.build import CONTENT_WIDTH, Furniture, build_pdf
+from rvr_desktop.evidence.documents.model import (
+    CheckOutcome,
+    DocumentOrigin,
+    RenderedPdf,
+    VerificationReport,
+)
+from rvr_desktop.evidence.documents.styles import markup, styles
+from rvr_desktop.evidence.documents.widgets import (
+    GRID,
+    heading,
+    label_value_table,
+    table_style,
+    title_block,
+)
 
 OUTCOME_FILL: dict[CheckOutcome, colors.Color] = {
     CheckOutcome.PASS: colors.HexColor("#DFF0D8"),

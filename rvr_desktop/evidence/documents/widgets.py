@@ -8,10 +8,10 @@ from typing import Any
 from reportlab.lib import colors
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
-from .build import CONTENT_WIDTH
-from .fonts import fonts
-from .model import LabelValue
-from .styles import RULE_GREY, markup, styles
+from rvr_desktop.evidence.documents.build import CONTENT_WIDTH
+from rvr_desktop.evidence.documents.fonts import fonts
+from rvr_desktop.evidence.documents.model import LabelValue
+from rvr_desktop.evidence.documents.styles import RULE_GREY, markup, styles
 
 EMPTY_VALUE = "—"
 """Printed for an empty answer, so a blank can never be filled in later."""

@@ -10,15 +10,15 @@
 
 from __future__ import annotations
 
-from .deadlines import DueDate, due_dates
-from .errors import FormIncomplete, TemplateError
-from .gate import GateResult, evaluate_gate
-from .loader import load_template_file, parse_template
-from .model import Field, FieldType, Section, Template, TemplateSnapshot
-from .printable import PrintableForm, printable_form
-from .registry import TemplateRegistry, load_registry, registry_for_vault
-from .risk import RiskResult, score_risk
-from .store import (
+from rvr_desktop.evidence.forms.deadlines import DueDate, due_dates
+from rvr_desktop.evidence.forms.errors import FormIncomplete, TemplateError
+from rvr_desktop.evidence.forms.gate import GateResult, evaluate_gate
+from rvr_desktop.evidence.forms.loader import load_template_file, parse_template
+from rvr_desktop.evidence.forms.model import Field, FieldType, Section, Template, TemplateSnapshot
+from rvr_desktop.evidence.forms.printable import PrintableForm, printable_form
+from rvr_desktop.evidence.forms.registry import TemplateRegistry, load_registry, registry_for_vault
+from rvr_desktop.evidence.forms.risk import RiskResult, score_risk
+from rvr_desktop.evidence.forms.store import (
     FormState,
     FormVersion,
     create_form,
@@ -29,7 +29,7 @@ from .store import (
     latest_version,
     save_draft,
 )
-from .validate import Problem, validate_form
+from rvr_desktop.evidence.forms.validate import Problem, validate_form
 
 __all__ = [
     "DueDate",

@@ -25,8 +25,8 @@ from collections.abc import Mapping
 from datetime import date, datetime, time
 from typing import Any
 
-from ..errors import InvalidInput
-from .model import YES_NO_UNKNOWN_ANSWERS, Field, FieldType
+from rvr_desktop.evidence.errors import InvalidInput
+from rvr_desktop.evidence.forms.model import YES_NO_UNKNOWN_ANSWERS, Field, FieldType
 
 SIGNATURE_METHODS = ("typed_name", "drawn_signature", "recorded_on_call")
 _SIGNATURE_KEYS = frozenset({"method", "name", "image_png_base64", "signed_at"})

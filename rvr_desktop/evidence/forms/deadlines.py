@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from .answers import parse_date, parse_datetime
-from .model import DeadlineRule, Field, FieldType, Template
-from .visibility import condition_holds, is_visible
+from rvr_desktop.evidence.forms.answers import parse_date, parse_datetime
+from rvr_desktop.evidence.forms.model import DeadlineRule, Field, FieldType, Template
+from rvr_desktop.evidence.forms.visibility import condition_holds, is_visible
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .answers import (
+from rvr_desktop.evidence.forms.answers import (
     is_number,
     is_unanswered,
     parse_date,
@@ -12,7 +12,7 @@ from .answers import (
     parse_time,
     yes_no_answer,
 )
-from .model import Field, FieldType
+from rvr_desktop.evidence.forms.model import Field, FieldType
 
 NOT_ANSWERED = "Not answered"
 

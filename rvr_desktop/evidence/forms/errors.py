@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ..errors import InvalidInput
+from rvr_desktop.evidence.errors import InvalidInput
 
 if TYPE_CHECKING:
-    from .validate import Problem
+    from rvr_desktop.evidence.forms.validate import Problem
 
 
 class TemplateError(InvalidInput):

@@ -11,11 +11,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import InvalidInput
-from .display import display_value
-from .model import Template
-from .validate import validate_form
-from .visibility import failing_gate_fields
+from rvr_desktop.evidence.errors import InvalidInput
+from rvr_desktop.evidence.forms.display import display_value
+from rvr_desktop.evidence.forms.model import Template
+from rvr_desktop.evidence.forms.validate import validate_form
+from rvr_desktop.evidence.forms.visibility import failing_gate_fields
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from .answers import ensure_json_answers
-from .errors import TemplateError
-from .model import (
+from rvr_desktop.evidence.forms.answers import ensure_json_answers
+from rvr_desktop.evidence.forms.errors import TemplateError
+from rvr_desktop.evidence.forms.model import (
     DISCLOSABLE_DOCUMENTS,
     KNOWN_DOCUMENTS,
     OPEN_CLASS,
@@ -38,7 +38,7 @@ from .model import (
     Template,
     Validation,
 )
-from .strict_table import StrictTable, in_section, name_of
+from rvr_desktop.evidence.forms.strict_table import StrictTable, in_section, name_of
 
 MAX_TEMPLATE_BYTES = 1 << 20
 """Far larger than any real form; keeps a stray file from being read into memory whole."""
@@ -519,8 +519,8 @@ def _build(raw: dict[str, Any], text: str, source: str) -> Template:
 
 def _with_example(template: Template, raw: Any) -> Template:
     # Imported here: validation needs the finished template, the loader is its producer.
-    from ..errors import InvalidInput
-    from .validate import validate_form
+    from rvr_desktop.evidence.errors import InvalidInput
+    from rvr_desktop.evidence.forms.validate import validate_form
 
     where = "the [example] answers"
     if not isinstance(raw, dict):

@@ -11,11 +11,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .deadlines import DueDate, due_dates
-from .display import NOT_ANSWERED, display_value
-from .model import Field, FieldType, Template
-from .risk import score_risk
-from .visibility import is_visible
+from rvr_desktop.evidence.forms.deadlines import DueDate, due_dates
+from rvr_desktop.evidence.forms.display import NOT_ANSWERED, display_value
+from rvr_desktop.evidence.forms.model import Field, FieldType, Template
+from rvr_desktop.evidence.forms.risk import score_risk
+from rvr_desktop.evidence.forms.visibility import is_visible
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
-from ...paths import resources_dir
-from ..errors import InvalidInput, NotFound
-from ..vault import Vault
-from .errors import TemplateError
-from .loader import load_template_file
-from .model import Template
+from rvr_desktop.evidence.errors import InvalidInput, NotFound
+from rvr_desktop.evidence.forms.errors import TemplateError
+from rvr_desktop.evidence.forms.loader import load_template_file
+from rvr_desktop.evidence.forms.model import Template
+from rvr_desktop.evidence.vault import Vault
+from rvr_desktop.paths import resources_dir
 
 FORCE_TEMPLATES_SETTING = "forms.force_templates_dir"
 """The vault setting that holds the force's templates folder (absent: shipped only)."""

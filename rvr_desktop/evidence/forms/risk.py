@@ -11,10 +11,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import InvalidInput
-from .answers import is_unanswered, yes_no_answer
-from .model import FieldType, RiskLevel, RiskRules, Template
-from .visibility import is_visible
+from rvr_desktop.evidence.errors import InvalidInput
+from rvr_desktop.evidence.forms.answers import is_unanswered, yes_no_answer
+from rvr_desktop.evidence.forms.model import FieldType, RiskLevel, RiskRules, Template
+from rvr_desktop.evidence.forms.visibility import is_visible
 
 
 @dataclass(frozen=True)

@@ -15,15 +15,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from .. import audit
-from ..canonical import canonical_json, sha256_hex
-from ..errors import NotFound, VaultDamaged
-from ..vault import Tx, Vault
-from .answers import ensure_json_answers
-from .errors import FormIncomplete
-from .loader import parse_template
-from .model import Template, TemplateSnapshot
-from .validate import validate_form
+from rvr_desktop.evidence.errors import NotFound, VaultDamaged
+from rvr_desktop.evidence.forms.answers import ensure_json_answers
+from rvr_desktop.evidence.forms.errors import FormIncomplete
+from rvr_desktop.evidence.forms.loader import parse_template
+from rvr_desktop.evidence.forms.model import Template, TemplateSnapshot
+from rvr_desktop.evidence.forms.validate import validate_form
+from rvr_desktop.evidence.records.canonical import canonical_json, sha256_hex
+from rvr_desktop.evidence.vault import Tx, Vault, audit
 
 
 class FormState(StrEnum):

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from .errors import TemplateError
+from rvr_desktop.evidence.forms.errors import TemplateError
 
 _ID = re.compile(r"[a-z][a-z0-9_]{0,63}")
 

@@ -10,10 +10,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .answers import check_value, is_unanswered
-from .model import Field, FieldType, Template
-from .risk import score_risk
-from .visibility import is_visible
+from rvr_desktop.evidence.forms.answers import check_value, is_unanswered
+from rvr_desktop.evidence.forms.model import Field, FieldType, Template
+from rvr_desktop.evidence.forms.risk import score_risk
+from rvr_desktop.evidence.forms.visibility import is_visible
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .answers import is_unanswered, yes_no_answer
-from .model import Condition, Field, FieldType, Template
+from rvr_desktop.evidence.forms.answers import is_unanswered, yes_no_answer
+from rvr_desktop.evidence.forms.model import Condition, Field, FieldType, Template
 
 
 def is_visible(

@@ -14,9 +14,9 @@ from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.authority import CertTrustAnchor
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from .certs import from_asn1, to_asn1
-from .credential import SigningCredential
-from .trust import TrustedRoot, TrustStore
+from rvr_desktop.evidence.signing.certs import from_asn1, to_asn1
+from rvr_desktop.evidence.signing.credential import SigningCredential
+from rvr_desktop.evidence.signing.trust import TrustedRoot, TrustStore
 
 # Force PKIs differ on which of the two they set; either says "this key signs documents".
 SIGNER_KEY_USAGE = KeyUsageConstraints(

@@ -22,8 +22,8 @@ from pyhanko.sign.validation.generic_cms import (
 )
 from pyhanko.sign.validation.status import StandardCMSSignatureStatus
 
-from ..clock import Clock, SystemClock
-from ._pyhanko import (
+from rvr_desktop.evidence.clock import Clock, SystemClock
+from rvr_desktop.evidence.signing._pyhanko import (
     SIGNER_KEY_USAGE,
     quieten_validation_logs,
     signer_for,
@@ -31,11 +31,16 @@ from ._pyhanko import (
     trusted_root_of,
     validation_context,
 )
-from .certs import TEST_IDENTITY_WARNING, CertificateSummary, from_asn1, summarise
-from .credential import SigningCredential, ensure_can_sign_at
-from .errors import SigningFailed
-from .timeutil import utc_datetime
-from .trust import TrustedRoot, TrustStore
+from rvr_desktop.evidence.signing.certs import (
+    TEST_IDENTITY_WARNING,
+    CertificateSummary,
+    from_asn1,
+    summarise,
+)
+from rvr_desktop.evidence.signing.credential import SigningCredential, ensure_can_sign_at
+from rvr_desktop.evidence.signing.errors import SigningFailed
+from rvr_desktop.evidence.signing.timeutil import utc_datetime
+from rvr_desktop.evidence.signing.trust import TrustedRoot, TrustStore
 
 FUTURE_TOLERANCE = timedelta(minutes=5)
 MAX_SIGNATURE_BYTES = 1024 * 1024

@@ -22,8 +22,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 
-from .certs import CertificateSummary, is_test_certificate, summarise
-from .errors import (
+from rvr_desktop.evidence.signing.certs import CertificateSummary, is_test_certificate, summarise
+from rvr_desktop.evidence.signing.errors import (
     CertificateDamaged,
     CertificateExpired,
     CertificateNotForSigning,

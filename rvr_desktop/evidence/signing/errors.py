@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..errors import InvalidInput, NotFound, RvrError
+from rvr_desktop.evidence.errors import InvalidInput, NotFound, RvrError
 
 
 class CredentialError(InvalidInput):

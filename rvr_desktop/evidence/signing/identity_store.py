@@ -14,19 +14,19 @@ from typing import TYPE_CHECKING
 
 from cryptography.hazmat.primitives import serialization
 
-from .. import audit
-from .certs import CertificateSummary
-from .credential import SigningCredential, load_pkcs12
-from .errors import (
+from rvr_desktop.evidence.signing.certs import CertificateSummary
+from rvr_desktop.evidence.signing.credential import SigningCredential, load_pkcs12
+from rvr_desktop.evidence.signing.errors import (
     CredentialFileUnreadable,
     NoSigningIdentity,
     NotACredentialFile,
     StoredIdentityDamaged,
 )
-from .timeutil import utc_datetime
+from rvr_desktop.evidence.signing.timeutil import utc_datetime
+from rvr_desktop.evidence.vault import audit
 
 if TYPE_CHECKING:
-    from ..vault import Vault
+    from rvr_desktop.evidence.vault import Vault
 
 CREDENTIAL_SETTING = "signing.credential"
 MAX_PKCS12_BYTES = 1024 * 1024

@@ -6,12 +6,12 @@ import unicodedata
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
-from .. import audit
-from ..canonical import canonical_json
-from ..errors import InvalidInput
+from rvr_desktop.evidence.errors import InvalidInput
+from rvr_desktop.evidence.records.canonical import canonical_json
+from rvr_desktop.evidence.vault import audit
 
 if TYPE_CHECKING:
-    from ..vault import Vault
+    from rvr_desktop.evidence.vault import Vault
 
 MAX_FIELD_LENGTH = 120
 

@@ -26,20 +26,20 @@ from pyhanko.sign.timestamps import HTTPTimeStamper
 from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 from pyhanko.stamp import TextStampStyle
 
-from ..clock import Clock, SystemClock
-from ..documents.model import SignatureBox
-from ._pyhanko import signer_for
-from .credential import SigningCredential, ensure_can_sign_at
-from .errors import (
+from rvr_desktop.evidence.clock import Clock, SystemClock
+from rvr_desktop.evidence.documents.model import SignatureBox
+from rvr_desktop.evidence.signing._pyhanko import signer_for
+from rvr_desktop.evidence.signing.credential import SigningCredential, ensure_can_sign_at
+from rvr_desktop.evidence.signing.errors import (
     AlreadySigned,
     NotAPdf,
     SignatureBoxInvalid,
     SigningFailed,
     TimestampServiceFailed,
 )
-from .officer import OfficerProfile
-from .stamp_font import StampFont
-from .timeutil import utc_datetime
+from rvr_desktop.evidence.signing.officer import OfficerProfile
+from rvr_desktop.evidence.signing.stamp_font import StampFont
+from rvr_desktop.evidence.signing.timeutil import utc_datetime
 
 SIGNATURE_FIELD = "OfficerSignature"
 TIMESTAMP_TIMEOUT_S = 30

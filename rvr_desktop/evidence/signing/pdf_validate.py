@@ -23,15 +23,20 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
 
-from ._pyhanko import (
+from rvr_desktop.evidence.signing._pyhanko import (
     SIGNER_KEY_USAGE,
     quieten_validation_logs,
     trust_problem,
     trusted_root_of,
     validation_context,
 )
-from .certs import TEST_IDENTITY_WARNING, CertificateSummary, from_asn1, summarise
-from .trust import TrustedRoot, TrustStore
+from rvr_desktop.evidence.signing.certs import (
+    TEST_IDENTITY_WARNING,
+    CertificateSummary,
+    from_asn1,
+    summarise,
+)
+from rvr_desktop.evidence.signing.trust import TrustedRoot, TrustStore
 
 # What the gap a signature's /ByteRange leaves out must hold: its value as one hex string.
 _HEX_STRING = re.compile(rb"<[0-9A-Fa-f\s]*>")

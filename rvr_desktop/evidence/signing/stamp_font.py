@@ -22,7 +22,7 @@ from pyhanko.pdf_utils.font.api import FontEngineFactory
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulator
 from pyhanko.pdf_utils.writer import BasePdfFileWriter
 
-from ..documents.fonts import FontMissing, font_path
+from rvr_desktop.evidence.documents.fonts import FontMissing, font_path
 
 STAMP_FONT_FILE = "DejaVuSans.ttf"
 PDF_UNITS_PER_EM = 1000

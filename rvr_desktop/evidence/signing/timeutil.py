@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from ..clock import Clock
+from rvr_desktop.evidence.clock import Clock
 
 
 def utc_datetime(clock: Clock) -> datetime:

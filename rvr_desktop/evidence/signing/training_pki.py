@@ -26,15 +26,19 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, ObjectIdentifier
 
-from ..fsutil import atomic_write_bytes, ensure_private_dir
-from .certs import TEST_NAME_SUFFIX, TEST_ORGANISATION, sha256_fingerprint
-from .credential import SigningCredential
-from .identity_store import store_credential
-from .officer import OfficerProfile
-from .timeutil import utc_datetime
+from rvr_desktop.evidence.fsutil import atomic_write_bytes, ensure_private_dir
+from rvr_desktop.evidence.signing.certs import (
+    TEST_NAME_SUFFIX,
+    TEST_ORGANISATION,
+    sha256_fingerprint,
+)
+from rvr_desktop.evidence.signing.credential import SigningCredential
+from rvr_desktop.evidence.signing.identity_store import store_credential
+from rvr_desktop.evidence.signing.officer import OfficerProfile
+from rvr_desktop.evidence.signing.timeutil import utc_datetime
 
 if TYPE_CHECKING:
-    from ..vault import Vault
+    from rvr_desktop.evidence.vault import Vault
 
 DOCUMENT_SIGNING_EKU = ObjectIdentifier("1.3.6.1.5.5.7.3.36")
 """id-kp-documentSigning (RFC 9336)."""

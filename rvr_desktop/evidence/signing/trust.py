@@ -16,8 +16,8 @@ from typing import Any
 
 from cryptography import x509
 
-from .certs import CertificateSummary, sha256_fingerprint, summarise
-from .errors import TrustRootNotCa, TrustRootNotPem, TrustRootUnreadable
+from rvr_desktop.evidence.signing.certs import CertificateSummary, sha256_fingerprint, summarise
+from rvr_desktop.evidence.signing.errors import TrustRootNotCa, TrustRootNotPem, TrustRootUnreadable
 
 MAX_TRUST_FILE_BYTES = 4 * 1024 * 1024
 _PEM_LABEL = re.compile(rb"-----BEGIN ([A-Z0-9 ]+)-----")

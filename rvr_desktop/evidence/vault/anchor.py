@@ -18,10 +18,10 @@ import platformdirs
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from .canonical import canonical_json
-from .errors import VaultRolledBack
-from .fsutil import atomic_write_bytes, ensure_private_dir
-from .header import ChainAnchor
+from rvr_desktop.evidence.errors import VaultRolledBack
+from rvr_desktop.evidence.fsutil import atomic_write_bytes, ensure_private_dir
+from rvr_desktop.evidence.records.canonical import canonical_json
+from rvr_desktop.evidence.vault.header import ChainAnchor
 
 
 def default_anchor_dir() -> Path:

@@ -18,15 +18,14 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from . import audit
-from .blobstore import TooLarge, Writable
-from .canonical import canonical_json
-from .cases import load_case
-from .crashpoints import crash_point
-from .errors import InvalidInput, NotFound, VaultDamaged
-from .fsutil import open_private_new, translate_os_errors
-from .progress import CancelToken, ProgressCallback, no_progress
-from .vault import Vault
+from rvr_desktop.evidence.case.cases import load_case
+from rvr_desktop.evidence.crashpoints import crash_point
+from rvr_desktop.evidence.errors import InvalidInput, NotFound, VaultDamaged
+from rvr_desktop.evidence.fsutil import open_private_new, translate_os_errors
+from rvr_desktop.evidence.progress import CancelToken, ProgressCallback, no_progress
+from rvr_desktop.evidence.records.canonical import canonical_json
+from rvr_desktop.evidence.vault import Vault, audit
+from rvr_desktop.evidence.vault.blobstore import TooLarge, Writable
 
 MAX_BYTES_SETTING = "attachments.max_bytes"
 DEFAULT_MAX_BYTES = 8 * 1024**3

@@ -16,8 +16,8 @@ from rvr_desktop.evidence.signing.officer import OfficerProfile
 from rvr_desktop.evidence.signing.training_pki import TrainingCertificateAuthority
 from rvr_desktop.evidence.signing.trust import TrustStore
 from rvr_desktop.evidence.vault import Vault
-from tests.evidence_bundle.conftest import DemoBundle
-from tests.evidence_bundle.reseal import reseal
+from tests.bundle.conftest import DemoBundle
+from tests.bundle.reseal import reseal
 
 
 def _officer_key(bundle: DemoBundle):  # type: ignore[no-untyped-def]

@@ -7,11 +7,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import audit
-from .canonical import canonical_json, sha256_hex
-from .errors import InvalidInput, NotAllowed, NotFound
-from .fsutil import translate_os_errors
-from .vault import Tx, Vault
+from rvr_desktop.evidence.errors import InvalidInput, NotAllowed, NotFound
+from rvr_desktop.evidence.fsutil import translate_os_errors
+from rvr_desktop.evidence.records.canonical import canonical_json, sha256_hex
+from rvr_desktop.evidence.vault import Tx, Vault, audit
 
 # A force incident or crime number: letters, digits, '/', '-'; 4 to 40 characters.
 DEFAULT_REFERENCE_PATTERN = r"[A-Z0-9][A-Z0-9/-]{3,39}"

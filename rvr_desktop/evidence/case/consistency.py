@@ -11,12 +11,11 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 
-from . import audit
-from .attachments import attachment_from_row
-from .canonical import canonical_json
-from .forms.store import version_record
-from .timeline import entry_from_row
-from .vault import Vault
+from rvr_desktop.evidence.case.attachments import attachment_from_row
+from rvr_desktop.evidence.case.timeline import entry_from_row
+from rvr_desktop.evidence.forms.store import version_record
+from rvr_desktop.evidence.records.canonical import canonical_json
+from rvr_desktop.evidence.vault import Vault, audit
 
 
 def _sha256(data: bytes) -> str:

@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from . import timeline
-from .errors import InvalidInput
-from .forms import GateResult, Template, evaluate_gate
-from .timeline import CallEvent, TimelineEntry
-from .vault import Vault
+from rvr_desktop.evidence.case import timeline
+from rvr_desktop.evidence.case.timeline import CallEvent, TimelineEntry
+from rvr_desktop.evidence.errors import InvalidInput
+from rvr_desktop.evidence.forms import GateResult, Template, evaluate_gate
+from rvr_desktop.evidence.vault import Vault
 
 SAFETY_GATE_TEMPLATE_ID = "safety-gate"
 

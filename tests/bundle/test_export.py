@@ -9,16 +9,16 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from rvr_desktop.evidence import attachments, audit, cases
 from rvr_desktop.evidence.bundle.export import ExportRequest, NoOfficerProfile, export_case
 from rvr_desktop.evidence.bundle.layout import BundleLayout
 from rvr_desktop.evidence.bundle.verify import verify_bundle
+from rvr_desktop.evidence.case import attachments, cases
+from rvr_desktop.evidence.case.mg11 import StatementNotReady
 from rvr_desktop.evidence.errors import DiskFull, InvalidInput
 from rvr_desktop.evidence.progress import Cancelled, CancelToken
 from rvr_desktop.evidence.signing.trust import TrustStore
-from rvr_desktop.evidence.statement import StatementNotReady
-from rvr_desktop.evidence.vault import Vault
-from tests.evidence_bundle.conftest import DemoBundle
+from rvr_desktop.evidence.vault import Vault, audit
+from tests.bundle.conftest import DemoBundle
 
 
 def _request(bundle: DemoBundle, out: Path, **kw: object) -> ExportRequest:
@@ -152,8 +152,8 @@ def test_restricted_details_appear_only_under_restricted(
 def test_notes_added_while_an_export_is_prepared_never_give_a_bundle_that_contradicts_itself(
     demo_bundle: DemoBundle, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from rvr_desktop.evidence import timeline
     from rvr_desktop.evidence.bundle import export as export_module
+    from rvr_desktop.evidence.case import timeline
 
     out = tmp_path / "out"
     out.mkdir()

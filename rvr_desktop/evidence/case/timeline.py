@@ -15,12 +15,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from . import audit
-from .canonical import canonical_json
-from .cases import Case, load_case
-from .clock import format_elapsed
-from .errors import InvalidInput, NotAllowed, NotFound
-from .vault import Tx, Vault
+from rvr_desktop.evidence.case.cases import Case, load_case
+from rvr_desktop.evidence.clock import format_elapsed
+from rvr_desktop.evidence.errors import InvalidInput, NotAllowed, NotFound
+from rvr_desktop.evidence.records.canonical import canonical_json
+from rvr_desktop.evidence.vault import Tx, Vault, audit
 
 MAX_NOTE_CHARS = 100_000
 

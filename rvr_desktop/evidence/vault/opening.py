@@ -31,11 +31,8 @@ from typing import Any, Protocol
 
 import sqlcipher3
 
-from . import audit
-from .anchor import OutsideAnchor, default_anchor_dir
-from .blobstore import BlobStore
-from .clock import Clock, ClockWatch, SystemClock
-from .errors import (
+from rvr_desktop.evidence.clock import Clock, ClockWatch, SystemClock
+from rvr_desktop.evidence.errors import (
     DiskFull,
     DiskWriteFailed,
     InsecureDatabaseBuild,
@@ -52,11 +49,19 @@ from .errors import (
     VaultTooNew,
     WrongPassphrase,
 )
-from .fsutil import atomic_write_bytes, ensure_private_dir, is_disk_full, translate_os_errors
-from .header import ChainAnchor, KeyCheckFailed, VaultHeader
-from .kdf import DEFAULT_KDF, KEY_BYTES, KdfParams
-from .schema import CURRENT_VERSION, MIGRATIONS
-from .vault_lock import VaultProcessLock
+from rvr_desktop.evidence.fsutil import (
+    atomic_write_bytes,
+    ensure_private_dir,
+    is_disk_full,
+    translate_os_errors,
+)
+from rvr_desktop.evidence.vault import audit
+from rvr_desktop.evidence.vault.anchor import OutsideAnchor, default_anchor_dir
+from rvr_desktop.evidence.vault.blobstore import BlobStore
+from rvr_desktop.evidence.vault.header import ChainAnchor, KeyCheckFailed, VaultHeader
+from rvr_desktop.evidence.vault.kdf import DEFAULT_KDF, KEY_BYTES, KdfParams
+from rvr_desktop.evidence.vault.process_lock import VaultProcessLock
+from rvr_desktop.evidence.vault.schema import CURRENT_VERSION, MIGRATIONS
 
 log = logging.getLogger(__name__)
 

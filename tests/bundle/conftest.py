@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from rvr_desktop.evidence.demo import DemoVault, build_demo_vault, export_demo_bundle
-from rvr_desktop.evidence.kdf import FAST_INSECURE_KDF
+from rvr_desktop.evidence.vault.kdf import FAST_INSECURE_KDF
 
 
 @dataclass(frozen=True)

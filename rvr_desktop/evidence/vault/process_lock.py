@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from .errors import VaultError
+from rvr_desktop.evidence.errors import VaultError
 
 if sys.platform == "win32":  # pragma: no cover - exercised on Windows builds
     import msvcrt

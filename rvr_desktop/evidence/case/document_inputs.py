@@ -9,10 +9,11 @@ from __future__ import annotations
 import time
 from datetime import datetime
 
-from . import attachments, timeline
-from .cases import Case
-from .clock import format_local
-from .documents import (
+from rvr_desktop.evidence.case import attachments, timeline
+from rvr_desktop.evidence.case.cases import Case
+from rvr_desktop.evidence.case.timeline import EntryKind, TimelineEntry
+from rvr_desktop.evidence.clock import format_local
+from rvr_desktop.evidence.documents import (
     Amendment,
     Exhibit,
     ExhibitList,
@@ -28,9 +29,8 @@ from .documents import (
     RiskSummary,
     RiskThreshold,
 )
-from .forms import printable as forms_printable
-from .timeline import EntryKind, TimelineEntry
-from .vault import Vault
+from rvr_desktop.evidence.forms import printable as forms_printable
+from rvr_desktop.evidence.vault import Vault
 
 SOURCE_LABELS = {
     attachments.AttachmentSource.FILE: "File sent by the victim",

@@ -20,10 +20,11 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from . import timeline
-from .case_documents import label_values, moment
-from .cases import Case
-from .documents import (
+from rvr_desktop.evidence.case import timeline
+from rvr_desktop.evidence.case.cases import Case
+from rvr_desktop.evidence.case.document_inputs import label_values, moment
+from rvr_desktop.evidence.case.timeline import CallEvent, TimelineEntry
+from rvr_desktop.evidence.documents import (
     InterpreterDeclaration,
     RestrictedDetails,
     SigningMethod,
@@ -32,12 +33,17 @@ from .documents import (
     Witness,
     WitnessConfirmation,
 )
-from .errors import InvalidInput, NotAllowed
-from .forms import FormVersion, form_history, forms_for_case, latest_final, printable_form
-from .forms.answers import parse_datetime
-from .signing.officer import OfficerProfile
-from .timeline import CallEvent, TimelineEntry
-from .vault import Vault
+from rvr_desktop.evidence.errors import InvalidInput, NotAllowed
+from rvr_desktop.evidence.forms import (
+    FormVersion,
+    form_history,
+    forms_for_case,
+    latest_final,
+    printable_form,
+)
+from rvr_desktop.evidence.forms.answers import parse_datetime
+from rvr_desktop.evidence.signing.officer import OfficerProfile
+from rvr_desktop.evidence.vault import Vault
 
 MG11_TEMPLATE_ID = "mg11"
 INTERPRETER_TEMPLATE_ID = "interpreter"

@@ -18,12 +18,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from .canonical import canonical_json, sha256_hex
-from .header import ChainAnchor
+from rvr_desktop.evidence.records.canonical import canonical_json, sha256_hex
+from rvr_desktop.evidence.vault.header import ChainAnchor
 
 if TYPE_CHECKING:
-    from .clock import Clock
-    from .vault import Tx
+    from rvr_desktop.evidence.clock import Clock
+    from rvr_desktop.evidence.vault import Tx
 
 GENESIS_HASH = "0" * 64
 EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()

@@ -21,11 +21,11 @@ from typing import Any
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from .canonical import canonical_json, sha256_hex
-from .crashpoints import crash_point
-from .errors import VaultDamaged
-from .fsutil import atomic_write_bytes
-from .kdf import KEY_BYTES, KdfParams, derive_key
+from rvr_desktop.evidence.crashpoints import crash_point
+from rvr_desktop.evidence.errors import VaultDamaged
+from rvr_desktop.evidence.fsutil import atomic_write_bytes
+from rvr_desktop.evidence.records.canonical import canonical_json, sha256_hex
+from rvr_desktop.evidence.vault.kdf import KEY_BYTES, KdfParams, derive_key
 
 HEADER_FORMAT = "rvr-vault-header"
 HEADER_VERSION = 1

@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives import serialization
 from rvr_desktop.cli.verify import main as rvr_verify
 from rvr_desktop.evidence.bundle.verify import Outcome, verify_bundle
 from rvr_desktop.evidence.signing.trust import TrustStore
-from tests.evidence_bundle.conftest import DemoBundle
+from tests.bundle.conftest import DemoBundle
 
 
 def _trust(bundle: DemoBundle) -> TrustStore:

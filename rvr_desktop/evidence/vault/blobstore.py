@@ -22,10 +22,15 @@ from typing import BinaryIO, Protocol
 import pyrage
 from pyrage import x25519
 
-from .crashpoints import crash_point
-from .errors import InvalidInput, StorageError, VaultDamaged
-from .fsutil import ensure_private_dir, fsync_dir, open_private_new, translate_os_errors
-from .progress import CancelToken, ProgressCallback, no_progress
+from rvr_desktop.evidence.crashpoints import crash_point
+from rvr_desktop.evidence.errors import InvalidInput, StorageError, VaultDamaged
+from rvr_desktop.evidence.fsutil import (
+    ensure_private_dir,
+    fsync_dir,
+    open_private_new,
+    translate_os_errors,
+)
+from rvr_desktop.evidence.progress import CancelToken, ProgressCallback, no_progress
 
 BLOB_SUFFIX = ".age"
 TEMP_PREFIX = ".incoming-"
