@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from rvr_desktop import __version__
+from rvr_desktop import SOFTWARE
 from rvr_desktop.app import configure_process
 from rvr_desktop.cli import (
     case_commands,
@@ -32,7 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="rvr-desktop",
         description="RVR Desktop: evidence capture for Rapid Video Response calls.",
     )
-    parser.add_argument("--version", action="version", version=f"RVR Desktop {__version__}")
+    parser.add_argument("--version", action="version", version=SOFTWARE)
     parser.add_argument(
         "--demo",
         action="store_true",

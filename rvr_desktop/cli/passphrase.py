@@ -7,8 +7,7 @@ import sys
 from pathlib import Path
 
 from rvr_desktop.evidence.errors import InvalidInput
-
-MIN_NEW_PASSPHRASE_CHARS = 12
+from rvr_desktop.evidence.vault.passphrase_policy import check_new_passphrase
 
 
 def read_passphrase(source: str | None, prompt: str = "Vault passphrase: ") -> str:
@@ -35,15 +34,6 @@ def read_passphrase(source: str | None, prompt: str = "Vault passphrase: ") -> s
     passphrase = line.rstrip("\r\n")
     if not passphrase:
         raise InvalidInput(f"The passphrase file {source} is empty.")
-    return passphrase
-
-
-def check_new_passphrase(passphrase: str) -> str:
-    if len(passphrase) < MIN_NEW_PASSPHRASE_CHARS:
-        raise InvalidInput(
-            f"That passphrase is too short ({len(passphrase)} characters). Use at least "
-            f"{MIN_NEW_PASSPHRASE_CHARS}: three or four random words are strong and easy to type."
-        )
     return passphrase
 
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rvr_desktop import __version__
+from rvr_desktop import SOFTWARE
 from rvr_desktop.evidence import forms
 from rvr_desktop.evidence.bundle.export import ExportRequest, export_case
 from rvr_desktop.evidence.bundle.verify import verify_bundle
@@ -101,7 +101,7 @@ def step_signed_statement(ctx: SelfTestContext) -> str:
     case = cases.get_case(vault, ctx.case_id)
     rendered = render_statement(
         build_statement(vault, case, profile),
-        DocumentOrigin(profile.name, vault.clock.utc_now_ms(), f"RVR Desktop {__version__}"),
+        DocumentOrigin(profile.name, vault.clock.utc_now_ms(), SOFTWARE),
     )
     if rendered.signature_box is None:
         raise RvrError("the statement has no signature box")
@@ -145,7 +145,7 @@ STEPS: list[tuple[str, Step]] = [
 
 
 def run_self_test(print_line: Callable[[str], None] = print) -> int:
-    print_line(f"RVR Desktop {__version__} self-test")
+    print_line(f"{SOFTWARE} self-test")
     failed = 0
     with tempfile.TemporaryDirectory(prefix="rvr-self-test-") as tmp:
         ctx = SelfTestContext(Path(tmp))

@@ -9,6 +9,7 @@ from typing import Any
 from rvr_desktop.cli.passphrase import read_new_passphrase, read_passphrase
 from rvr_desktop.evidence.case.consistency import vault_problems
 from rvr_desktop.evidence.errors import InvalidInput
+from rvr_desktop.evidence.records.audit_chain import short_code
 from rvr_desktop.evidence.vault import Vault, audit
 from rvr_desktop.paths import default_vault_dir
 
@@ -86,7 +87,7 @@ def run_check(args: argparse.Namespace) -> int:
         for problem in problems:
             print(f"  - {problem}")
         return 1
-    code = "-" if head is None else audit.short_code(head.record_hash)
+    code = "-" if head is None else short_code(head.record_hash)
     records = 0 if head is None else head.seq
     print(
         f"OK: the vault at {root} passed every check "

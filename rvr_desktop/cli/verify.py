@@ -15,11 +15,13 @@ from pathlib import Path
 
 from rvr_desktop import __version__
 from rvr_desktop.app import configure_process
-from rvr_desktop.evidence.bundle.report import write_report
-from rvr_desktop.evidence.bundle.verify import BundleStatus, verify_bundle
+from rvr_desktop.evidence.bundle.result import BundleStatus, Verdict
+from rvr_desktop.evidence.bundle.verify import verify_bundle
 from rvr_desktop.evidence.errors import RvrError
 from rvr_desktop.evidence.signing.trust import TrustStore
 
+EXIT_CODES = {Verdict.VERIFIED: 0, Verdict.FAILED: 1, Verdict.NOT_TRUSTED: 2}
+"""The one place a verdict becomes an exit code."""
 EXIT_CANNOT_RUN = 3
 
 
@@ -65,8 +67,8 @@ def print_status(status: BundleStatus) -> None:
         print(f"{check.outcome.value:<13} {check.name}: {check.reason}")
     for note in status.notes:
         print(f"NOTE          {note}")
-    print(status.verdict)
-    if status.exit_code == 2:
+    print(status.verdict_text)
+    if status.verdict is Verdict.NOT_TRUSTED:
         print("Give the force's root certificate with --trust ROOT.pem (it may be repeated).")
 
 
@@ -82,18 +84,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("rvr-verify: interrupted.", file=sys.stderr)
         return EXIT_CANNOT_RUN
+    exit_code = EXIT_CODES[status.verdict]
     if args.json:
-        print(json.dumps(status.summary(), indent=2))
+        print(json.dumps({**status.summary(), "exit_code": exit_code}, indent=2))
     else:
         print_status(status)
     if args.report:
+        # Only a report needs the PDF library: a plain check never loads it.
+        from rvr_desktop.evidence.bundle.report import write_report
+
         try:
             write_report(status, Path(args.report))
         except RvrError as exc:
             # The verdict above stands; only the report could not be written.
             print(f"rvr-verify: the report was not written: {exc}", file=sys.stderr)
             return EXIT_CANNOT_RUN
-    return status.exit_code
+    return exit_code
 
 
 if __name__ == "__main__":

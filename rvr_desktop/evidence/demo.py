@@ -18,9 +18,9 @@ from typing import Any
 from rvr_desktop.evidence import forms
 from rvr_desktop.evidence.case import attachments, cases, mg11, timeline
 from rvr_desktop.evidence.case.safety_gate import record_safety_gate
-from rvr_desktop.evidence.case.timeline import CallEvent
 from rvr_desktop.evidence.clock import ManualClock, SystemClock
 from rvr_desktop.evidence.fsutil import atomic_write_bytes, ensure_private_dir
+from rvr_desktop.evidence.records.timeline_entry import CallEvent
 from rvr_desktop.evidence.signing.officer import OfficerProfile, save_officer_profile
 from rvr_desktop.evidence.signing.training_pki import create_test_identity_in_vault
 from rvr_desktop.evidence.vault import Vault

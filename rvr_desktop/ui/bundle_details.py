@@ -7,7 +7,7 @@ import html
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from rvr_desktop.evidence.bundle import contents as c
-from rvr_desktop.evidence.bundle.verify import BundleStatus
+from rvr_desktop.evidence.bundle.result import BundleStatus
 from rvr_desktop.evidence.signing.certs import grouped_fingerprint
 
 EXPORT_FIELDS = (
@@ -57,7 +57,7 @@ def detail_sections(status: BundleStatus) -> list[tuple[str, list[tuple[str, str
 
 def summary_text(status: BundleStatus) -> str:
     """Everything the window shows, as plain text for the clipboard or an email."""
-    lines = [status.verdict, ""]
+    lines = [status.verdict_text, ""]
     for section, rows in detail_sections(status):
         lines.append(f"{section}:")
         lines.extend(f"  {label}: {value}" if label else f"  {value}" for label, value in rows)

@@ -10,8 +10,9 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLa
 from rvr_desktop.evidence.case import timeline
 from rvr_desktop.evidence.case.cases import Case
 from rvr_desktop.evidence.case.safety_gate import last_safety_gate
-from rvr_desktop.evidence.case.timeline import CallEvent, CallState, TimelineEntry
+from rvr_desktop.evidence.case.timeline import CallState, TimelineEntry
 from rvr_desktop.evidence.errors import RvrError
+from rvr_desktop.evidence.records.timeline_entry import CallEvent
 from rvr_desktop.evidence.vault import Vault
 from rvr_desktop.ui.danger_dialog import DangerChoice, DangerDialog
 from rvr_desktop.ui.services import Services

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
-from rvr_desktop.evidence.bundle.verify import Check, Outcome
+from rvr_desktop.evidence.bundle.result import Check, Outcome
 
 OUTCOME_COLOURS = {
     Outcome.PASS: ("#dff0e0", "#1e5b22"),

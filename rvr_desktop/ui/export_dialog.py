@@ -30,7 +30,8 @@ from PySide6.QtWidgets import (
 
 from rvr_desktop.evidence.bundle.export import ExportRequest, ExportResult, export_case
 from rvr_desktop.evidence.bundle.layout import BundleLayout
-from rvr_desktop.evidence.bundle.verify import BundleStatus, verify_bundle
+from rvr_desktop.evidence.bundle.result import BundleStatus
+from rvr_desktop.evidence.bundle.verify import verify_bundle
 from rvr_desktop.evidence.case.cases import Case
 from rvr_desktop.evidence.errors import InvalidInput
 from rvr_desktop.evidence.progress import Cancelled, CancelToken, ProgressCallback
@@ -263,7 +264,7 @@ class ExportDialog(QDialog):
         self.verdict_label.setProperty("outcome", verdict)
         self.verdict_label.style().unpolish(self.verdict_label)
         self.verdict_label.style().polish(self.verdict_label)
-        detail = [status.verdict]
+        detail = [status.verdict_text]
         if verdict == "indeterminate":
             detail.append(TRUST_HINT.replace("Trusted roots…", "Settings › Trusted roots"))
         if status.is_test_identity:

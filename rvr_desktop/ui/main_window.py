@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rvr_desktop import __version__
+from rvr_desktop import SOFTWARE
 from rvr_desktop.evidence import forms
 from rvr_desktop.evidence.case import cases
 from rvr_desktop.evidence.case.cases import Case
@@ -60,7 +60,7 @@ class ResumePoint:
 
 def about_text() -> str:
     return (
-        f"RVR Desktop {__version__}\n\n"
+        f"{SOFTWARE}\n\n"
         "Evidence capture for Rapid Video Response calls: encrypted vault, contemporaneous "
         "notes, signed MG11 statements and signed evidence bundles.\n\n"
         f"Default vault: {default_vault_dir()}\n"
@@ -178,7 +178,7 @@ class MainWindow(QMainWindow):
             self.tab_actions.append(action)
 
     def show_about(self) -> None:
-        """The About box: the one version (rvr_desktop.__version__) and where files live."""
+        """The About box: the one version (rvr_desktop.SOFTWARE) and where files live."""
         self.services.dialogs.show_info(self, "About RVR Desktop", about_text())
 
     def _connect_actions(self) -> None:

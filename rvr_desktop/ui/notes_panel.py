@@ -15,8 +15,9 @@ from PySide6.QtWidgets import (
 )
 
 from rvr_desktop.evidence.case import timeline
-from rvr_desktop.evidence.case.timeline import EntryKind, TimelineEntry
+from rvr_desktop.evidence.case.timeline import TimelineEntry
 from rvr_desktop.evidence.errors import RvrError
+from rvr_desktop.evidence.records.timeline_entry import EntryKind
 from rvr_desktop.evidence.vault import Vault
 from rvr_desktop.ui.amend_dialog import AmendDialog
 from rvr_desktop.ui.note_input import NoteInput

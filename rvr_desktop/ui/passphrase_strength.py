@@ -10,7 +10,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from rvr_desktop.cli.passphrase import MIN_NEW_PASSPHRASE_CHARS
+from rvr_desktop.evidence.vault.passphrase_policy import MIN_NEW_PASSPHRASE_CHARS
 
 # Fragments that make a passphrase far weaker than its length suggests.
 _COMMON = (

@@ -11,8 +11,9 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from rvr_desktop.evidence.case.timeline import EntryKind, TimelineEntry, superseded_ids
+from rvr_desktop.evidence.case.timeline import TimelineEntry, superseded_ids
 from rvr_desktop.evidence.clock import format_local
+from rvr_desktop.evidence.records.timeline_entry import EntryKind
 
 COLUMNS = ("Time", "Elapsed", "By", "Note")
 TIME, ELAPSED, AUTHOR, TEXT = range(4)

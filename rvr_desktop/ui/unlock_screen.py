@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rvr_desktop.cli.passphrase import check_new_passphrase
 from rvr_desktop.evidence.errors import InvalidInput, RvrError, UnlockThrottled, WrongPassphrase
 from rvr_desktop.evidence.progress import CancelToken, ProgressCallback
 from rvr_desktop.evidence.vault import Vault
+from rvr_desktop.evidence.vault.passphrase_policy import check_new_passphrase
 from rvr_desktop.ui.passphrase_strength import estimate
 from rvr_desktop.ui.services import Services
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from rvr_desktop.evidence.bundle.verify import BundleStatus
+from rvr_desktop.evidence.bundle.result import BundleStatus, Verdict
 
 TRUST_HINT = (
     "The signer may be genuine, but none of your trusted roots vouches for them. Add the "
@@ -13,11 +13,17 @@ TRUST_HINT = (
 )
 
 
+OUTCOME_STYLES = {
+    Verdict.VERIFIED: "pass",
+    Verdict.NOT_TRUSTED: "indeterminate",
+    Verdict.FAILED: "fail",
+}
+"""The stylesheet's name for each verdict's colour."""
+
+
 def outcome_of(status: BundleStatus) -> str:
     """'pass', 'indeterminate' (intact and signed, trust not established) or 'fail'."""
-    if status.bottom_line:
-        return "pass"
-    return "indeterminate" if status.exit_code == 2 else "fail"
+    return OUTCOME_STYLES[status.verdict]
 
 
 class VerdictBanner(QWidget):
@@ -58,7 +64,7 @@ class VerdictBanner(QWidget):
         outcome = outcome_of(status)
         self.headline.setText("VERIFIED" if outcome == "pass" else "NOT VERIFIED")
         self._set_outcome(outcome)
-        text = status.verdict
+        text = status.verdict_text
         if outcome == "indeterminate":
             text += "\n" + TRUST_HINT
         self.detail.setText(text)

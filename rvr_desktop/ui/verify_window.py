@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from rvr_desktop.evidence.bundle.report import write_report
-from rvr_desktop.evidence.bundle.verify import BundleStatus, Outcome, verify_bundle
+from rvr_desktop.evidence.bundle.result import BundleStatus, Outcome
+from rvr_desktop.evidence.bundle.verify import verify_bundle
 from rvr_desktop.evidence.errors import RvrError
 from rvr_desktop.evidence.progress import Cancelled, CancelToken, ProgressCallback
 from rvr_desktop.ui.bundle_details import BundleDetails, summary_text

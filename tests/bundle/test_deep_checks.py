@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from rvr_desktop.evidence.bundle.verify import Outcome, verify_bundle
+from rvr_desktop.evidence.bundle.result import Outcome, Verdict
+from rvr_desktop.evidence.bundle.verify import verify_bundle
 from rvr_desktop.evidence.signing.identity_store import load_credential
 from rvr_desktop.evidence.signing.officer import OfficerProfile
 from rvr_desktop.evidence.signing.training_pki import TrainingCertificateAuthority
@@ -48,7 +49,7 @@ def test_an_incremental_update_to_the_signed_statement_fails(demo_bundle: DemoBu
     assert len(PdfReader(statement).pages) >= 3
     reseal(demo_bundle.bundle, _officer_key(demo_bundle))
     status = verify_bundle(demo_bundle.bundle, TrustStore.from_paths([demo_bundle.root_pem]))
-    assert status.exit_code == 1
+    assert status.verdict is Verdict.FAILED
     assert _failed(status, "MG11-statement.pdf"), [c.reason for c in status.checks]
 
 
@@ -63,7 +64,7 @@ def test_a_note_rewritten_in_the_bundle_is_caught_by_the_audit_chain(
     reseal(demo_bundle.bundle, _officer_key(demo_bundle))
     status = verify_bundle(demo_bundle.bundle, TrustStore.from_paths([demo_bundle.root_pem]))
     reasons = _failed(status, "audit chain")
-    assert status.exit_code == 1 and reasons
+    assert status.verdict is Verdict.FAILED and reasons
     assert f"note:{note['id']} differs from the audit chain" in " ".join(reasons)
 
 
@@ -101,7 +102,7 @@ def test_a_bundle_signed_by_an_unknown_certificate_fails_trust_until_its_root_is
     reseal(demo_bundle.bundle, stranger)
     trusted = TrustStore.from_paths([demo_bundle.root_pem])
     status = verify_bundle(demo_bundle.bundle, trusted)
-    assert not status.trusted and status.exit_code in (1, 2)
+    assert not status.trusted and status.verdict in (Verdict.FAILED, Verdict.NOT_TRUSTED)
     assert not status.bottom_line
     stranger_root = tmp_path / "stranger.pem"
     stranger_root.write_bytes(stranger_ca.root_pem())

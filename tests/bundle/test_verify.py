@@ -12,7 +12,8 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 
 from rvr_desktop.cli.verify import main as rvr_verify
-from rvr_desktop.evidence.bundle.verify import Outcome, verify_bundle
+from rvr_desktop.evidence.bundle.result import Outcome, Verdict
+from rvr_desktop.evidence.bundle.verify import verify_bundle
 from rvr_desktop.evidence.signing.trust import TrustStore
 from tests.bundle.conftest import DemoBundle
 
@@ -24,7 +25,7 @@ def _trust(bundle: DemoBundle) -> TrustStore:
 def test_the_demo_bundle_verifies_against_its_root(demo_bundle: DemoBundle) -> None:
     status = verify_bundle(demo_bundle.bundle, _trust(demo_bundle))
     assert [c.outcome for c in status.checks] == [Outcome.PASS] * len(status.checks)
-    assert status.bottom_line and status.exit_code == 0
+    assert status.bottom_line and status.verdict is Verdict.VERIFIED
     assert status.info("RVR-Case-Reference") == demo_bundle.demo.case_reference
     assert status.is_test_identity
 
@@ -125,7 +126,7 @@ def test_every_change_to_every_file_fails_naming_the_file(
             _mutate(target / name, how)
             status = verify_bundle(target, trust)
             failures = [c for c in status.checks if c.outcome is Outcome.FAIL]
-            assert status.exit_code == 1, f"{how} {name} was not detected"
+            assert status.verdict is Verdict.FAILED, f"{how} {name} was not detected"
             assert any(Path(name).name in c.reason for c in failures), (
                 f"{how} {name}: no failing check names the file: {[c.reason for c in failures]}"
             )
@@ -135,7 +136,7 @@ def test_every_change_to_every_file_fails_naming_the_file(
 def test_a_stray_file_fails_naming_it(demo_bundle: DemoBundle, where: str) -> None:
     (demo_bundle.bundle / where).write_bytes(b"planted")
     status = verify_bundle(demo_bundle.bundle, _trust(demo_bundle))
-    assert status.exit_code == 1
+    assert status.verdict is Verdict.FAILED
     assert any(Path(where).name in c.reason for c in status.checks if c.outcome is Outcome.FAIL)
 
 
@@ -196,5 +197,5 @@ def test_a_damaged_copy_of_the_root_inside_the_signature_fails_naming_it(
         signature.write_bytes(bytes(changed))
         status = verify_bundle(demo_bundle.bundle, _trust(demo_bundle))
         failed = [c.reason for c in status.checks if c.outcome is Outcome.FAIL]
-        assert status.exit_code == 1, f"offset {offset - start} of the root copy passed"
+        assert status.verdict is Verdict.FAILED, f"offset {offset - start} of the root copy passed"
         assert any("tagmanifest-sha256.txt.p7s" in reason for reason in failed), failed

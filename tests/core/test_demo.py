@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from rvr_desktop.evidence.case import attachments, timeline
-from rvr_desktop.evidence.case.timeline import CallEvent, EntryKind
 from rvr_desktop.evidence.demo import build_demo_vault
+from rvr_desktop.evidence.records.timeline_entry import CallEvent, EntryKind
 from rvr_desktop.evidence.vault import Vault
 from rvr_desktop.evidence.vault.kdf import FAST_INSECURE_KDF
 

@@ -13,8 +13,8 @@ from rvr_desktop.evidence.case.mg11 import (
     statement_readiness,
 )
 from rvr_desktop.evidence.case.safety_gate import last_safety_gate, record_safety_gate
-from rvr_desktop.evidence.case.timeline import CallEvent
 from rvr_desktop.evidence.errors import InvalidInput, NotAllowed
+from rvr_desktop.evidence.records.timeline_entry import CallEvent
 from rvr_desktop.evidence.signing.officer import OfficerProfile
 from rvr_desktop.evidence.vault import Vault
 

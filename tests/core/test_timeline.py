@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from rvr_desktop.evidence.case import cases, timeline
-from rvr_desktop.evidence.case.timeline import CallEvent, EntryKind
 from rvr_desktop.evidence.errors import InvalidInput, NotAllowed
+from rvr_desktop.evidence.records.timeline_entry import CallEvent, EntryKind
 from rvr_desktop.evidence.vault import Vault, audit
 from rvr_desktop.evidence.vault.kdf import FAST_INSECURE_KDF
 from tests.conftest import TEST_PASSPHRASE

@@ -20,6 +20,7 @@ from rvr_desktop.evidence.errors import (
 )
 from rvr_desktop.evidence.vault import Vault, audit, schema
 from rvr_desktop.evidence.vault.kdf import DEFAULT_KDF, FAST_INSECURE_KDF
+from rvr_desktop.evidence.vault.passphrase_policy import PassphraseTooShort
 from tests.conftest import TEST_PASSPHRASE
 from tests.core.clocks import FakeClock
 
@@ -143,6 +144,18 @@ def test_officer_changes_passphrase_and_only_the_new_one_opens(
         Vault.unlock(vault_dir, TEST_PASSPHRASE)
     with Vault.unlock(vault_dir, "a brand new passphrase") as again:
         assert cases.get_case(again, case.id).reference == "INC-2026-0003"
+
+
+def test_no_way_in_makes_a_vault_with_a_short_passphrase(vault: Vault, tmp_path: Path) -> None:
+    """The 12-character rule is the vault's own, not only the window's or the command's."""
+    with pytest.raises(PassphraseTooShort, match="too short \\(11 characters\\)"):
+        Vault.create(tmp_path / "short", "eleven char", kdf=FAST_INSECURE_KDF)
+    assert not (tmp_path / "short").exists(), "nothing is created for a refused passphrase"
+    with pytest.raises(PassphraseTooShort):
+        vault.change_passphrase(TEST_PASSPHRASE, "too short")
+    vault.lock()
+    with Vault.unlock(vault.paths.root, TEST_PASSPHRASE):
+        pass  # the old passphrase still opens it
 
 
 def test_passphrase_change_needs_the_current_passphrase(vault: Vault) -> None:

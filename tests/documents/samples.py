@@ -18,7 +18,6 @@ from rvr_desktop.evidence.documents import (
     FormTable,
     InterpreterDeclaration,
     LabelValue,
-    LogEventKind,
     LoggedEvent,
     LoggedNote,
     Moment,
@@ -35,6 +34,7 @@ from rvr_desktop.evidence.documents import (
     WitnessConfirmation,
     WitnessContactDetails,
 )
+from rvr_desktop.evidence.records.timeline_entry import CallEvent
 
 CASE = "NT/24512/26"
 START_MS = 1_790_000_000_000
@@ -155,9 +155,9 @@ def notes_log(amended: bool = True) -> NotesLog:
         time_zone="Europe/London",
         entries=(
             LoggedEvent(
-                1, shown(-60), None, LogEventKind.SAFETY_GATE_PASSED, "Victim alone, safe to talk"
+                1, shown(-60), None, CallEvent.SAFETY_GATE_PASSED, "Victim alone, safe to talk"
             ),
-            LoggedEvent(2, shown(0), "0:00:00", LogEventKind.CALL_STARTED),
+            LoggedEvent(2, shown(0), "0:00:00", CallEvent.CALL_STARTED),
             LoggedNote(3, shown(35.5), "0:00:35", "PC Sam Jones", "Victim confirms she is alone."),
             LoggedNote(
                 4,
@@ -167,15 +167,15 @@ def notes_log(amended: bool = True) -> NotesLog:
                 ORIGINAL_NOTE,
                 (amendment,) if amended else (),
             ),
-            LoggedEvent(5, shown(600), "0:09:00", LogEventKind.CALL_INTERRUPTED, "Video froze"),
+            LoggedEvent(5, shown(600), "0:09:00", CallEvent.CALL_INTERRUPTED, "Video froze"),
             LoggedEvent(
                 6,
                 shown(720.5),
                 "0:11:00",
-                LogEventKind.CLOCK_JUMP,
+                CallEvent.CLOCK_JUMP,
                 "Wall clock moved 95 s ahead of real time",
             ),
-            LoggedEvent(8, shown(2_400), "0:40:00", LogEventKind.CALL_ENDED),
+            LoggedEvent(8, shown(2_400), "0:40:00", CallEvent.CALL_ENDED),
         ),
     )
 

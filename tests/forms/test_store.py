@@ -25,13 +25,14 @@ from rvr_desktop.evidence.forms import (
     save_draft,
 )
 from rvr_desktop.evidence.forms.registry import shipped_templates_dir
-from rvr_desktop.evidence.forms.store import version_record
+from rvr_desktop.evidence.records.audit_chain import AuditRecord
 from rvr_desktop.evidence.records.canonical import canonical_json, sha256_hex
+from rvr_desktop.evidence.records.form_version import version_record
 from rvr_desktop.evidence.vault import Vault, audit
 from tests.conftest import TEST_PASSPHRASE
 
 
-def _form_records(vault: Vault, form_id: int) -> list[audit.AuditRecord]:
+def _form_records(vault: Vault, form_id: int) -> list[AuditRecord]:
     with vault.reader() as tx:
         return [
             r

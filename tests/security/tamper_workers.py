@@ -17,7 +17,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from rvr_desktop.evidence.bundle.verify import Outcome, verify_bundle
+from rvr_desktop.evidence.bundle.result import Outcome, Verdict
+from rvr_desktop.evidence.bundle.verify import verify_bundle
 from rvr_desktop.evidence.signing.trust import TrustStore
 
 FLIP = "flip"
@@ -52,10 +53,10 @@ class Tamper:
 
 
 @dataclass(frozen=True)
-class Verdict:
+class Judgement:
     tamper: Tamper
-    exit_code: int | None
-    """verify_bundle's exit code; None when it raised."""
+    verdict: Verdict | None
+    """verify_bundle's verdict; None when it raised."""
     names_file: bool
     """A failing check's reason names every file the tamper concerns."""
     crash: str | None
@@ -65,7 +66,7 @@ class Verdict:
 
     @property
     def detected(self) -> bool:
-        return self.crash is None and self.exit_code == 1 and self.names_file
+        return self.crash is None and self.verdict is Verdict.FAILED and self.names_file
 
 
 PLANTED = "planted-by-test.txt"
@@ -139,17 +140,17 @@ def _overwrite(path: Path, data: bytes) -> None:
         handle.write(data)
 
 
-def judge(root: Path, trust: TrustStore, tamper: Tamper) -> Verdict:
+def judge(root: Path, trust: TrustStore, tamper: Tamper) -> Judgement:
     undo = apply(root, tamper)
     try:
         status = verify_bundle(root, trust)
     except Exception:  # a traceback is exactly what is being counted
-        return Verdict(tamper, None, False, traceback.format_exc(), ())
+        return Judgement(tamper, None, False, traceback.format_exc(), ())
     finally:
         undo()
     reasons = tuple(c.reason for c in status.checks if c.outcome is Outcome.FAIL)
     names = all(any(name in reason for reason in reasons) for name in _named(tamper))
-    return Verdict(tamper, status.exit_code, names, None, reasons)
+    return Judgement(tamper, status.verdict, names, None, reasons)
 
 
 _worker_root: Path | None = None
@@ -164,7 +165,7 @@ def _start_worker(pristine: str, workspace: str, trust_pem: str) -> None:
     _worker_trust = TrustStore.from_paths([Path(trust_pem)])
 
 
-def _judge_in_worker(tamper: Tamper) -> Verdict:
+def _judge_in_worker(tamper: Tamper) -> Judgement:
     if _worker_root is None or _worker_trust is None:
         raise RuntimeError("the worker was not started with _start_worker")
     return judge(_worker_root, _worker_trust, tamper)
@@ -177,7 +178,7 @@ def judge_all(
     workspace: Path,
     *,
     processes: int = 2,
-) -> list[Verdict]:
+) -> list[Judgement]:
     """Judge every tamper on ``processes`` workers, each with its own copy of ``pristine``."""
     context = multiprocessing.get_context("spawn")  # no forked copy of pytest's threads
     with context.Pool(

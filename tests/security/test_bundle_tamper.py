@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from rvr_desktop.evidence.bundle.result import Verdict
 from rvr_desktop.evidence.bundle.verify import verify_bundle
 from rvr_desktop.evidence.demo import build_demo_vault, export_demo_bundle
 from rvr_desktop.evidence.signing.trust import TrustStore
@@ -49,9 +50,9 @@ PAYLOAD_TRUNCATIONS = 4
 @dataclass(frozen=True)
 class Tampered:
     bundle: Path
-    verdicts: tuple[tw.Verdict, ...]
+    verdicts: tuple[tw.Judgement, ...]
 
-    def of(self, *kinds: str) -> list[tw.Verdict]:
+    def of(self, *kinds: str) -> list[tw.Judgement]:
         return [v for v in self.verdicts if v.tamper.kind in kinds]
 
 
@@ -91,30 +92,32 @@ def tampered(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tampered]:
         demo = build_demo_vault(folder / "demo", kdf=FAST_INSECURE_KDF)
         bundle = export_demo_bundle(demo, folder / "bundles")
         trust = TrustStore.from_paths([demo.trust_root])
-        assert verify_bundle(bundle, trust).exit_code == 0, "the untouched bundle must verify"
+        assert verify_bundle(bundle, trust).verdict is Verdict.VERIFIED, (
+            "the untouched bundle must verify"
+        )
         workspace = folder / "workers"
         os.mkdir(workspace)
         verdicts = tw.judge_all(bundle, demo.trust_root, _plan(bundle), workspace, processes=2)
         yield Tampered(bundle, tuple(verdicts))
 
 
-def _assert_all_detected(verdicts: list[tw.Verdict]) -> None:
+def _assert_all_detected(verdicts: list[tw.Judgement]) -> None:
     crashes = [f"{v.tamper.describe()}:\n{v.crash}" for v in verdicts if v.crash]
     assert crashes == [], crashes[:3]
     missed = [
-        f"{v.tamper.describe()}: exit {v.exit_code}, reasons {v.reasons}"
+        f"{v.tamper.describe()}: verdict {v.verdict}, reasons {v.reasons}"
         for v in verdicts
         if not v.detected
     ]
     assert missed == [], missed[:10]
 
 
-def _figure(claim: str, verdicts: list[tw.Verdict]) -> None:
+def _figure(claim: str, verdicts: list[tw.Judgement]) -> None:
     found = sum(v.detected for v in verdicts)
     record_figure("Bundles", claim, count_of(found, len(verdicts)) + ", each naming the file")
 
 
-def _scope(verdicts: list[tw.Verdict], bundle: Path) -> str:
+def _scope(verdicts: list[tw.Judgement], bundle: Path) -> str:
     """How much of the files was covered, e.g. "2,425 of 4,217 bytes"."""
     names = {v.tamper.path for v in verdicts}
     total = sum((bundle / name).stat().st_size for name in names)

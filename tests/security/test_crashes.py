@@ -301,7 +301,7 @@ def recover_and_prove(
     assert recorded <= finals, "a recorded export's bundle is missing"
     for name in sorted(finals - verified):
         status = verify_bundle(world.destination / name, world.trust)
-        assert status.bottom_line, f"{name} is under a bundle's name but {status.verdict}"
+        assert status.bottom_line, f"{name} is under a bundle's name but {status.verdict_text}"
         verified.add(name)
     recovery.half_written_bundles = len(temporaries)
     recovery.unrecorded_bundles = len(finals - recorded)

@@ -18,7 +18,8 @@ import pytest
 from rvr_desktop.evidence import forms
 from rvr_desktop.evidence.bundle.export import ExportRequest, export_case
 from rvr_desktop.evidence.bundle.layout import BundleLayout
-from rvr_desktop.evidence.bundle.verify import Outcome, verify_bundle
+from rvr_desktop.evidence.bundle.result import Outcome, Verdict
+from rvr_desktop.evidence.bundle.verify import verify_bundle
 from rvr_desktop.evidence.case import attachments, cases, mg11, timeline
 from rvr_desktop.evidence.demo import DEMO_STATEMENT_PARAGRAPHS, demo_image_png
 from rvr_desktop.evidence.signing.officer import OfficerProfile, save_officer_profile
@@ -141,7 +142,7 @@ def test_fifty_clean_exports_all_verify(tmp_path: Path) -> None:
                 ExportRequest(case_id, out, "CPS Direct (test)", "Round trip test", layout=layout),
             )
             status = verify_bundle(result.bundle, trust)
-            if status.exit_code != 0:
+            if status.verdict is not Verdict.VERIFIED:
                 failed = [c.reason for c in status.checks if c.outcome is not Outcome.PASS]
                 rejected.append(f"case {number}: {failed}")
     finally:

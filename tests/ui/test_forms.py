@@ -9,8 +9,8 @@ from pytestqt.qtbot import QtBot
 
 from rvr_desktop.evidence import forms
 from rvr_desktop.evidence.case import timeline
-from rvr_desktop.evidence.case.timeline import CallEvent
 from rvr_desktop.evidence.forms import FormState
+from rvr_desktop.evidence.records.timeline_entry import CallEvent
 from rvr_desktop.ui.case_workspace import FORMS_TAB
 from rvr_desktop.ui.field_editors import ComboEditor, MultilineEditor, TextEditor
 from rvr_desktop.ui.forms_panel import FormsPanel

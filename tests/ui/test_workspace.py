@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 from rvr_desktop.evidence import forms
 from rvr_desktop.evidence.case import timeline
 from rvr_desktop.evidence.case.safety_gate import record_safety_gate
-from rvr_desktop.evidence.case.timeline import CallEvent, EntryKind
+from rvr_desktop.evidence.records.timeline_entry import CallEvent, EntryKind
 from rvr_desktop.ui.amend_dialog import AmendDialog
 from rvr_desktop.ui.danger_dialog import DangerDialog
 from rvr_desktop.ui.main_window import MainWindow

@@ -16,9 +16,9 @@ from rvr_desktop.evidence.bundle import contents as c
 from rvr_desktop.evidence.bundle.layout import PAYLOAD_PREFIX
 from rvr_desktop.evidence.bundle.source import BagSource
 from rvr_desktop.evidence.errors import InvalidInput
-from rvr_desktop.evidence.forms.store import version_record
+from rvr_desktop.evidence.records.audit_chain import AuditRecord
 from rvr_desktop.evidence.records.canonical import canonical_json
-from rvr_desktop.evidence.vault.audit import AuditRecord
+from rvr_desktop.evidence.records.form_version import version_record
 
 MAX_JSON_BYTES = 256 * 1024 * 1024
 MAX_AUDIT_LINE = 64 * 1024

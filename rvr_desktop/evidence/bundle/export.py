@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from rvr_desktop import __version__
+from rvr_desktop import SOFTWARE
 from rvr_desktop.evidence.bundle import contents as c
 from rvr_desktop.evidence.bundle.bagit_writer import BagWriter
 from rvr_desktop.evidence.bundle.layout import BundleLayout
@@ -49,6 +49,7 @@ from rvr_desktop.evidence.documents import (
 from rvr_desktop.evidence.errors import InvalidInput, NotAllowed, RvrError
 from rvr_desktop.evidence.forms import FormVersion, forms_for_case, latest_final, printable_form
 from rvr_desktop.evidence.progress import CancelToken, ProgressCallback, no_progress
+from rvr_desktop.evidence.records.audit_chain import ChainAnchor, short_code
 from rvr_desktop.evidence.records.canonical import canonical_json
 from rvr_desktop.evidence.signing.cms import sign_detached
 from rvr_desktop.evidence.signing.credential import SigningCredential
@@ -56,7 +57,6 @@ from rvr_desktop.evidence.signing.identity_store import load_credential
 from rvr_desktop.evidence.signing.officer import OfficerProfile, load_officer_profile
 from rvr_desktop.evidence.signing.pdf_sign import sign_pdf
 from rvr_desktop.evidence.vault import Vault, audit
-from rvr_desktop.evidence.vault.header import ChainAnchor
 
 
 class NoOfficerProfile(NotAllowed):
@@ -179,7 +179,7 @@ def export_case(
         bundle=written.path,
         case_reference=case.reference,
         chain_head=prepared.head,
-        chain_code=audit.short_code(prepared.head.record_hash),
+        chain_code=short_code(prepared.head.record_hash),
         payload_files=len(written.payload),
         payload_bytes=written.payload_bytes,
         tag_manifest_sha256=written.tag_manifest_sha256,
@@ -238,7 +238,7 @@ def _prepare(
     origin = DocumentOrigin(
         author=f"{officer.name} ({officer.rank_and_number})",
         created_utc_ms=now,
-        software=f"RVR Desktop {__version__}",
+        software=SOFTWARE,
     )
     statement = build_statement(vault, case, officer)
     rendered_statement = render_statement(statement, origin)
@@ -399,7 +399,7 @@ def _case_json(
                 "exported_by": officer.to_json(),
                 "recipient": request.recipient.strip(),
                 "justification": request.justification.strip(),
-                "software": f"RVR Desktop {__version__}",
+                "software": SOFTWARE,
                 "audit_chain_head": {"seq": head.seq, "record_hash": head.record_hash},
             },
             "exhibits": [{**item.to_json(), "path": path} for path, item in exhibits],
@@ -422,10 +422,10 @@ def _bag_info(
         (c.INFO_OFFICER, f"{officer.name} ({officer.rank_and_number})"),
         (c.INFO_RECIPIENT, " ".join(request.recipient.split())),
         (c.INFO_EXPORTED, exported[:-4] + "Z"),
-        (c.INFO_SOFTWARE, f"RVR Desktop {__version__}"),
+        (c.INFO_SOFTWARE, SOFTWARE),
         (c.INFO_CHAIN_SEQ, str(head.seq)),
         (c.INFO_CHAIN_HEAD, head.record_hash),
-        (c.INFO_CHAIN_CODE, audit.short_code(head.record_hash)),
+        (c.INFO_CHAIN_CODE, short_code(head.record_hash)),
     ]
     return info
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rvr_desktop import __version__
+from rvr_desktop import SOFTWARE
 from rvr_desktop.evidence.bundle import contents as c
 from rvr_desktop.evidence.bundle.bagit_reader import FileStatus
-from rvr_desktop.evidence.bundle.verify import BundleStatus, Outcome
+from rvr_desktop.evidence.bundle.result import BundleStatus, Outcome, Verdict
 from rvr_desktop.evidence.documents import (
     CheckOutcome,
     CheckRow,
@@ -19,6 +19,11 @@ from rvr_desktop.evidence.documents import (
     render_verification_report,
 )
 
+_VERDICTS = {
+    Verdict.VERIFIED: CheckOutcome.PASS,
+    Verdict.NOT_TRUSTED: CheckOutcome.INDETERMINATE,
+    Verdict.FAILED: CheckOutcome.FAIL,
+}
 _OUTCOMES = {
     Outcome.PASS: CheckOutcome.PASS,
     Outcome.FAIL: CheckOutcome.FAIL,
@@ -60,10 +65,8 @@ def verification_report(status: BundleStatus) -> VerificationReport:
     facts.extend(LabelValue("Note", note) for note in status.notes)
     return VerificationReport(
         title="Evidence bundle verification report",
-        verdict=status.verdict,
-        verdict_outcome=CheckOutcome.PASS
-        if status.bottom_line
-        else (CheckOutcome.INDETERMINATE if status.exit_code == 2 else CheckOutcome.FAIL),
+        verdict=status.verdict_text,
+        verdict_outcome=_VERDICTS[status.verdict],
         checks=tuple(
             CheckRow(check.name, _OUTCOMES[check.outcome], check.reason) for check in status.checks
         ),
@@ -84,7 +87,7 @@ def render_report(status: BundleStatus) -> RenderedPdf:
     origin = DocumentOrigin(
         author="rvr-verify",
         created_utc_ms=int(status.verified_at.timestamp() * 1000),
-        software=f"RVR Desktop {__version__}",
+        software=SOFTWARE,
     )
     return render_verification_report(verification_report(status), origin)
 

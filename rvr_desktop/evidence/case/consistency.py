@@ -13,8 +13,8 @@ from collections import defaultdict
 
 from rvr_desktop.evidence.case.attachments import attachment_from_row
 from rvr_desktop.evidence.case.timeline import entry_from_row
-from rvr_desktop.evidence.forms.store import version_record
 from rvr_desktop.evidence.records.canonical import canonical_json
+from rvr_desktop.evidence.records.form_version import version_record
 from rvr_desktop.evidence.vault import Vault, audit
 
 

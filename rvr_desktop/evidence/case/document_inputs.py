@@ -11,7 +11,7 @@ from datetime import datetime
 
 from rvr_desktop.evidence.case import attachments, timeline
 from rvr_desktop.evidence.case.cases import Case
-from rvr_desktop.evidence.case.timeline import EntryKind, TimelineEntry
+from rvr_desktop.evidence.case.timeline import TimelineEntry
 from rvr_desktop.evidence.clock import format_local
 from rvr_desktop.evidence.documents import (
     Amendment,
@@ -20,7 +20,6 @@ from rvr_desktop.evidence.documents import (
     FormSection,
     FormTable,
     LabelValue,
-    LogEventKind,
     LoggedEvent,
     LoggedNote,
     Moment,
@@ -30,6 +29,7 @@ from rvr_desktop.evidence.documents import (
     RiskThreshold,
 )
 from rvr_desktop.evidence.forms import printable as forms_printable
+from rvr_desktop.evidence.records.timeline_entry import EntryKind
 from rvr_desktop.evidence.vault import Vault
 
 SOURCE_LABELS = {
@@ -83,7 +83,7 @@ def notes_log(vault: Vault, case: Case) -> NotesLog:
                     entry_id=entry.id,
                     at=moment(entry.recorded_utc_ms),
                     elapsed=entry.elapsed_label or None,
-                    kind=LogEventKind(entry.event.value),
+                    kind=entry.event,
                     text=entry.text,
                 )
             )

@@ -23,7 +23,7 @@ from typing import Any
 from rvr_desktop.evidence.case import timeline
 from rvr_desktop.evidence.case.cases import Case
 from rvr_desktop.evidence.case.document_inputs import label_values, moment
-from rvr_desktop.evidence.case.timeline import CallEvent, TimelineEntry
+from rvr_desktop.evidence.case.timeline import TimelineEntry
 from rvr_desktop.evidence.documents import (
     InterpreterDeclaration,
     RestrictedDetails,
@@ -42,6 +42,7 @@ from rvr_desktop.evidence.forms import (
     printable_form,
 )
 from rvr_desktop.evidence.forms.answers import parse_datetime
+from rvr_desktop.evidence.records.timeline_entry import CallEvent
 from rvr_desktop.evidence.signing.officer import OfficerProfile
 from rvr_desktop.evidence.vault import Vault
 

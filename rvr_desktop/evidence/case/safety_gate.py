@@ -12,9 +12,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from rvr_desktop.evidence.case import timeline
-from rvr_desktop.evidence.case.timeline import CallEvent, TimelineEntry
+from rvr_desktop.evidence.case.timeline import TimelineEntry
 from rvr_desktop.evidence.errors import InvalidInput
 from rvr_desktop.evidence.forms import GateResult, Template, evaluate_gate
+from rvr_desktop.evidence.records.timeline_entry import CallEvent
 from rvr_desktop.evidence.vault import Vault
 
 SAFETY_GATE_TEMPLATE_ID = "safety-gate"

@@ -12,33 +12,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 from rvr_desktop.evidence.case.cases import Case, load_case
 from rvr_desktop.evidence.clock import format_elapsed
 from rvr_desktop.evidence.errors import InvalidInput, NotAllowed, NotFound
-from rvr_desktop.evidence.records.canonical import canonical_json
+from rvr_desktop.evidence.records.timeline_entry import CallEvent, EntryKind, entry_content_bytes
 from rvr_desktop.evidence.vault import Tx, Vault, audit
 
 MAX_NOTE_CHARS = 100_000
-
-
-class EntryKind(StrEnum):
-    NOTE = "note"
-    AMENDMENT = "amendment"
-    EVENT = "event"
-
-
-class CallEvent(StrEnum):
-    SAFETY_GATE_PASSED = "safety_gate_passed"
-    SAFETY_GATE_FAILED = "safety_gate_failed"
-    CALL_STARTED = "call_started"
-    CALL_INTERRUPTED = "call_interrupted"
-    CALL_RESUMED = "call_resumed"
-    CALL_ENDED = "call_ended"
-    CLOCK_JUMP = "clock_jump"
-    STATEMENT_READ_BACK = "statement_read_back"
 
 
 @dataclass(frozen=True)
@@ -87,27 +69,6 @@ class TimelineEntry:
             "reason": self.reason,
             "payload": self.payload,
         }
-
-
-ENTRY_FIELDS = (
-    "id",
-    "kind",
-    "event",
-    "recorded_utc_ms",
-    "monotonic_ns",
-    "clock_session",
-    "elapsed_ms",
-    "author",
-    "text",
-    "amends_id",
-    "reason",
-    "payload",
-)
-
-
-def entry_content_bytes(entry: dict[str, Any]) -> bytes:
-    """The canonical bytes of a timeline entry as exported (:meth:`TimelineEntry.to_json`)."""
-    return canonical_json({name: entry.get(name) for name in ENTRY_FIELDS})
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from rvr_desktop.evidence.errors import InvalidInput
 from rvr_desktop.evidence.fsutil import atomic_write_bytes
+from rvr_desktop.evidence.records.timeline_entry import CallEvent
 
 # ---------------------------------------------------------------------------------------
 # Shared pieces
@@ -383,23 +384,12 @@ class LoggedNote:
     """In the order made; each supersedes the text before it, which stays struck through."""
 
 
-class LogEventKind(StrEnum):
-    SAFETY_GATE_PASSED = "safety_gate_passed"
-    SAFETY_GATE_FAILED = "safety_gate_failed"
-    CALL_STARTED = "call_started"
-    CALL_INTERRUPTED = "call_interrupted"
-    CALL_RESUMED = "call_resumed"
-    CALL_ENDED = "call_ended"
-    CLOCK_JUMP = "clock_jump"
-    STATEMENT_READ_BACK = "statement_read_back"
-
-
 @dataclass(frozen=True)
 class LoggedEvent:
     entry_id: int
     at: Moment
     elapsed: str | None
-    kind: LogEventKind
+    kind: CallEvent
     text: str = ""
     """Detail shown after the event's name (e.g. 'wall clock moved 95 s ahead')."""
 

@@ -15,7 +15,6 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 from rvr_desktop.evidence.documents.build import CONTENT_WIDTH, Furniture, build_pdf
 from rvr_desktop.evidence.documents.model import (
     DocumentOrigin,
-    LogEventKind,
     LoggedEvent,
     LoggedNote,
     NotesLog,
@@ -29,16 +28,17 @@ from rvr_desktop.evidence.documents.styles import (
     styles,
 )
 from rvr_desktop.evidence.documents.widgets import table_style, title_block
+from rvr_desktop.evidence.records.timeline_entry import CallEvent
 
-EVENT_NAMES: dict[LogEventKind, str] = {
-    LogEventKind.SAFETY_GATE_PASSED: "SAFETY GATE PASSED",
-    LogEventKind.SAFETY_GATE_FAILED: "SAFETY GATE NOT PASSED",
-    LogEventKind.CALL_STARTED: "CALL STARTED",
-    LogEventKind.CALL_INTERRUPTED: "CALL INTERRUPTED",
-    LogEventKind.CALL_RESUMED: "CALL RESUMED",
-    LogEventKind.CALL_ENDED: "CALL ENDED",
-    LogEventKind.CLOCK_JUMP: "CLOCK WARNING: the computer's clock jumped",
-    LogEventKind.STATEMENT_READ_BACK: "STATEMENT READ BACK",
+EVENT_NAMES: dict[CallEvent, str] = {
+    CallEvent.SAFETY_GATE_PASSED: "SAFETY GATE PASSED",
+    CallEvent.SAFETY_GATE_FAILED: "SAFETY GATE NOT PASSED",
+    CallEvent.CALL_STARTED: "CALL STARTED",
+    CallEvent.CALL_INTERRUPTED: "CALL INTERRUPTED",
+    CallEvent.CALL_RESUMED: "CALL RESUMED",
+    CallEvent.CALL_ENDED: "CALL ENDED",
+    CallEvent.CLOCK_JUMP: "CLOCK WARNING: the computer's clock jumped",
+    CallEvent.STATEMENT_READ_BACK: "STATEMENT READ BACK",
 }
 _INDENT = 18.0
 
@@ -94,7 +94,7 @@ def _event(event: LoggedEvent) -> Flowable:
             Paragraph(markup(f"{_when(event.at.shown, event.elapsed)}{detail}"), style.cell),
         ]
     ]
-    fill = WARNING_FILL if event.kind is LogEventKind.CLOCK_JUMP else EVENT_FILL
+    fill = WARNING_FILL if event.kind is CallEvent.CLOCK_JUMP else EVENT_FILL
     table = Table(cells, colWidths=[170, CONTENT_WIDTH - 170], hAlign="LEFT")
     table.setStyle(
         table_style(

@@ -22,6 +22,7 @@ from rvr_desktop.evidence.forms.loader import parse_template
 from rvr_desktop.evidence.forms.model import Template, TemplateSnapshot
 from rvr_desktop.evidence.forms.validate import validate_form
 from rvr_desktop.evidence.records.canonical import canonical_json, sha256_hex
+from rvr_desktop.evidence.records.form_version import version_record
 from rvr_desktop.evidence.vault import Tx, Vault, audit
 
 
@@ -123,30 +124,6 @@ def _latest(tx: Tx, form_id: int) -> FormVersion:
     if row is None:
         raise NotFound(f"There is no form number {form_id} in this vault.")
     return _from_row(row)
-
-
-def version_record(
-    form_id: int,
-    version: int,
-    state: str,
-    template_sha256: str,
-    answers_sha256: str,
-    saved_utc_ms: int,
-    saved_by: str,
-) -> bytes:
-    """What the audit chain hashes for a form version: its answers' hash and every fact
-    about the save, so a changed time, author, state or template shows too."""
-    return canonical_json(
-        {
-            "form_id": form_id,
-            "version": version,
-            "state": state,
-            "template_sha256": template_sha256,
-            "answers_sha256": answers_sha256,
-            "saved_utc_ms": saved_utc_ms,
-            "saved_by": saved_by,
-        }
-    )
 
 
 def _append(

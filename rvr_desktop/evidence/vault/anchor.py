@@ -20,8 +20,8 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from rvr_desktop.evidence.errors import VaultRolledBack
 from rvr_desktop.evidence.fsutil import atomic_write_bytes, ensure_private_dir
+from rvr_desktop.evidence.records.audit_chain import ChainAnchor
 from rvr_desktop.evidence.records.canonical import canonical_json
-from rvr_desktop.evidence.vault.header import ChainAnchor
 
 
 def default_anchor_dir() -> Path:

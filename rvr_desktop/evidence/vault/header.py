@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from rvr_desktop.evidence.crashpoints import crash_point
 from rvr_desktop.evidence.errors import VaultDamaged
 from rvr_desktop.evidence.fsutil import atomic_write_bytes
+from rvr_desktop.evidence.records.audit_chain import ChainAnchor
 from rvr_desktop.evidence.records.canonical import canonical_json, sha256_hex
 from rvr_desktop.evidence.vault.kdf import KEY_BYTES, KdfParams, derive_key
 
@@ -37,14 +38,6 @@ MAX_KDF_PARALLELISM = 64
 
 class KeyCheckFailed(Exception):
     """The passphrase did not unwrap the key (internal: the vault raises WrongPassphrase)."""
-
-
-@dataclass(frozen=True)
-class ChainAnchor:
-    """An audit chain position this computer has seen: record ``seq`` had hash ``record_hash``."""
-
-    seq: int
-    record_hash: str
 
 
 @dataclass(frozen=True)

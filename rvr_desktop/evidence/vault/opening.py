@@ -55,11 +55,13 @@ from rvr_desktop.evidence.fsutil import (
     is_disk_full,
     translate_os_errors,
 )
+from rvr_desktop.evidence.records.audit_chain import ChainAnchor
 from rvr_desktop.evidence.vault import audit
 from rvr_desktop.evidence.vault.anchor import OutsideAnchor, default_anchor_dir
 from rvr_desktop.evidence.vault.blobstore import BlobStore
-from rvr_desktop.evidence.vault.header import ChainAnchor, KeyCheckFailed, VaultHeader
+from rvr_desktop.evidence.vault.header import KeyCheckFailed, VaultHeader
 from rvr_desktop.evidence.vault.kdf import DEFAULT_KDF, KEY_BYTES, KdfParams
+from rvr_desktop.evidence.vault.passphrase_policy import check_new_passphrase
 from rvr_desktop.evidence.vault.process_lock import VaultProcessLock
 from rvr_desktop.evidence.vault.schema import CURRENT_VERSION, MIGRATIONS
 
@@ -258,7 +260,9 @@ class Vault:
         kdf: KdfParams = DEFAULT_KDF,
         clock: Clock | None = None,
     ) -> Vault:
-        """Create a new vault in ``root``; refuses if any vault file is already there."""
+        """Create a new vault in ``root``; refuses if any vault file is already there, or if
+        the passphrase breaks the passphrase policy."""
+        check_new_passphrase(passphrase)
         clock = clock or SystemClock()
         paths = VaultPaths(Path(root))
         if paths.header.exists() or paths.database.exists():
@@ -666,6 +670,7 @@ class Vault:
         """Re-wrap the database key under ``new``; the header is replaced atomically."""
         if self._key is None:
             raise VaultLocked()
+        check_new_passphrase(new)
         try:
             self._header.unwrap_key(old)
         except KeyCheckFailed:

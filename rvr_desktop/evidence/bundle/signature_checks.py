@@ -1,0 +1,189 @@
+"""The tag manifest's CMS signature: valid, by whom, trusted, and nothing packed beside it
+changed.
+
+The CMS signature covers the tag manifest, not the certificates or the framing around
+it; so besides validating it, every certificate it carries must verify under its issuer
+and the unsigned framing must be exactly what its one signer implies.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from asn1crypto import cms as asn1_cms  # type: ignore[import-untyped]
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
+
+from rvr_desktop.evidence.bundle.bagit_reader import LoadedBag
+from rvr_desktop.evidence.bundle.layout import SIGNATURE_P7S, TAGMANIFEST_TXT
+from rvr_desktop.evidence.bundle.result import Aspect, CheckList, Outcome
+from rvr_desktop.evidence.signing.certs import sha256_fingerprint
+from rvr_desktop.evidence.signing.cms import CmsVerification, verify_detached
+from rvr_desktop.evidence.signing.trust import TrustStore
+
+
+def signature_checks(
+    bag: LoadedBag, trust: TrustStore, checks: CheckList
+) -> CmsVerification | None:
+    name = "tag manifest signature"
+    if bag.signature is None:
+        checks.failed(
+            name,
+            Aspect.SIGNATURE,
+            f"{SIGNATURE_P7S} is missing: nothing proves who made this bundle",
+        )
+        checks.add("signer trusted", Aspect.TRUST, Outcome.INDETERMINATE, "there is no signature")
+        return None
+    result = verify_detached(bag.signature, bag.tag_manifest_bytes, trust)
+    who = "an unreadable certificate" if result.signer is None else result.signer.common_name
+    where = f"{SIGNATURE_P7S} over {TAGMANIFEST_TXT}: "
+    if not (result.intact and result.valid):
+        checks.failed(
+            name, Aspect.SIGNATURE, where + (" ".join(result.problems) or "invalid signature")
+        )
+    elif result.trusted and not result.bottom_line:
+        checks.failed(name, Aspect.SIGNATURE, where + " ".join(result.problems))
+    elif _outside_validity(result):
+        checks.failed(
+            name,
+            Aspect.SIGNATURE,
+            where + "the signer's certificate was not valid at the signing time it claims",
+        )
+    elif (damaged := _damaged_certificate(bag.signature, result, trust)) is not None:
+        checks.failed(name, Aspect.SIGNATURE, where + damaged)
+    else:
+        checks.passed(
+            name, Aspect.SIGNATURE, f"valid CMS signature by {who} over tagmanifest-sha256.txt"
+        )
+    if result.trusted and result.trusted_root is not None:
+        checks.passed(
+            "signer trusted",
+            Aspect.TRUST,
+            f"{who} chains to the trusted root {result.trusted_root.summary.common_name}"
+            f" (SHA-256 {result.trusted_root.sha256_fingerprint})",
+        )
+    elif not trust.roots:
+        checks.add(
+            "signer trusted",
+            Aspect.TRUST,
+            Outcome.INDETERMINATE,
+            f"no trusted root was given, so {who} cannot be vouched for "
+            "(use --trust ROOT.pem with the force's root certificate)",
+        )
+    else:
+        checks.add(
+            "signer trusted",
+            Aspect.TRUST,
+            Outcome.INDETERMINATE,
+            f"{who} does not chain to any of the {len(trust.roots)} trusted root(s): "
+            + " ".join(result.problems),
+        )
+    return result
+
+
+def _carried_certificates(signature: bytes) -> list[x509.Certificate] | None:
+    """The certificates the signature carries, None when it cannot be read or its unsigned
+    framing is not what RFC 5652 requires of it (see :func:`_framing_is_exact`)."""
+    try:
+        signed_data = asn1_cms.ContentInfo.load(signature, strict=True)["content"]
+        carried = signed_data["certificates"]
+        choices = [] if carried.native is None else list(carried)
+        certs = [x509.load_der_x509_certificate(choice.chosen.dump()) for choice in choices]
+        return certs if _framing_is_exact(signed_data, certs) else None
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError):
+        return None
+
+
+def _framing_is_exact(signed_data: Any, certs: list[x509.Certificate]) -> bool:
+    """The parts of SignedData no signature covers, and that validators read loosely (a
+    name compared ignoring case, a digest list never consulted), must be exactly what the
+    one signer implies, so no byte of them can change unnoticed."""
+    signer_info = signed_data["signer_infos"][0]
+    digests = [a.dump() for a in signed_data["digest_algorithms"]]
+    if digests != [signer_info["digest_algorithm"].dump()]:
+        return False
+    sid = signer_info["sid"]
+    if sid.name == "issuer_and_serial_number":
+        wanted_versions = ("v1", "v1")
+        issuer = sid.chosen["issuer"].dump()
+        serial = sid.chosen["serial_number"].native
+        matches = any(
+            c.issuer.public_bytes() == issuer and c.serial_number == serial for c in certs
+        )
+    else:
+        wanted_versions = ("v3", "v3")
+        key_id = sid.chosen.native
+        matches = any(_key_identifier(c) == key_id for c in certs)
+    versions = (signed_data["version"].native, signer_info["version"].native)
+    return matches and versions == wanted_versions
+
+
+def _key_identifier(cert: x509.Certificate) -> bytes | None:
+    try:
+        ext = cert.extensions.get_extension_for_class(x509.SubjectKeyIdentifier)
+    except x509.ExtensionNotFound:
+        return None
+    return ext.value.digest
+
+
+def _issued_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
+    try:
+        cert.verify_directly_issued_by(issuer)
+    except (ValueError, TypeError, InvalidSignature, UnsupportedAlgorithm):
+        return False
+    return True
+
+
+def _damaged_certificate(
+    signature: bytes, result: CmsVerification, trust: TrustStore
+) -> str | None:
+    """Why a certificate the signature carries is damaged or foreign, or None.
+
+    The CMS signature covers the tag manifest, not the certificates packed beside it,
+    and a validator uses the evidence officer's own copy of the root: so a changed copy
+    of the root, or any certificate broken where the chain does not need it, would
+    otherwise pass unseen. So every carried certificate must verify under its issuer
+    (itself, for a root), held in the bundle or the trusted roots; only one on the
+    signer's chain whose issuer is not held at all is let through, for the trust check.
+    """
+    carried = _carried_certificates(signature)
+    if carried is None:
+        return (
+            "its certificates or the framing around the signature cannot be read, or do not "
+            "match its signer (it is damaged)"
+        )
+    if result.signer is None:
+        return None
+    known = [root.certificate for root in trust.roots] + carried
+    chain: set[str] = set()
+    current = next(
+        (c for c in carried if sha256_fingerprint(c) == result.signer.sha256_fingerprint), None
+    )
+    while current is not None and sha256_fingerprint(current) not in chain:
+        chain.add(sha256_fingerprint(current))
+        if current.issuer == current.subject:
+            break
+        current = next((c for c in known if _issued_by(current, c)), None)
+    for cert in carried:
+        if any(_issued_by(cert, c) for c in known):
+            continue
+        issuer_held = any(c.subject == cert.issuer for c in known)
+        if sha256_fingerprint(cert) in chain and not issuer_held:
+            continue  # nothing here to check it against; the trust check speaks to that
+        return (
+            f"it carries a certificate ({_common_name(cert)}) that is not validly signed by "
+            "its issuer: it has been damaged, or added"
+        )
+    return None
+
+
+def _common_name(cert: x509.Certificate) -> str:
+    names = cert.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)
+    return str(names[0].value) if names else cert.subject.rfc4514_string()
+
+
+def _outside_validity(result: CmsVerification) -> bool:
+    signer, moment = result.signer, result.signing_time
+    if signer is None or moment is None:
+        return False
+    return not signer.not_before <= moment <= signer.not_after
