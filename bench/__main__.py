@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from bench import bundle_bench, documents_bench, ui_bench, vault_bench
+from bench import bundle_bench, documents_bench, ui_bench, vault_bench, verifier_bench
 from rvr_desktop.app import configure_process
 
 
@@ -19,6 +19,7 @@ def main() -> None:
         documents_bench.run,
         lambda: bundle_bench.run(size),
         lambda: ui_bench.run(size),
+        lambda: verifier_bench.run(quick=args.quick),
     ):
         for figure in run():
             print(figure.line(), flush=True)

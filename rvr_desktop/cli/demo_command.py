@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rvr_desktop.evidence.case import attachments, cases, timeline
 from rvr_desktop.evidence.clock import format_local
-from rvr_desktop.evidence.demo import DemoVault, build_demo_vault, export_demo_bundle
+
+if TYPE_CHECKING:
+    from rvr_desktop.evidence.demo import DemoVault
 from rvr_desktop.evidence.vault import Vault
 
 
@@ -24,6 +26,9 @@ def register(subcommands: Any) -> None:
 
 
 def run_demo(args: argparse.Namespace) -> int:
+    # The demo exports a signed bundle: its libraries load only when it runs.
+    from rvr_desktop.evidence.demo import build_demo_vault, export_demo_bundle
+
     outdir = Path(args.outdir).resolve()
     demo = build_demo_vault(outdir)
     bundle = export_demo_bundle(demo, outdir / "bundles")

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from rvr_desktop.cli.vault_commands import add_vault_arguments, unlock_from_args
-from rvr_desktop.evidence.bundle.export import ExportRequest, export_case
 from rvr_desktop.evidence.bundle.layout import BundleLayout
 from rvr_desktop.evidence.case import cases
 from rvr_desktop.evidence.errors import InvalidInput
@@ -49,6 +48,9 @@ def _progress() -> ProgressCallback:
 
 
 def run_export(args: argparse.Namespace) -> int:
+    # Signing and the PDF writer load only for an export, not for every command.
+    from rvr_desktop.evidence.bundle.export import ExportRequest, export_case
+
     recipient = _ask(args.recipient, "--recipient", "Recipient (for example CPS Direct): ")
     reason = _ask(args.reason, "--reason", "Reason for this export: ")
     with unlock_from_args(args) as vault:

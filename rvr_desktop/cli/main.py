@@ -19,7 +19,6 @@ from rvr_desktop.cli import (
     identity_commands,
     vault_commands,
 )
-from rvr_desktop.cli.self_test import run_self_test
 from rvr_desktop.evidence.errors import RvrError
 
 EXIT_OK = 0
@@ -67,6 +66,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler = getattr(args, "handler", None)
     try:
         if args.self_test:
+            from rvr_desktop.cli.self_test import run_self_test  # loads everything it checks
+
             return run_self_test()
         if handler is None:
             return _launch_app(args)
