@@ -57,6 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def print_status(status: BundleStatus) -> None:
     print(f"Bundle: {status.bundle}")
+    if status.verdict is not Verdict.VERIFIED:
+        print("  What the bundle says of itself (not verified: nothing yet vouches for it):")
     for label in ("RVR-Case-Reference", "RVR-Officer", "RVR-Export-Time", "RVR-Audit-Chain-Code"):
         value = status.info(label)
         if value:
@@ -64,7 +66,7 @@ def print_status(status: BundleStatus) -> None:
     if status.signer is not None:
         print(f"  Signer: {status.signer.common_name} ({status.signer.sha256_fingerprint})")
     for check in status.checks:
-        print(f"{check.outcome.value:<13} {check.name}: {check.reason}")
+        print(f"{check.outcome.value:<13} {check.shown_title}: {check.reason}")
     for note in status.notes:
         print(f"NOTE          {note}")
     print(status.verdict_text)

@@ -41,7 +41,7 @@ from rvr_desktop.ui.services import Services
 from rvr_desktop.ui.signing_identity_panel import TEST_BANNER_TEXT
 from rvr_desktop.ui.task_progress import TaskProgress
 from rvr_desktop.ui.trust_roots import trust_store
-from rvr_desktop.ui.verdict_banner import TRUST_HINT, outcome_of
+from rvr_desktop.ui.verdict_banner import TRUST_HINT, headline_of, outcome_of
 
 
 @dataclass(frozen=True)
@@ -260,7 +260,7 @@ class ExportDialog(QDialog):
             + ("<br>Left out: " + "; ".join(result.omitted) if result.omitted else "")
         )
         verdict = outcome_of(status)
-        self.verdict_label.setText("VERIFIED" if verdict == "pass" else "NOT VERIFIED")
+        self.verdict_label.setText(headline_of(status))
         self.verdict_label.setProperty("outcome", verdict)
         self.verdict_label.style().unpolish(self.verdict_label)
         self.verdict_label.style().polish(self.verdict_label)

@@ -21,6 +21,13 @@ OUTCOME_STYLES = {
 """The stylesheet's name for each verdict's colour."""
 
 
+def headline_of(status: BundleStatus) -> str:
+    """VERIFIED or NOT VERIFIED; a training bundle's says it is not evidence."""
+    if status.verdict is not Verdict.VERIFIED:
+        return "NOT VERIFIED"
+    return "VERIFIED: TRAINING BUNDLE, NOT EVIDENCE" if status.is_test_identity else "VERIFIED"
+
+
 def outcome_of(status: BundleStatus) -> str:
     """'pass', 'indeterminate' (intact and signed, trust not established) or 'fail'."""
     return OUTCOME_STYLES[status.verdict]
@@ -62,7 +69,7 @@ class VerdictBanner(QWidget):
 
     def show_status(self, status: BundleStatus) -> None:
         outcome = outcome_of(status)
-        self.headline.setText("VERIFIED" if outcome == "pass" else "NOT VERIFIED")
+        self.headline.setText(headline_of(status))
         self._set_outcome(outcome)
         text = status.verdict_text
         if outcome == "indeterminate":

@@ -20,6 +20,14 @@ def _manifest(lines: list[tuple[str, Path]]) -> bytes:
 
 
 def reseal(bundle: Path, credential: SigningCredential) -> None:
+    """Re-hash every manifest and sign the tag manifest again with ``credential``."""
+    tag_manifest = rehash(bundle)
+    (bundle / "tagmanifest-sha256.txt.p7s").write_bytes(sign_detached(tag_manifest, credential))
+
+
+def rehash(bundle: Path) -> bytes:
+    """Re-hash every manifest (and Payload-Oxum) but keep the old signature: what someone
+    without the officer's key can do. Returns the new tag manifest."""
     payload = sorted(
         (str(p.relative_to(bundle)), p) for p in (bundle / "data").rglob("*") if p.is_file()
     )
@@ -31,4 +39,4 @@ def reseal(bundle: Path, credential: SigningCredential) -> None:
     tags = [(n, bundle / n) for n in ("bagit.txt", "bag-info.txt", "manifest-sha256.txt")]
     tag_manifest = _manifest(tags)
     (bundle / "tagmanifest-sha256.txt").write_bytes(tag_manifest)
-    (bundle / "tagmanifest-sha256.txt.p7s").write_bytes(sign_detached(tag_manifest, credential))
+    return tag_manifest

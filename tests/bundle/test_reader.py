@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import shutil
 import zipfile
@@ -367,3 +368,75 @@ def test_a_macs_metadata_folder_beside_the_bag_is_ignored_and_reported(
         bag = load_bag(source)
         assert check_payload(source, bag.manifest).intact
         assert check_tag_files(source, bag).intact
+
+
+def test_a_flat_zip_with_a_macs_metadata_folder_is_read_and_the_folder_reported(
+    tmp_path: Path, bag_dir: Path
+) -> None:
+    """docs/bundle-format.md: a reader may ignore __MACOSX/, saying so, whatever the layout."""
+    archive = tmp_path / "flat from a mac.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as out:
+        for file in sorted(bag_dir.rglob("*")):
+            if file.is_file():
+                out.writestr(file.relative_to(bag_dir).as_posix(), file.read_bytes())
+        out.writestr("__MACOSX/._bagit.txt", b"\0\5\26\7 apple double")
+    with open_bag_source(archive) as source:
+        assert source.ignored_entries == ("__MACOSX/._bagit.txt",)
+        bag = load_bag(source)
+        assert check_payload(source, bag.manifest).intact
+        assert check_tag_files(source, bag).intact
+
+
+def test_a_zip_with_a_script_in_front_is_refused_naming_what_was_found(tmp_path: Path) -> None:
+    """A shell script or self-extractor stub before the first entry: Python's zipfile (and
+    most unzip tools) read past it silently, so it would travel with the evidence."""
+    written = write_bag(tmp_path / "INC-42.zip", BundleLayout.ZIP)
+    stub = b"#!/bin/sh\necho 'extracting...'\nexit 0\n"
+    written.path.write_bytes(stub + written.path.read_bytes())
+    with zipfile.ZipFile(written.path) as lenient:
+        assert lenient.testzip() is None, "zipfile itself reads past the stub"
+    with pytest.raises(HostileBundle, match=f"{len(stub)} bytes come before its first entry"):
+        open_bag_source(written.path)
+
+
+def test_bytes_hidden_between_zip_entries_are_refused(tmp_path: Path, bag_dir: Path) -> None:
+    archive = tmp_path / "INC-42.zip"
+    files = sorted(f for f in bag_dir.rglob("*") if f.is_file())
+    with open(archive, "wb") as raw, zipfile.ZipFile(raw, "w") as out:
+        for number, file in enumerate(files):
+            out.writestr(file.relative_to(bag_dir).as_posix(), file.read_bytes())
+            if number == 2:
+                raw.seek(out.start_dir)
+                raw.write(b"hidden between entries")
+                out.start_dir = raw.tell()  # zipfile writes on from here; offsets stay true
+    third = files[2].relative_to(bag_dir).as_posix()
+    with pytest.raises(HostileBundle, match=f"{third}.*22 unexplained bytes lie between it"):
+        open_bag_source(archive)
+
+
+class _Unseekable:
+    """A write-only stream: zipfile then writes each entry's sizes after its data, in a
+    data descriptor, as streaming zip tools do."""
+
+    def __init__(self, target: io.BufferedWriter) -> None:
+        self._target = target
+
+    def write(self, data: bytes) -> int:
+        return self._target.write(data)
+
+    def flush(self) -> None:
+        self._target.flush()
+
+
+def test_a_zip_with_data_descriptors_from_a_streaming_tool_is_accepted(
+    tmp_path: Path, bag_dir: Path
+) -> None:
+    archive = tmp_path / "streamed.zip"
+    with open(archive, "wb") as target, zipfile.ZipFile(_Unseekable(target), "w") as out:  # type: ignore[arg-type]
+        for file in sorted(bag_dir.rglob("*")):
+            if file.is_file():
+                out.writestr(file.relative_to(bag_dir).as_posix(), file.read_bytes())
+    with zipfile.ZipFile(archive) as check:
+        assert all(info.flag_bits & 0x8 for info in check.infolist()), "descriptors were written"
+    payload, tags = _checks(archive)
+    assert payload.intact and tags.intact

@@ -30,14 +30,17 @@ def test_the_demo_bundle_verifies_against_its_root(demo_bundle: DemoBundle) -> N
     assert status.is_test_identity
 
 
-def test_without_a_trusted_root_the_bundle_is_intact_but_not_trusted(
+def test_without_a_trusted_root_the_bundle_is_not_verified_until_its_root_is_given(
     demo_bundle: DemoBundle, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert rvr_verify([str(demo_bundle.bundle)]) == 2
     out = capsys.readouterr().out
-    assert "INDETERMINATE signer trusted" in out and "NOT VERIFIED" in out
+    assert "INDETERMINATE Signer vouched for by a root you trust" in out
+    assert "NOT VERIFIED" in out
     assert rvr_verify([str(demo_bundle.bundle), "--trust", str(demo_bundle.root_pem)]) == 0
-    assert "VERIFIED: complete, unaltered" in capsys.readouterr().out
+    assert "VERIFIED AS A TRAINING BUNDLE, NOT EVIDENCE: complete, unaltered" in (
+        capsys.readouterr().out
+    )
 
 
 def test_json_output_is_one_document_with_the_bottom_line(

@@ -152,7 +152,7 @@ def test_officer_reads_back_takes_a_drawn_confirmation_exports_and_sees_it_verif
     statement.export_button.click()
     outcome = cast(ExportOutcome, seen["outcome"])
     assert seen["progress shown"] is True
-    assert seen["verdict"] == "VERIFIED"
+    assert seen["verdict"] == "VERIFIED: TRAINING BUNDLE, NOT EVIDENCE"
     assert "TEST identity" in str(seen["detail"])
     assert re.fullmatch(r"[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}", str(seen["code"]))
     assert seen["code"] == outcome.result.chain_code == seen["clipboard"]

@@ -69,14 +69,15 @@ def test_a_good_bundle_is_not_verified_without_its_root_then_verified_once_trust
     banner = verify_window.banner
     assert banner.headline.text() == "NOT VERIFIED"
     assert banner.headline.property("outcome") == "indeterminate"
-    assert "could not be trusted" in banner.detail.text()
+    assert "no root you trust vouches for its signer" in banner.detail.text()
     assert "Trusted roots" in banner.detail.text()
     trust_rows = [row for row in verify_window.checks.rows() if row[1] == "signer trusted"]
     assert trust_rows and trust_rows[0][0] == "INDETERMINATE"
     assert verify_window.failing_rows() == []
 
     trust_root_through_the_dialog(qtbot, verify_window, dialogs, demo_bundles.trust_root)
-    assert banner.headline.text() == "VERIFIED"
+    assert banner.headline.text() == "VERIFIED: TRAINING BUNDLE, NOT EVIDENCE"
+    assert banner.detail.text().startswith("VERIFIED AS A TRAINING BUNDLE, NOT EVIDENCE")
     assert banner.headline.property("outcome") == "pass"
     assert banner.test_warning.isVisibleTo(verify_window)
     assert all(row[0] == "PASS" for row in verify_window.checks.rows())

@@ -113,7 +113,7 @@ def _records_match_contents(
         checks.failed(
             name,
             Aspect.INTEGRITY,
-            " ".join(problems[:5])
+            "; ".join(problems[:5])
             + (f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""),
         )
     else:

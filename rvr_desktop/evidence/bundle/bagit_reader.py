@@ -137,13 +137,15 @@ class OxumCheck:
 
     @property
     def message(self) -> str:
-        found = f"{self.found[0]} bytes in {self.found[1]} files"
+        found = f"{self.found[1]:,} files of {self.found[0]:,} bytes in all"
         if self.expected is None:
-            return f"bag-info.txt has no Payload-Oxum; the payload holds {found}."
-        expected = f"{self.expected[0]} bytes in {self.expected[1]} files"
+            return f"the bundle does not declare its size (no Payload-Oxum); it holds {found}."
+        expected = f"{self.expected[1]:,} files of {self.expected[0]:,} bytes"
         if self.matches:
-            return f"Payload-Oxum matches: {found}."
-        return f"Payload-Oxum in bag-info.txt declares {expected}, but the payload holds {found}."
+            return f"{found}, as the bundle declares (Payload-Oxum)."
+        return (
+            f"the bundle declares {expected} (Payload-Oxum in bag-info.txt), but it holds {found}."
+        )
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ PDF the app made carrying active content."""
 
 from __future__ import annotations
 
+from rvr_desktop.evidence.bundle import contents as c
 from rvr_desktop.evidence.bundle.layout import PAYLOAD_PREFIX
 from rvr_desktop.evidence.bundle.result import Aspect, CheckList
 from rvr_desktop.evidence.bundle.source import BagSource
@@ -13,6 +14,12 @@ from rvr_desktop.evidence.signing.trust import TrustStore
 MAX_PDF_BYTES = 256 * 1024 * 1024
 
 
+SIGNED_PDF_TITLES = {
+    c.STATEMENT_PDF: "the MG11 statement",
+    c.EXHIBIT_STATEMENT_PDF: "the officer's exhibits statement",
+}
+
+
 def signed_pdf_checks(
     source: BagSource,
     member: str,
@@ -20,11 +27,42 @@ def signed_pdf_checks(
     signer_fingerprint: str | None,
     checks: CheckList,
 ) -> None:
-    name = f"signed PDF {member}"
+    """Two checks per signed PDF: the file is exactly as signed (integrity: one signature,
+    its digest matching, covering every byte, no update after it), and the signature is
+    sound and the bundle's own signer's (signature)."""
+    document = SIGNED_PDF_TITLES.get(member.removeprefix(PAYLOAD_PREFIX), member)
     result = validate_pdf(source.read_small(member, MAX_PDF_BYTES), trust)
+    unchanged = (
+        result.signature_count == 1
+        and result.intact
+        and result.valid
+        and result.covers_whole_file
+        and result.modification_free
+    )
+    if unchanged:
+        checks.passed(
+            f"signed PDF {member} unchanged since signing",
+            Aspect.INTEGRITY,
+            f"{member} is byte for byte what was signed: one signature over the whole file, "
+            "no update after it",
+            title=f"{_capital(document)} exactly as signed",
+        )
+    else:
+        checks.failed(
+            f"signed PDF {member} unchanged since signing",
+            Aspect.INTEGRITY,
+            f"{member}: " + (" ".join(result.problems) or "the signature does not verify"),
+            title=f"{_capital(document)} exactly as signed",
+        )
+    name, title = f"signed PDF {member}", f"Signature on {document}"
+    if not unchanged:
+        checks.failed(
+            name, Aspect.SIGNATURE, f"{member}: the signature does not verify (above)", title=title
+        )
+        return
     if not result.sound:
         checks.failed(
-            name, Aspect.SIGNATURE, f"{member}: " + (" ".join(result.problems) or "invalid")
+            name, Aspect.SIGNATURE, f"{member}: " + " ".join(result.problems), title=title
         )
         return
     fingerprint = None if result.signer is None else result.signer.sha256_fingerprint
@@ -34,17 +72,23 @@ def signed_pdf_checks(
             Aspect.SIGNATURE,
             f"signed by a different certificate ({fingerprint}) from the bundle's "
             f"signer ({signer_fingerprint})" + "".join(f" {p}" for p in result.problems),
+            title=title,
         )
         return
     if result.trusted and not result.bottom_line:
-        checks.failed(name, Aspect.SIGNATURE, " ".join(result.problems))
+        checks.failed(name, Aspect.SIGNATURE, " ".join(result.problems), title=title)
     else:
         checks.passed(
             name,
             Aspect.SIGNATURE,
             "PAdES signature by the bundle's signer, intact and valid, covering the "
             "whole unmodified file",
+            title=title,
         )
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def active_content_checks(

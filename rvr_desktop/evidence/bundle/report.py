@@ -31,7 +31,13 @@ _OUTCOMES = {
 }
 
 
+UNVERIFIED = " (as the bundle claims; not verified)"
+"""Marks what the bundle says of itself when the verdict is not VERIFIED: until a trusted
+signature vouches for it, anyone could have written it in the officer's name."""
+
+
 def verification_report(status: BundleStatus) -> VerificationReport:
+    claimed = "" if status.verdict is Verdict.VERIFIED else UNVERIFIED
     facts = [
         LabelValue("Bundle", str(status.bundle)),
         LabelValue("Checked at", status.verified_at.strftime("%Y-%m-%d %H:%M:%S UTC")),
@@ -48,11 +54,13 @@ def verification_report(status: BundleStatus) -> VerificationReport:
     ):
         value = status.info(label)
         if value:
-            facts.append(LabelValue(shown, value))
+            facts.append(LabelValue(shown + claimed, value))
     if status.signer is not None:
-        facts.append(LabelValue("Signer", "; ".join(status.signer.display_lines())))
+        facts.append(LabelValue("Signer" + claimed, "; ".join(status.signer.display_lines())))
     if status.signing_time is not None:
-        facts.append(LabelValue("Signed at", status.signing_time.strftime("%Y-%m-%d %H:%M:%S %Z")))
+        facts.append(
+            LabelValue("Signed at" + claimed, status.signing_time.strftime("%Y-%m-%d %H:%M:%S %Z"))
+        )
     facts.append(
         LabelValue(
             "Trusted root",
@@ -68,7 +76,8 @@ def verification_report(status: BundleStatus) -> VerificationReport:
         verdict=status.verdict_text,
         verdict_outcome=_VERDICTS[status.verdict],
         checks=tuple(
-            CheckRow(check.name, _OUTCOMES[check.outcome], check.reason) for check in status.checks
+            CheckRow(check.shown_title, _OUTCOMES[check.outcome], check.reason)
+            for check in status.checks
         ),
         files=tuple(
             FileRow(

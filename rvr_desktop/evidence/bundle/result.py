@@ -47,17 +47,47 @@ class Aspect(StrEnum):
     TRUST = "trust"
 
 
+TITLES = {
+    "bundle can be read safely": "Safe to open",
+    "BagIt structure": "Bundle structure",
+    "bundle format": "Bundle format version",
+    "tag files": "The bundle's own record files",
+    "payload files": "Evidence files present and unchanged",
+    "Payload-Oxum": "Number of files and total size",
+    "tag manifest unchanged since signing": "File list exactly as signed",
+    "tag manifest signature": "Officer's signature on the bundle",
+    "signer trusted": "Signer vouched for by a root you trust",
+    "audit chain": "Audit trail unbroken",
+    "audit chain head": "Audit trail ends where the bundle says",
+    "notes, forms and exhibits match the audit chain": (
+        "Notes, forms and exhibits match the audit trail"
+    ),
+    "no active content in PDFs": "No code or hidden files in the app's PDFs",
+}
+"""What each check looks at, in words an evidence officer reads without the BagIt or CMS
+specifications open; the check's name keeps the exact technical term (for --json and the
+evidence officer's guide)."""
+
+
 @dataclass(frozen=True)
 class Check:
     name: str
+    """The exact technical name (BagIt, CMS and PAdES terms), stable for scripts."""
     aspect: Aspect
     outcome: Outcome
     reason: str
     """Why, precisely: which file or record, expected and found values."""
+    title: str = ""
+    """What was checked, in plain words (the name when none is given)."""
+
+    @property
+    def shown_title(self) -> str:
+        return self.title or TITLES.get(self.name, self.name)
 
     def to_json(self) -> dict[str, str]:
         return {
             "name": self.name,
+            "title": self.shown_title,
             "aspect": self.aspect.value,
             "outcome": self.outcome.value,
             "reason": self.reason,
@@ -81,11 +111,17 @@ class BundleStatus:
     """Things to know that do not change the verdict (a TEST identity, ignored entries)."""
 
     def _holds(self, aspect: Aspect) -> bool:
-        return all(ch.outcome is Outcome.PASS for ch in self.checks if ch.aspect is aspect)
+        """Every check of ``aspect`` passed, and there was at least one (a bundle that
+        could not even be opened has no valid signatures)."""
+        made = [ch for ch in self.checks if ch.aspect is aspect]
+        return bool(made) and all(ch.outcome is Outcome.PASS for ch in made)
 
     @property
     def intact(self) -> bool:
-        """Every file present, unaltered, nothing extra; audit chain whole and consistent."""
+        """Every file present and unaltered, nothing extra, each signed file (the tag
+        manifest, the signed PDFs) exactly as it was signed, and the audit chain whole and
+        consistent. A bundle whose manifests were re-hashed after a change is not intact,
+        however well its files match those manifests."""
         return self._holds(Aspect.INTEGRITY)
 
     @property
@@ -114,16 +150,23 @@ class BundleStatus:
 
     @property
     def verdict_text(self) -> str:
-        """The verdict as a sentence an evidence officer reads."""
+        """The verdict as a sentence an evidence officer reads: never more than is known."""
+        if self.verdict is Verdict.VERIFIED and self.is_test_identity:
+            return (
+                "VERIFIED AS A TRAINING BUNDLE, NOT EVIDENCE: complete, unaltered and signed "
+                "with a TEST identity from the RVR Desktop training PKI."
+            )
         if self.verdict is Verdict.VERIFIED:
             return "VERIFIED: complete, unaltered and signed by a trusted officer."
         if self.verdict is Verdict.NOT_TRUSTED:
             return (
-                "NOT VERIFIED: the bundle is complete and unaltered, but its signer could not "
-                "be trusted. Add the force's trusted root certificate and check again."
+                "NOT VERIFIED: the files agree with the bundle's signature, but no root you "
+                "trust vouches for its signer, and anyone can make such a signature in any "
+                "name. Nothing yet shows that this is the bundle the officer exported. "
+                "Check it again with the force's trusted root certificate."
             )
-        failed = [ch.name for ch in self.checks if ch.outcome is Outcome.FAIL]
-        return "NOT VERIFIED: failed " + ", ".join(failed) + "."
+        failed = [ch.shown_title for ch in self.checks if ch.outcome is Outcome.FAIL]
+        return "NOT VERIFIED: failed " + "; ".join(failed) + "."
 
     def info(self, label: str) -> str | None:
         for key, value in self.bag_info:
@@ -168,14 +211,21 @@ class CheckList:
     def __init__(self) -> None:
         self.items: list[Check] = []
 
-    def add(self, name: str, aspect: Aspect, outcome: Outcome, reason: str) -> None:
-        self.items.append(Check(name, aspect, outcome, reason))
+    def add(
+        self, name: str, aspect: Aspect, outcome: Outcome, reason: str, *, title: str = ""
+    ) -> None:
+        self.items.append(Check(name, aspect, outcome, reason, title))
 
-    def passed(self, name: str, aspect: Aspect, reason: str) -> None:
-        self.add(name, aspect, Outcome.PASS, reason)
+    def passed(self, name: str, aspect: Aspect, reason: str, *, title: str = "") -> None:
+        self.add(name, aspect, Outcome.PASS, reason, title=title)
 
-    def failed(self, name: str, aspect: Aspect, reason: str) -> None:
-        self.add(name, aspect, Outcome.FAIL, reason)
+    def failed(self, name: str, aspect: Aspect, reason: str, *, title: str = "") -> None:
+        self.add(name, aspect, Outcome.FAIL, reason, title=title)
+
+    def not_evaluated(self, name: str, aspect: Aspect, reason: str, *, title: str = "") -> None:
+        """A check that could not be made (a check it rests on failed, or nothing to make
+        it with): INDETERMINATE, with the reason saying which."""
+        self.add(name, aspect, Outcome.INDETERMINATE, reason, title=title)
 
     def guarded(self, name: str, aspect: Aspect, check: Callable[[], None]) -> None:
         """Run ``check``; hostile content it meets becomes a failed check, never a

@@ -16,69 +16,91 @@ from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 
 from rvr_desktop.evidence.bundle.bagit_reader import LoadedBag
 from rvr_desktop.evidence.bundle.layout import SIGNATURE_P7S, TAGMANIFEST_TXT
-from rvr_desktop.evidence.bundle.result import Aspect, CheckList, Outcome
+from rvr_desktop.evidence.bundle.result import Aspect, CheckList
 from rvr_desktop.evidence.signing.certs import sha256_fingerprint
 from rvr_desktop.evidence.signing.cms import CmsVerification, verify_detached
 from rvr_desktop.evidence.signing.trust import TrustStore
+
+SIGNATURE = "tag manifest signature"
+UNCHANGED = "tag manifest unchanged since signing"
+TRUSTED = "signer trusted"
 
 
 def signature_checks(
     bag: LoadedBag, trust: TrustStore, checks: CheckList
 ) -> CmsVerification | None:
-    name = "tag manifest signature"
+    """Three checks, each on its own facts: the tag manifest is exactly what was signed
+    (integrity), the signature and its certificates are sound (signature), and the signer
+    chains to a trusted root (trust, made only when the signature is sound: whose a broken
+    signature is cannot be known)."""
     if bag.signature is None:
-        checks.failed(
-            name,
-            Aspect.SIGNATURE,
-            f"{SIGNATURE_P7S} is missing: nothing proves who made this bundle",
-        )
-        checks.add("signer trusted", Aspect.TRUST, Outcome.INDETERMINATE, "there is no signature")
+        missing = f"{SIGNATURE_P7S} is missing: nothing proves who made this bundle"
+        checks.failed(UNCHANGED, Aspect.INTEGRITY, missing)
+        checks.failed(SIGNATURE, Aspect.SIGNATURE, missing)
+        checks.not_evaluated(TRUSTED, Aspect.TRUST, "not checked: there is no signature")
         return None
     result = verify_detached(bag.signature, bag.tag_manifest_bytes, trust)
     who = "an unreadable certificate" if result.signer is None else result.signer.common_name
     where = f"{SIGNATURE_P7S} over {TAGMANIFEST_TXT}: "
-    if not (result.intact and result.valid):
-        checks.failed(
-            name, Aspect.SIGNATURE, where + (" ".join(result.problems) or "invalid signature")
-        )
-    elif result.trusted and not result.bottom_line:
-        checks.failed(name, Aspect.SIGNATURE, where + " ".join(result.problems))
-    elif _outside_validity(result):
-        checks.failed(
-            name,
-            Aspect.SIGNATURE,
-            where + "the signer's certificate was not valid at the signing time it claims",
-        )
-    elif (damaged := _damaged_certificate(bag.signature, result, trust)) is not None:
-        checks.failed(name, Aspect.SIGNATURE, where + damaged)
-    else:
+    if result.intact and result.valid:
         checks.passed(
-            name, Aspect.SIGNATURE, f"valid CMS signature by {who} over tagmanifest-sha256.txt"
+            UNCHANGED,
+            Aspect.INTEGRITY,
+            f"{TAGMANIFEST_TXT}, which lists every file's SHA-256, is byte for byte what "
+            f"{who} signed",
         )
+        broken = _signature_problem(bag.signature, result, trust)
+    else:
+        broken = " ".join(result.problems) or "the signature does not verify"
+        checks.failed(
+            UNCHANGED,
+            Aspect.INTEGRITY,
+            f"{TAGMANIFEST_TXT} is not what was signed, or the signature over it is damaged "
+            f"or forged: {broken}",
+        )
+    if broken is not None:
+        checks.failed(SIGNATURE, Aspect.SIGNATURE, where + broken)
+        checks.not_evaluated(
+            TRUSTED,
+            Aspect.TRUST,
+            "not checked: the signature does not verify (see above), so whose it is cannot "
+            "be known",
+        )
+        return result
+    checks.passed(
+        SIGNATURE, Aspect.SIGNATURE, f"valid CMS signature by {who} over {TAGMANIFEST_TXT}"
+    )
     if result.trusted and result.trusted_root is not None:
         checks.passed(
-            "signer trusted",
+            TRUSTED,
             Aspect.TRUST,
             f"{who} chains to the trusted root {result.trusted_root.summary.common_name}"
             f" (SHA-256 {result.trusted_root.sha256_fingerprint})",
         )
     elif not trust.roots:
-        checks.add(
-            "signer trusted",
+        checks.not_evaluated(
+            TRUSTED,
             Aspect.TRUST,
-            Outcome.INDETERMINATE,
-            f"no trusted root was given, so {who} cannot be vouched for "
-            "(use --trust ROOT.pem with the force's root certificate)",
+            f"no trusted root was given, so nothing vouches that the certificate naming "
+            f"{who} is the officer's",
         )
     else:
-        checks.add(
-            "signer trusted",
+        checks.not_evaluated(
+            TRUSTED,
             Aspect.TRUST,
-            Outcome.INDETERMINATE,
-            f"{who} does not chain to any of the {len(trust.roots)} trusted root(s): "
-            + " ".join(result.problems),
+            f"the certificate naming {who} does not chain to any of the {len(trust.roots)} "
+            "trusted root(s): " + " ".join(result.problems),
         )
     return result
+
+
+def _signature_problem(signature: bytes, result: CmsVerification, trust: TrustStore) -> str | None:
+    """Why an intact, cryptographically valid signature is still not sound, or None."""
+    if result.trusted and not result.bottom_line:
+        return " ".join(result.problems)
+    if _outside_validity(result):
+        return "the signer's certificate was not valid at the signing time it claims"
+    return _damaged_certificate(signature, result, trust)
 
 
 def _carried_certificates(signature: bytes) -> list[x509.Certificate] | None:

@@ -104,7 +104,7 @@ def _format_check(bag: LoadedBag, checks: CheckList) -> None:
         checks.passed(
             "bundle format",
             Aspect.INTEGRITY,
-            f"bag-info.txt declares {expected}, the version this verifier reads",
+            f"it declares {expected}, the version this verifier reads",
         )
         return
     found = "does not declare its format" if not declared else f"declares {' and '.join(declared)}"
@@ -130,7 +130,8 @@ def _verify(
     checks.passed(
         "BagIt structure",
         Aspect.INTEGRITY,
-        "bagit.txt, bag-info.txt and both manifests parse strictly as BagIt 1.0 with SHA-256",
+        "its record files (bagit.txt, bag-info.txt and both SHA-256 manifests) are well "
+        "formed, read strictly as BagIt 1.0",
     )
     _format_check(bag, checks)
     tag_check = check_tag_files(source, bag)
@@ -201,7 +202,9 @@ def _files_check(checks: CheckList, name: str, files: tuple[FileCheck, ...]) -> 
     if not failures:
         size = sum(f.size or 0 for f in files)
         checks.passed(
-            name, Aspect.INTEGRITY, f"{len(files)} files, {size:,} bytes, every SHA-256 matches"
+            name,
+            Aspect.INTEGRITY,
+            f"{len(files)} files, {size:,} bytes: each one's SHA-256 is the one listed for it",
         )
         return
     shown = " ".join(f.message for f in failures[:5])

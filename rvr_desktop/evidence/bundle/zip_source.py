@@ -4,8 +4,12 @@ zipfile only parses the central directory, after we have checked from the end re
 that the directory is of a bounded size. Everything else is ours: names must be UTF-8
 and safe, no two may collide (ignoring case), no entry may be a link or device, be
 encrypted or use a method other than stored or deflate, and no two entries may share
-bytes (Python 3.11.7 predates the fix for CVE-2024-0450). Members are read from their
-offsets and inflated with a cap of the declared size plus one byte.
+bytes (Python 3.11.7 predates the fix for CVE-2024-0450). The entries must also follow
+one another from the first byte to the directory with nothing before or between them
+(only the data descriptors some zip tools write): zipfile quietly skips bytes put in
+front of an archive, such as a shell script or a self-extractor stub, and we never write
+any. Members are read from their offsets and inflated with a cap of the declared size
+plus one byte.
 
 CRC-32 values are not checked: the SHA-256 manifests and the signature cover every byte
 we rely on, and a CRC failure would only turn a changed file into a less useful error.
@@ -47,6 +51,10 @@ _FLAG_MASKED_DIRECTORY = 0x2000
 _UNICODE_PATH_EXTRA = 0x7075
 _DOS_DIRECTORY = 0x10
 _MACOS_METADATA = "__MACOSX"
+_DESCRIPTOR_SIGNATURE = b"PK\x07\x08"
+# A data descriptor: CRC-32 and the two sizes (4 or 8 bytes each, Zip64), optionally after
+# its own signature.
+_DESCRIPTOR_SIZES = (12, 16, 20, 24)
 
 # What zipfile may raise on a damaged or crafted archive.
 _ZIPFILE_ERRORS = (
@@ -115,6 +123,7 @@ class ZipBagSource(BagSource):
             raise HostileBundle(self._zip_name, f"it has more than {limits.max_members} entries")
         raws = [_checked_entry(info, limits) for info in infos]
         _check_no_overlap(handle, raws, directory_start)
+        _check_nothing_before_or_between(handle, raws, directory_start, self._zip_name)
         return self._bag_members(raws, limits, handle)
 
     def _bag_members(
@@ -126,8 +135,8 @@ class ZipBagSource(BagSource):
         ignored: list[str] = []
         total = 0
         for raw in raws:
-            if prefix and raw.name.split("/", 1)[0] == _MACOS_METADATA:
-                ignored.append(raw.name)
+            if raw.name.split("/", 1)[0] == _MACOS_METADATA:
+                ignored.append(raw.name)  # a Mac's resource forks, beside the bag in any zip
                 continue
             if raw.name == prefix:
                 continue
@@ -300,6 +309,38 @@ def _check_no_overlap(handle: BinaryIO, raws: list[_Raw], directory_start: int) 
             )
     if spans and spans[-1][1] > directory_start:
         raise HostileBundle(spans[-1][2], "its data runs into the zip's directory")
+
+
+def _check_nothing_before_or_between(
+    handle: BinaryIO, raws: list[_Raw], directory_start: int, zip_name: str
+) -> None:
+    """Refuse bytes before the first entry, between entries or before the directory,
+    except the data descriptor an entry's flags announce."""
+    spans = sorted((raw.info.header_offset, _data_end(handle, raw), raw) for raw in raws)
+    if spans and spans[0][0] > 0:
+        raise HostileBundle(
+            zip_name,
+            f"{spans[0][0]:,} bytes come before its first entry (a script or self-extractor "
+            "stub, perhaps); bundles never start with anything but their first file",
+        )
+    if not spans and directory_start > 0:
+        raise HostileBundle(zip_name, f"{directory_start:,} bytes come before its directory")
+    follows = [start for start, _, _ in spans[1:]] + [directory_start]
+    for (_, end, raw), next_start in zip(spans, follows, strict=True):
+        gap = next_start - end
+        if gap == 0 or _is_data_descriptor(handle, raw, end, gap):
+            continue
+        after = "the zip's directory" if next_start == directory_start else "the next entry"
+        raise HostileBundle(raw.name, f"{gap:,} unexplained bytes lie between it and {after}")
+
+
+def _is_data_descriptor(handle: BinaryIO, raw: _Raw, at: int, size: int) -> bool:
+    if not raw.info.flag_bits & _FLAG_DATA_DESCRIPTOR or size not in _DESCRIPTOR_SIZES:
+        return False
+    if size in (16, 24):
+        handle.seek(at)
+        return handle.read(4) == _DESCRIPTOR_SIGNATURE
+    return True
 
 
 def _data_offset(handle: BinaryIO, raw: _Raw) -> int:

@@ -196,7 +196,9 @@ def verify_detached(
         problems.append(
             "The signature does not match the signer's certificate: it is damaged or forged."
         )
-    if not status.trusted:
+    if status.intact and status.valid and not status.trusted:
+        # Trust is judged only for a signature that verifies: whose a broken one is
+        # cannot be known, and saying its chain is wrong would be false.
         why = trust_problem(status)
         if not trust.roots:
             why += " (no trusted roots are configured)"
