@@ -21,6 +21,15 @@ def settings_dir() -> Path:
     return platformdirs.user_config_path(APP_NAME, APP_AUTHOR)
 
 
+SETTINGS_FILE_NAME = "rvr-desktop.ini"
+
+
+def settings_file() -> Path:
+    """The one settings file: window layout and trusted roots (kept by the app), and what
+    the force's IT sets there (time-stamping, the evidence store)."""
+    return settings_dir() / SETTINGS_FILE_NAME
+
+
 def log_dir() -> Path:
     return platformdirs.user_log_path(APP_NAME, APP_AUTHOR)
 

@@ -7,11 +7,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from rvr_desktop.cli.terminal_progress import end_progress_line, terminal_progress
 from rvr_desktop.cli.vault_commands import add_vault_arguments, unlock_from_args
 from rvr_desktop.evidence.bundle.layout import BundleLayout
 from rvr_desktop.evidence.case import cases
 from rvr_desktop.evidence.errors import InvalidInput
-from rvr_desktop.evidence.progress import ProgressCallback
 
 
 def register(subcommands: Any) -> None:
@@ -34,19 +34,6 @@ def _ask(value: str | None, option: str, prompt: str) -> str:
     return input(prompt)
 
 
-def _progress() -> ProgressCallback:
-    shown = [-1]
-
-    def report(done: int, total: int) -> None:
-        if total and sys.stderr.isatty():
-            percent = done * 100 // total
-            if percent != shown[0]:
-                shown[0] = percent
-                print(f"\rExporting... {percent}%", end="", file=sys.stderr, flush=True)
-
-    return report
-
-
 def run_export(args: argparse.Namespace) -> int:
     # Signing and the PDF writer load only for an export, not for every command.
     from rvr_desktop.evidence.bundle.export import ExportRequest, export_case
@@ -65,10 +52,9 @@ def run_export(args: argparse.Namespace) -> int:
                 layout=BundleLayout.ZIP if args.zip else BundleLayout.FOLDER,
                 timestamp_url=args.timestamp_url,
             ),
-            progress=_progress(),
+            progress=terminal_progress("Exporting"),
         )
-    if sys.stderr.isatty():
-        print(file=sys.stderr)
+    end_progress_line()
     print(f"Exported case {result.case_reference} to {result.bundle}")
     print(f"  {result.payload_files} files, {result.payload_bytes:,} bytes")
     print(f"  Audit chain code for the force's records: {result.chain_code}")

@@ -17,6 +17,7 @@ from rvr_desktop.cli import (
     demo_command,
     export_command,
     identity_commands,
+    submit_command,
     vault_commands,
 )
 from rvr_desktop.evidence.errors import RvrError
@@ -49,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     case_commands.register(subcommands)
     export_command.register(subcommands)
     demo_command.register(subcommands)
+    submit_command.register(subcommands)
     verify = subcommands.add_parser(
         "verify", help="open the Verify window for evidence officers (no vault needed)"
     )

@@ -211,6 +211,37 @@ BEGIN
 END;
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3]
+_V4 = """
+CREATE TABLE submissions (
+    id INTEGER PRIMARY KEY,
+    case_id INTEGER NOT NULL REFERENCES cases(id),
+    bundle_path TEXT NOT NULL,
+    bundle_name TEXT NOT NULL,
+    size_bytes INTEGER NOT NULL,
+    endpoint_url TEXT NOT NULL,
+    region TEXT NOT NULL,
+    bucket TEXT NOT NULL,
+    object_key TEXT NOT NULL,
+    retention_mode TEXT NOT NULL CHECK (retention_mode IN ('COMPLIANCE', 'GOVERNANCE')),
+    retain_until_utc_ms INTEGER NOT NULL,
+    legal_hold INTEGER NOT NULL CHECK (legal_hold IN (0, 1)),
+    part_size INTEGER NOT NULL,
+    upload_id TEXT,
+    state TEXT NOT NULL
+        CHECK (state IN ('waiting', 'uploading', 'done', 'failed', 'cancelled')),
+    error TEXT NOT NULL DEFAULT '',
+    receipt_json TEXT,
+    created_utc_ms INTEGER NOT NULL,
+    updated_utc_ms INTEGER NOT NULL
+);
+CREATE INDEX submissions_by_state ON submissions(state, id);
+CREATE TRIGGER submissions_done_stay_done BEFORE UPDATE ON submissions
+WHEN OLD.state = 'done'
+BEGIN
+    SELECT RAISE(ABORT, 'a stored bundle''s submission never changes once done');
+END;
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4]
 
 CURRENT_VERSION = len(MIGRATIONS)

@@ -1,0 +1,145 @@
+"""The S3 client (boto3, the reference client) and the one place its errors become ours.
+
+Credentials come from boto3's standard chain (profiles, single sign-on, instance roles,
+the usual AWS_* variables for headless runs) unless the officer entered an access key,
+which is kept only inside the vault and handed to boto3 directly: never written to the
+settings file or a log, and never put in the environment, where child processes would
+inherit it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectionClosedError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    ReadTimeoutError,
+)
+
+from rvr_desktop.evidence.store.errors import (
+    BucketNotFound,
+    StoreAccessDenied,
+    StoreCredentialsMissing,
+    StoreError,
+    StoreUnreachable,
+)
+from rvr_desktop.evidence.store.settings import StoreSettings
+from rvr_desktop.evidence.vault import Tx, Vault
+from rvr_desktop.evidence.vault import audit as audit_log
+
+log = logging.getLogger(__name__)
+
+S3Client = Any
+"""boto3's S3 client: generated at run time, so it has no static type."""
+
+ACCESS_KEY_ID = "store.access_key_id"
+SECRET_ACCESS_KEY = "store.secret_access_key"  # noqa: S105 - the name of a vault setting
+
+_NETWORK_ERRORS = (EndpointConnectionError, ConnectionClosedError, ReadTimeoutError)
+
+
+@dataclass(frozen=True)
+class AccessKey:
+    """An S3 access key the officer entered once, kept only in the vault."""
+
+    key_id: str
+    secret: str = field(repr=False)
+
+
+def make_client(settings: StoreSettings, access_key: AccessKey | None = None) -> S3Client:
+    """A client for the force's store; retries and time-outs suit a flaky office network."""
+    config = Config(
+        retries={"max_attempts": 4, "mode": "standard"},
+        connect_timeout=10,
+        read_timeout=120,
+        # S3 computes and checks SHA-256 checksums only when asked; we always give ours.
+        request_checksum_calculation="when_required",
+        response_checksum_validation="when_required",
+    )
+    session = (
+        boto3.session.Session(
+            aws_access_key_id=access_key.key_id, aws_secret_access_key=access_key.secret
+        )
+        if access_key is not None
+        else boto3.session.Session()
+    )
+    return session.client(
+        "s3",
+        endpoint_url=settings.endpoint_url or None,
+        region_name=settings.region or None,
+        config=config,
+    )
+
+
+def stored_access_key(vault: Vault) -> AccessKey | None:
+    """The access key the officer entered, if any."""
+    with vault.reader() as tx:
+        key_id = vault.get_setting(ACCESS_KEY_ID, tx)
+        secret = vault.get_setting(SECRET_ACCESS_KEY, tx)
+    if not key_id or not secret:
+        return None
+    return AccessKey(key_id, secret)
+
+
+def store_access_key(vault: Vault, key: AccessKey) -> None:
+    """Keep the officer's access key in the vault (encrypted with everything else)."""
+    if not key.key_id.strip() or not key.secret.strip():
+        raise StoreCredentialsMissing()
+    with vault.transaction() as tx:
+        _put(vault, tx, key)
+        audit_log.append(tx, vault, "store.key_set", f"store-key:{key.key_id.strip()}", content=b"")
+
+
+def _put(vault: Vault, tx: Tx, key: AccessKey) -> None:
+    vault.put_setting(tx, ACCESS_KEY_ID, key.key_id.strip())
+    vault.put_setting(tx, SECRET_ACCESS_KEY, key.secret.strip())
+
+
+def where(settings: StoreSettings) -> str:
+    """The store as named in messages: its endpoint and bucket."""
+    return f"{settings.endpoint_url or 'AWS S3'} (bucket {settings.bucket})"
+
+
+@contextlib.contextmanager
+def store_errors(settings: StoreSettings, action: str) -> Iterator[None]:
+    """Turn boto3's exceptions into ours, naming the store and what was being done."""
+    try:
+        yield
+    except StoreError:
+        raise
+    except NoCredentialsError as exc:
+        raise StoreCredentialsMissing() from exc
+    except _NETWORK_ERRORS as exc:
+        raise StoreUnreachable(where(settings), type(exc).__name__) from exc
+    except ClientError as exc:
+        code = str(exc.response.get("Error", {}).get("Code", ""))
+        message = str(exc.response.get("Error", {}).get("Message", "")) or code
+        log.info("store refused %s: %s", action, code)
+        if code in ("NoSuchBucket",):
+            raise BucketNotFound(settings.bucket) from exc
+        if code in (
+            "AccessDenied",
+            "InvalidAccessKeyId",
+            "SignatureDoesNotMatch",
+            "ExpiredToken",
+            "403",
+        ):
+            raise StoreAccessDenied(settings.bucket, action, message) from exc
+        if code.startswith("5") or code in ("SlowDown", "ServiceUnavailable", "InternalError"):
+            raise StoreUnreachable(where(settings), f"the store answered {code}") from exc
+        raise StoreError(
+            f"The evidence store refused to {action} ({code}: {message}). The bundle is safe "
+            "on this computer and stays in the queue; tell your IT team if this happens again."
+        ) from exc
+    except BotoCoreError as exc:
+        raise StoreUnreachable(where(settings), str(exc) or type(exc).__name__) from exc
