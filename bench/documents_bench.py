@@ -51,7 +51,9 @@ def run() -> list[Figure]:
         form = forms.create_form(vault, case.id, template, answers)
         mg11.record_read_back(vault, case.id)
         forms.finalise(vault, form.form_id)
-        document = mg11.build_statement(vault, case, profile)
+        with vault.reader() as tx:
+            inputs = mg11.read_statement_inputs(tx, case.id)
+        document = mg11.build_statement(case, profile, inputs)
         origin = DocumentOrigin(profile.name, vault.clock.utc_now_ms(), "bench")
         pages: list[int] = []
 

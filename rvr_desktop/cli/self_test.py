@@ -21,9 +21,9 @@ from rvr_desktop.evidence.bundle.verify import verify_bundle
 from rvr_desktop.evidence.case import attachments, cases, timeline
 from rvr_desktop.evidence.case.consistency import vault_problems
 from rvr_desktop.evidence.case.mg11 import MG11_TEMPLATE_ID, build_statement, record_read_back
+from rvr_desktop.evidence.case.snapshot import read_case_snapshot
 from rvr_desktop.evidence.documents import DocumentOrigin, render_statement
 from rvr_desktop.evidence.errors import RvrError
-from rvr_desktop.evidence.signing.identity_store import load_credential
 from rvr_desktop.evidence.signing.officer import OfficerProfile, save_officer_profile
 from rvr_desktop.evidence.signing.pdf_sign import sign_pdf
 from rvr_desktop.evidence.signing.pdf_validate import validate_pdf
@@ -98,14 +98,14 @@ def step_signed_statement(ctx: SelfTestContext) -> str:
     form = forms.create_form(vault, ctx.case_id, mg11, dict(mg11.example or {}))
     record_read_back(vault, ctx.case_id)
     forms.finalise(vault, form.form_id)
-    case = cases.get_case(vault, ctx.case_id)
+    snapshot = read_case_snapshot(vault, ctx.case_id)
     rendered = render_statement(
-        build_statement(vault, case, profile),
+        build_statement(snapshot.case, snapshot.officer, snapshot.statement),
         DocumentOrigin(profile.name, vault.clock.utc_now_ms(), SOFTWARE),
     )
     if rendered.signature_box is None:
         raise RvrError("the statement has no signature box")
-    signed = sign_pdf(rendered.data, load_credential(vault), profile, rendered.signature_box)
+    signed = sign_pdf(rendered.data, snapshot.credential, profile, rendered.signature_box)
     check = validate_pdf(signed, ctx.trust)
     if not check.bottom_line:
         raise RvrError("the signed statement does not validate: " + " ".join(check.problems))

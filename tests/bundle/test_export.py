@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-from rvr_desktop.evidence.bundle.export import ExportRequest, NoOfficerProfile, export_case
+from rvr_desktop.evidence.bundle.export import ExportRequest, export_case
 from rvr_desktop.evidence.bundle.layout import BundleLayout
 from rvr_desktop.evidence.bundle.verify import verify_bundle
 from rvr_desktop.evidence.case import attachments, cases
 from rvr_desktop.evidence.case.mg11 import StatementNotReady
+from rvr_desktop.evidence.case.snapshot import NoOfficerProfile
 from rvr_desktop.evidence.errors import DiskFull, InvalidInput
 from rvr_desktop.evidence.progress import Cancelled, CancelToken
 from rvr_desktop.evidence.signing.trust import TrustStore
@@ -149,28 +151,65 @@ def test_restricted_details_appear_only_under_restricted(
     assert all(h.startswith("data/restricted/") for h in holders), holders
 
 
-def test_notes_added_while_an_export_is_prepared_never_give_a_bundle_that_contradicts_itself(
+def test_a_note_written_during_export_waits_for_the_next_bundle(
     demo_bundle: DemoBundle, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from rvr_desktop.evidence.bundle import export as export_module
+    from rvr_desktop.evidence.bundle import export_documents
     from rvr_desktop.evidence.case import timeline
 
     out = tmp_path / "out"
     out.mkdir()
-    real = export_module.render_notes_log
-    added: list[int] = []
+    real = export_documents.render_notes_log
 
     def render_while_the_officer_types(log, origin):  # type: ignore[no-untyped-def]
-        if len(added) < 1:  # one note arrives during the first preparation only
-            added.append(timeline.append_note(vault, demo_bundle.demo.case_id, "Late note").id)
+        timeline.append_note(vault, demo_bundle.demo.case_id, "Late note")
         return real(log, origin)
 
-    monkeypatch.setattr(export_module, "render_notes_log", render_while_the_officer_types)
+    monkeypatch.setattr(export_documents, "render_notes_log", render_while_the_officer_types)
     with Vault.unlock(demo_bundle.demo.root, demo_bundle.demo.passphrase) as vault:
         result = export_case(vault, _request(demo_bundle, out))
+        assert "Late note" in [e.text for e in timeline.entries(vault, demo_bundle.demo.case_id)]
     status = verify_bundle(result.bundle, TrustStore.from_paths([demo_bundle.root_pem]))
     assert status.bottom_line, [c.reason for c in status.checks if c.outcome.value != "PASS"]
-    assert "Late note" in (result.bundle / "data" / "notes" / "timeline.json").read_text()
+    assert "Late note" not in (result.bundle / "data" / "notes" / "timeline.json").read_text()
+    lines = (result.bundle / "data" / "audit" / "audit-chain.jsonl").read_text().splitlines()
+    last = json.loads(lines[-1])
+    assert (last["seq"], last["record_hash"]) == (
+        result.chain_head.seq,
+        result.chain_head.record_hash,
+    )
+    info = (result.bundle / "bag-info.txt").read_text()
+    assert f"RVR-Audit-Chain-Head: {result.chain_head.record_hash}" in info
+
+
+def test_an_export_reads_the_case_once_and_renders_without_the_vault(
+    demo_bundle: DemoBundle, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rvr_desktop.evidence.bundle import export
+
+    happened: list[str] = []
+    real_render = export.render_documents
+
+    def render(*args, **kw):  # type: ignore[no-untyped-def]
+        happened.append("render")
+        rendered = real_render(*args, **kw)
+        happened.append("rendered")
+        return rendered
+
+    monkeypatch.setattr(export, "render_documents", render)
+    with Vault.unlock(demo_bundle.demo.root, demo_bundle.demo.passphrase) as vault:
+        real_reader = vault.reader
+
+        def reader():  # type: ignore[no-untyped-def]
+            happened.append("read")
+            return real_reader()
+
+        monkeypatch.setattr(vault, "reader", reader)
+        export_case(vault, _request(demo_bundle, tmp_path))
+        monkeypatch.undo()
+        exhibits = len(attachments.list_attachments(vault, demo_bundle.demo.case_id))
+    # One snapshot; then each exhibit's bytes, the audit chain, and the header's anchor.
+    assert happened == ["read", "render", "rendered", *["read"] * exhibits, "read", "read"]
 
 
 def test_a_failed_anchor_update_does_not_undo_a_recorded_export(

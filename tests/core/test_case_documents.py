@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rvr_desktop.evidence.case import cases, document_inputs
+from rvr_desktop.evidence.case import attachments, cases, document_inputs, timeline
 from rvr_desktop.evidence.demo import AMENDMENT_TEXT, DEMO_NOTES, build_demo_vault
 from rvr_desktop.evidence.documents import LoggedEvent, LoggedNote
 from rvr_desktop.evidence.vault import Vault
@@ -17,8 +17,8 @@ def test_the_notes_log_keeps_every_note_and_puts_amendments_under_the_original(
     demo = build_demo_vault(tmp_path, kdf=FAST_INSECURE_KDF)
     with Vault.unlock(demo.root, demo.passphrase) as vault:
         case = cases.get_case(vault, demo.case_id)
-        log = document_inputs.notes_log(vault, case)
-        exhibits = document_inputs.exhibit_list(vault, case)
+        log = document_inputs.notes_log(case, timeline.entries(vault, case.id))
+        exhibits = document_inputs.exhibit_list(case, attachments.list_attachments(vault, case.id))
     notes = [e for e in log.entries if isinstance(e, LoggedNote)]
     assert [n.text for n in notes] == [text for _, text, _ in DEMO_NOTES]
     amended = [n for n in notes if n.amendments]

@@ -9,6 +9,7 @@ from rvr_desktop.evidence.case import cases, timeline
 from rvr_desktop.evidence.case.mg11 import (
     StatementNotReady,
     build_statement,
+    read_statement_inputs,
     record_read_back,
     statement_readiness,
 )
@@ -87,8 +88,10 @@ def test_the_statement_is_ready_only_after_read_back_confirmation_and_finalising
     forms.finalise(vault, form.form_id)
     readiness = statement_readiness(vault, case_id)
     assert readiness.ready, readiness.problems
+    with vault.reader() as tx:
+        inputs = read_statement_inputs(tx, case_id)
     statement = build_statement(
-        vault, cases.get_case(vault, case_id), OfficerProfile("Jane Smith", "PC 1234")
+        cases.get_case(vault, case_id), OfficerProfile("Jane Smith", "PC 1234"), inputs
     )
     assert (
         statement.confirmation is not None and statement.confirmation.typed_name == "Alex Example"
@@ -112,8 +115,10 @@ def test_changing_the_statement_after_read_back_needs_a_new_read_back(
     forms.finalise(vault, form.form_id)
     problems = statement_readiness(vault, case_id).problems
     assert any("Read the final statement back" in p for p in problems)
+    with vault.reader() as tx:
+        inputs = read_statement_inputs(tx, case_id)
     with pytest.raises(StatementNotReady, match="Read the final statement back"):
-        build_statement(vault, cases.get_case(vault, case_id), OfficerProfile("J S", "PC 1"))
+        build_statement(cases.get_case(vault, case_id), OfficerProfile("J S", "PC 1"), inputs)
 
 
 def test_there_is_nothing_to_read_back_without_a_statement(vault: Vault, case_id: int) -> None:

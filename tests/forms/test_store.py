@@ -15,13 +15,13 @@ from rvr_desktop.evidence.forms import (
     TemplateRegistry,
     create_form,
     finalise,
-    form_history,
     forms_for_case,
-    latest_final,
     latest_version,
     load_registry,
     parse_template,
     printable_form,
+    read_form_history,
+    read_latest_final,
     save_draft,
 )
 from rvr_desktop.evidence.forms.registry import shipped_templates_dir
@@ -72,7 +72,8 @@ def test_saving_unchanged_answers_adds_no_version(
     form = create_form(vault, case_id, gate, {"safe_word": "parcel"})
     again = save_draft(vault, form.form_id, {"safe_word": "parcel"})
     assert again.version == 1
-    assert len(form_history(vault, form.form_id)) == 1
+    with vault.reader() as tx:
+        assert len(read_form_history(tx, form.form_id)) == 1
 
 
 def test_a_saved_draft_survives_the_app_closing(
@@ -95,9 +96,10 @@ def test_finalising_freezes_the_form_and_a_later_change_is_a_new_draft(
     changed = dict(final.answers, safe_word="Is the parcel here?")
     draft = save_draft(vault, form.form_id, changed)
     assert (draft.version, draft.state) == (3, FormState.DRAFT)
-    kept = latest_final(vault, form.form_id)
+    with vault.reader() as tx:
+        kept = read_latest_final(tx, form.form_id)
+        history = read_form_history(tx, form.form_id)
     assert kept is not None and kept.answers == gate.example
-    history = form_history(vault, form.form_id)
     assert [(v.version, v.state.value) for v in history] == [
         (1, "draft"),
         (2, "final"),
@@ -130,7 +132,8 @@ def test_a_stored_version_can_never_be_edited_or_erased(
         tx.execute("DELETE FROM forms WHERE id = ?", (form.form_id,))
     with pytest.raises(NotAllowed), vault.transaction() as tx:
         tx.execute("UPDATE form_templates SET text = ''")
-    assert len(form_history(vault, form.form_id)) == 2
+    with vault.reader() as tx:
+        assert len(read_form_history(tx, form.form_id)) == 2
 
 
 def test_a_form_filled_against_version_1_renders_the_same_after_version_2_ships(
@@ -152,7 +155,8 @@ def test_a_form_filled_against_version_1_renders_the_same_after_version_2_ships(
     v2 = load_registry(force_dir=force).get("mg11")
     assert v2.version == 2
 
-    stored = latest_final(vault, form.form_id)
+    with vault.reader() as tx:
+        stored = read_latest_final(tx, form.form_id)
     assert stored is not None
     assert (stored.template.version, stored.template.sha256) == (1, v1.sha256)
     again = stored.parsed_template()
@@ -194,7 +198,8 @@ def test_forms_need_a_case_and_json_answers(vault: Vault, case_id: int, gate: Te
     form = create_form(vault, case_id, gate)
     with pytest.raises(InvalidInput):
         save_draft(vault, form.form_id, {"when": object()})
-    assert len(form_history(vault, form.form_id)) == 1
+    with vault.reader() as tx:
+        assert len(read_form_history(tx, form.form_id)) == 1
 
 
 def test_destroying_a_case_removes_its_forms_and_keeps_their_hashes(

@@ -290,11 +290,12 @@ def lost_saves(outcome: Outcome, vault: Vault, passphrase: str, demo: Demo) -> l
         held = {f"{a.exhibit_ref} {a.sha256}" for a in attachments.list_attachments(vault, case.id)}
         lost = [key for key in outcome.done if key not in held]
     elif outcome.action == "form":
-        held = {
-            f"{v.form_id} {v.version}"
-            for f in forms.forms_for_case(vault, case.id)
-            for v in forms.form_history(vault, f.form_id)
-        }
+        with vault.reader() as tx:
+            held = {
+                f"{v.form_id} {v.version}"
+                for f in forms.read_forms_for_case(tx, case.id)
+                for v in forms.read_form_history(tx, f.form_id)
+            }
         lost = [key for key in outcome.done if key not in held]
     elif outcome.action == "export":
         with vault.reader() as tx:

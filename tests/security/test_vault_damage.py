@@ -82,6 +82,14 @@ def _readers(case_id: int, form_ids: tuple[int, ...]) -> dict[str, Callable[[Vau
             found.append(sink.getvalue())
         return found
 
+    def form_versions(vault: Vault) -> list[Any]:
+        with vault.reader() as tx:
+            return [
+                [(f.version, f.state, f.answers, f.answers_sha256, f.saved_utc_ms, f.saved_by)]
+                for form_id in form_ids
+                for f in forms.read_form_history(tx, form_id)
+            ]
+
     return {
         "case": lambda v: cases.get_case(v, case_id),
         "notes": lambda v: [e.to_json() for e in timeline.entries(v, case_id)],
@@ -89,11 +97,7 @@ def _readers(case_id: int, form_ids: tuple[int, ...]) -> dict[str, Callable[[Vau
             (a.to_json(), a.blob_name) for a in attachments.list_attachments(v, case_id)
         ],
         "exhibit bytes": exhibit_bytes,
-        "forms": lambda v: [
-            [(f.version, f.state, f.answers, f.answers_sha256, f.saved_utc_ms, f.saved_by)]
-            for form_id in form_ids
-            for f in forms.form_history(v, form_id)
-        ],
+        "forms": form_versions,
     }
 
 

@@ -24,7 +24,7 @@ from rvr_desktop.evidence.errors import InvalidInput, NotFound, VaultDamaged
 from rvr_desktop.evidence.fsutil import open_private_new, translate_os_errors
 from rvr_desktop.evidence.progress import CancelToken, ProgressCallback, no_progress
 from rvr_desktop.evidence.records.canonical import canonical_json
-from rvr_desktop.evidence.vault import Vault, audit
+from rvr_desktop.evidence.vault import Tx, Vault, audit
 from rvr_desktop.evidence.vault.blobstore import TooLarge, Writable
 
 MAX_BYTES_SETTING = "attachments.max_bytes"
@@ -232,11 +232,16 @@ def import_file(
         )
 
 
+def read_attachments(tx: Tx, case_id: int) -> list[Attachment]:
+    """The case's exhibits as ``tx`` sees them, in the order they were imported."""
+    load_case(tx, case_id)
+    rows = tx.all("SELECT * FROM attachments WHERE case_id = ? ORDER BY id", (case_id,))
+    return [attachment_from_row(r) for r in rows]
+
+
 def list_attachments(vault: Vault, case_id: int) -> list[Attachment]:
     with vault.reader() as tx:
-        load_case(tx, case_id)
-        rows = tx.all("SELECT * FROM attachments WHERE case_id = ? ORDER BY id", (case_id,))
-    return [attachment_from_row(r) for r in rows]
+        return read_attachments(tx, case_id)
 
 
 def get_attachment(vault: Vault, attachment_id: int) -> Attachment:

@@ -9,6 +9,7 @@ from typing import Any
 
 from rvr_desktop.evidence.errors import InvalidInput, NotAllowed, NotFound
 from rvr_desktop.evidence.fsutil import translate_os_errors
+from rvr_desktop.evidence.records.audit_chain import ChainAnchor
 from rvr_desktop.evidence.records.canonical import canonical_json, sha256_hex
 from rvr_desktop.evidence.vault import Tx, Vault, audit
 
@@ -52,6 +53,34 @@ class Case:
     @property
     def subject(self) -> str:
         return f"case:{self.reference}"
+
+
+@dataclass(frozen=True)
+class ExportRecord:
+    """One export of a case, as the vault remembers it once the bundle is in place."""
+
+    bundle: str
+    """The bundle's file or folder name."""
+    recipient: str
+    """Who the bundle is for."""
+    justification: str
+    """Why it was exported."""
+    exported_utc_ms: int
+    """The export time written in the bundle."""
+    tag_manifest_sha256: str
+    """SHA-256 of the bundle's signed tag manifest: what seals everything in it."""
+    chain_head: ChainAnchor
+    """The audit chain head the bundle holds."""
+
+    def to_json(self) -> dict[str, Any]:
+        """What the ``case.exported`` audit record's content holds."""
+        return {
+            "bundle": self.bundle,
+            "recipient": self.recipient,
+            "justification": self.justification,
+            "tag_manifest_sha256": self.tag_manifest_sha256,
+            "chain_head": {"seq": self.chain_head.seq, "record_hash": self.chain_head.record_hash},
+        }
 
 
 @dataclass(frozen=True)
@@ -234,6 +263,35 @@ def set_status(vault: Vault, case_id: int, status: str) -> Case:
             content=status.encode(),
         )
         return load_case(tx, case_id)
+
+
+def record_export(tx: Tx, vault: Vault, case: Case, export: ExportRecord) -> None:
+    """Remember an export inside ``tx``: its row, an open case marked exported, an audit record."""
+    tx.execute(
+        "INSERT INTO exports(case_id, bundle_name, recipient, justification, "
+        "exported_utc_ms, exported_by, tag_manifest_sha256, chain_head_seq, "
+        "chain_head_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            case.id,
+            export.bundle,
+            export.recipient,
+            export.justification,
+            export.exported_utc_ms,
+            vault.actor,
+            export.tag_manifest_sha256,
+            export.chain_head.seq,
+            export.chain_head.record_hash,
+        ),
+    )
+    tx.execute("UPDATE cases SET status = 'exported' WHERE id = ? AND status = 'open'", (case.id,))
+    audit.append(
+        tx,
+        vault,
+        "case.exported",
+        f"bundle:{export.bundle}",
+        case_ref=case.reference,
+        content=canonical_json(export.to_json()),
+    )
 
 
 # Tables whose rows belong to a case, removed (in this order) when it is destroyed.

@@ -1,15 +1,16 @@
-"""From vault records to the documents' inputs: the notes log and the exhibits.
+"""From a case's records to the documents' inputs: the notes log, the exhibits, forms.
 
-The documents package knows nothing of the vault; this module reads a case and builds
-the plain input dataclasses the renderers take.
+The documents package knows nothing of the vault; this module takes records already read
+(from one snapshot of the case) and builds the plain input dataclasses the renderers take.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from datetime import datetime
 
-from rvr_desktop.evidence.case import attachments, timeline
+from rvr_desktop.evidence.case import attachments
 from rvr_desktop.evidence.case.cases import Case
 from rvr_desktop.evidence.case.timeline import TimelineEntry
 from rvr_desktop.evidence.clock import format_local
@@ -17,6 +18,7 @@ from rvr_desktop.evidence.documents import (
     Amendment,
     Exhibit,
     ExhibitList,
+    ExhibitStatement,
     FormSection,
     FormTable,
     LabelValue,
@@ -27,10 +29,12 @@ from rvr_desktop.evidence.documents import (
     PrintableForm,
     RiskSummary,
     RiskThreshold,
+    StatementTaker,
+    Witness,
 )
 from rvr_desktop.evidence.forms import printable as forms_printable
 from rvr_desktop.evidence.records.timeline_entry import EntryKind
-from rvr_desktop.evidence.vault import Vault
+from rvr_desktop.evidence.signing.officer import OfficerProfile
 
 SOURCE_LABELS = {
     attachments.AttachmentSource.FILE: "File sent by the victim",
@@ -46,9 +50,8 @@ def local_zone_name() -> str:
     return datetime.now().astimezone().tzname() or time.tzname[0]
 
 
-def notes_log(vault: Vault, case: Case) -> NotesLog:
+def notes_log(case: Case, entries: Sequence[TimelineEntry]) -> NotesLog:
     """Every timeline entry in recorded order, each amendment under the note it corrects."""
-    entries = timeline.entries(vault, case.id)
     by_id = {e.id: e for e in entries}
     chains: dict[int, list[TimelineEntry]] = {}
     for entry in entries:
@@ -103,7 +106,7 @@ def _root_note(entry: TimelineEntry, by_id: dict[int, TimelineEntry]) -> int:
     return current.id
 
 
-def exhibit_list(vault: Vault, case: Case) -> ExhibitList:
+def exhibit_list(case: Case, items: Sequence[attachments.Attachment]) -> ExhibitList:
     return ExhibitList(
         case_reference=case.reference,
         exhibits=tuple(
@@ -115,7 +118,31 @@ def exhibit_list(vault: Vault, case: Case) -> ExhibitList:
                 produced_at=moment(item.imported_utc_ms),
                 sha256=item.sha256,
             )
-            for item in attachments.list_attachments(vault, case.id)
+            for item in items
+        ),
+    )
+
+
+def exhibit_statement(
+    case: Case, officer: OfficerProfile, exhibits: ExhibitList, made_utc_ms: int
+) -> ExhibitStatement:
+    """The producing officer's own statement exhibiting what they received or captured."""
+    station = f" of {officer.station}" if officer.station else ""
+    return ExhibitStatement(
+        case_reference=case.reference,
+        officer=Witness(officer.name, None, f"{officer.rank or 'Police officer'}"),
+        introduction=(
+            f"I am {officer.name}, {officer.rank_and_number}{station}. During the video call "
+            f"for case {case.reference} I received or captured the following items, which I "
+            "produce as exhibits."
+        ),
+        exhibits=exhibits.exhibits,
+        taken_by=StatementTaker(
+            officer.name,
+            officer.rank_and_number,
+            officer.station,
+            moment(made_utc_ms),
+            moment(made_utc_ms),
         ),
     )
 

@@ -17,13 +17,14 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from rvr_desktop.evidence.case import timeline
 from rvr_desktop.evidence.case.cases import Case
 from rvr_desktop.evidence.case.document_inputs import label_values, moment
-from rvr_desktop.evidence.case.timeline import TimelineEntry
+from rvr_desktop.evidence.case.timeline import TimelineEntry, read_entries
 from rvr_desktop.evidence.documents import (
     InterpreterDeclaration,
     RestrictedDetails,
@@ -36,15 +37,15 @@ from rvr_desktop.evidence.documents import (
 from rvr_desktop.evidence.errors import InvalidInput, NotAllowed
 from rvr_desktop.evidence.forms import (
     FormVersion,
-    form_history,
-    forms_for_case,
-    latest_final,
     printable_form,
+    read_form_history,
+    read_forms_for_case,
+    read_latest_final,
 )
 from rvr_desktop.evidence.forms.answers import parse_datetime
 from rvr_desktop.evidence.records.timeline_entry import CallEvent
 from rvr_desktop.evidence.signing.officer import OfficerProfile
-from rvr_desktop.evidence.vault import Vault
+from rvr_desktop.evidence.vault import Tx, Vault
 
 MG11_TEMPLATE_ID = "mg11"
 INTERPRETER_TEMPLATE_ID = "interpreter"
@@ -72,14 +73,38 @@ class StatementReadiness:
         return not self.problems
 
 
+@dataclass(frozen=True)
+class StatementInputs:
+    """What the statement's readiness and document are made from, read at one moment."""
+
+    latest: FormVersion | None
+    """The MG11's latest version (draft or final), if the form was started."""
+    final: FormVersion | None
+    """The MG11's latest final version, if it was ever finalised."""
+    started_utc_ms: int | None
+    """When the final version's form was first saved: when taking the statement began."""
+    read_back: TimelineEntry | None
+    """The latest read-back of exactly the final version's statement text."""
+    interpreter_latest: FormVersion | None
+    """The interpreter form's latest version, if the case has one."""
+    interpreter_final: FormVersion | None
+    """The interpreter form's latest final version, if it was ever finalised."""
+
+
 def statement_sha256(answers: dict[str, Any]) -> str:
     return hashlib.sha256(str(answers.get("statement_text", "")).encode("utf-8")).hexdigest()
 
 
+def read_latest_form_of(tx: Tx, case_id: int, template_id: str) -> FormVersion | None:
+    """The latest version of the case's form made from ``template_id`` (None if none)."""
+    forms = [f for f in read_forms_for_case(tx, case_id) if f.template.template_id == template_id]
+    return forms[-1] if forms else None
+
+
 def latest_form_of(vault: Vault, case_id: int, template_id: str) -> FormVersion | None:
     """The latest version of the case's form made from ``template_id`` (None if none)."""
-    forms = [f for f in forms_for_case(vault, case_id) if f.template.template_id == template_id]
-    return forms[-1] if forms else None
+    with vault.reader() as tx:
+        return read_latest_form_of(tx, case_id, template_id)
 
 
 def record_read_back(vault: Vault, case_id: int) -> TimelineEntry:
@@ -103,10 +128,10 @@ def record_read_back(vault: Vault, case_id: int) -> TimelineEntry:
     )
 
 
-def read_back_of(vault: Vault, case_id: int, version: FormVersion) -> TimelineEntry | None:
-    """The latest read-back of exactly this version's statement text, if there was one."""
+def find_read_back(entries: Sequence[TimelineEntry], version: FormVersion) -> TimelineEntry | None:
+    """The latest read-back among ``entries`` of exactly this version's statement text."""
     wanted = statement_sha256(version.answers)
-    for entry in reversed(timeline.entries(vault, case_id)):
+    for entry in reversed(entries):
         if (
             entry.event is CallEvent.STATEMENT_READ_BACK
             and entry.payload.get("statement_sha256") == wanted
@@ -115,11 +140,34 @@ def read_back_of(vault: Vault, case_id: int, version: FormVersion) -> TimelineEn
     return None
 
 
-def statement_readiness(vault: Vault, case_id: int) -> StatementReadiness:
+def read_back_of(vault: Vault, case_id: int, version: FormVersion) -> TimelineEntry | None:
+    """The latest read-back of exactly this version's statement text, if there was one."""
+    return find_read_back(timeline.entries(vault, case_id), version)
+
+
+def read_statement_inputs(tx: Tx, case_id: int) -> StatementInputs:
+    """What the statement's readiness and document are made from, as ``tx`` sees it."""
+    latest = read_latest_form_of(tx, case_id, MG11_TEMPLATE_ID)
+    final = None if latest is None else read_latest_final(tx, latest.form_id)
+    started = None if final is None else read_form_history(tx, final.form_id)[0]
+    read_back = None if final is None else find_read_back(read_entries(tx, case_id), final)
+    interpreter = read_latest_form_of(tx, case_id, INTERPRETER_TEMPLATE_ID)
+    return StatementInputs(
+        latest=latest,
+        final=final,
+        started_utc_ms=None if started is None else started.saved_utc_ms,
+        read_back=read_back,
+        interpreter_latest=interpreter,
+        interpreter_final=(
+            None if interpreter is None else read_latest_final(tx, interpreter.form_id)
+        ),
+    )
+
+
+def readiness_of(inputs: StatementInputs) -> StatementReadiness:
+    """Which steps before signing are still missing, from the statement's inputs alone."""
     problems: list[str] = []
-    latest = latest_form_of(vault, case_id, MG11_TEMPLATE_ID)
-    final = None if latest is None else latest_final(vault, latest.form_id)
-    read_back = None
+    latest, final = inputs.latest, inputs.final
     if latest is None:
         problems.append("Start the MG11 statement form and write the statement.")
     elif final is None:
@@ -130,8 +178,7 @@ def statement_readiness(vault: Vault, case_id: int) -> StatementReadiness:
             "read it back again if the statement text changed)."
         )
     if final is not None:
-        read_back = read_back_of(vault, case_id, final)
-        if read_back is None:
+        if inputs.read_back is None:
             problems.append(
                 "Read the final statement back to the witness (Record read-back) so they can "
                 "confirm it."
@@ -141,15 +188,20 @@ def statement_readiness(vault: Vault, case_id: int) -> StatementReadiness:
                 "Record the witness's confirmation (typed name, drawn signature or "
                 "confirmation on the call) in the MG11 form, then finalise it again."
             )
-    interpreter = _interpreter_form(vault, case_id, problems)
-    return StatementReadiness(final, read_back, interpreter, tuple(problems))
+    interpreter = _interpreter_form(inputs, problems)
+    return StatementReadiness(final, inputs.read_back, interpreter, tuple(problems))
 
 
-def _interpreter_form(vault: Vault, case_id: int, problems: list[str]) -> FormVersion | None:
-    latest = latest_form_of(vault, case_id, INTERPRETER_TEMPLATE_ID)
+def statement_readiness(vault: Vault, case_id: int) -> StatementReadiness:
+    with vault.reader() as tx:
+        return readiness_of(read_statement_inputs(tx, case_id))
+
+
+def _interpreter_form(inputs: StatementInputs, problems: list[str]) -> FormVersion | None:
+    latest = inputs.interpreter_latest
     if latest is None or _yes(latest.answers.get("interpreter_used")) is not True:
         return None
-    final = latest_final(vault, latest.form_id)
+    final = inputs.interpreter_final
     if final is None or not latest.is_final:
         problems.append("An interpreter was used: finalise the interpreter form.")
         return None
@@ -172,14 +224,18 @@ def _moment_of(value: Any, fallback_ms: int) -> Any:
     return moment(fallback_ms if parsed is None else int(parsed.timestamp() * 1000))
 
 
-def build_statement(vault: Vault, case: Case, officer: OfficerProfile) -> Statement:
+def build_statement(case: Case, officer: OfficerProfile, inputs: StatementInputs) -> Statement:
     """The statement document's input, refusing while anything is missing."""
-    readiness = statement_readiness(vault, case.id)
-    if not readiness.ready or readiness.form is None or readiness.read_back is None:
+    readiness = readiness_of(inputs)
+    if (
+        not readiness.ready
+        or readiness.form is None
+        or readiness.read_back is None
+        or inputs.started_utc_ms is None
+    ):
         raise StatementNotReady(readiness.problems)
     final = readiness.form
     answers = final.answers
-    history = form_history(vault, final.form_id)
     signature = answers["witness_signature"]
     method = SigningMethod(str(signature.get("method")))
     image = signature.get("image_png_base64")
@@ -218,7 +274,7 @@ def build_statement(vault: Vault, case: Case, officer: OfficerProfile) -> Statem
             name=officer.name,
             number=officer.rank_and_number,
             station=officer.station,
-            started=moment(history[0].saved_utc_ms),
+            started=moment(inputs.started_utc_ms),
             finished=moment(final.saved_utc_ms),
         ),
         confirmation=confirmation,

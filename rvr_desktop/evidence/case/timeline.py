@@ -348,12 +348,17 @@ def call_state(vault: Vault, case_id: int) -> CallState:
         return _call_state(tx, case_id)
 
 
+def read_entries(tx: Tx, case_id: int) -> list[TimelineEntry]:
+    """The whole timeline as ``tx`` sees it, oldest first."""
+    load_case(tx, case_id)
+    rows = tx.all("SELECT * FROM timeline WHERE case_id = ? ORDER BY id", (case_id,))
+    return [entry_from_row(r) for r in rows]
+
+
 def entries(vault: Vault, case_id: int) -> list[TimelineEntry]:
     """The whole timeline, oldest first."""
     with vault.reader() as tx:
-        load_case(tx, case_id)
-        rows = tx.all("SELECT * FROM timeline WHERE case_id = ? ORDER BY id", (case_id,))
-    return [entry_from_row(r) for r in rows]
+        return read_entries(tx, case_id)
 
 
 def superseded_ids(timeline: list[TimelineEntry]) -> set[int]:

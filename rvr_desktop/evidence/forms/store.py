@@ -246,37 +246,40 @@ def latest_version(vault: Vault, form_id: int) -> FormVersion:
         return _latest(tx, form_id)
 
 
-def latest_final(vault: Vault, form_id: int) -> FormVersion | None:
+def read_latest_final(tx: Tx, form_id: int) -> FormVersion | None:
     """The most recent final version (what is printed and bundled), or None if never final."""
-    with vault.reader() as tx:
-        row = tx.one(
-            _SELECT + "WHERE v.form_id = ? AND v.state = 'final' AND c.status != 'destroying' "
-            "ORDER BY v.version DESC LIMIT 1",
-            (form_id,),
-        )
+    row = tx.one(
+        _SELECT + "WHERE v.form_id = ? AND v.state = 'final' AND c.status != 'destroying' "
+        "ORDER BY v.version DESC LIMIT 1",
+        (form_id,),
+    )
     return None if row is None else _from_row(row)
 
 
-def form_history(vault: Vault, form_id: int) -> list[FormVersion]:
+def read_form_history(tx: Tx, form_id: int) -> list[FormVersion]:
     """Every version, oldest first."""
-    with vault.reader() as tx:
-        rows = tx.all(
-            _SELECT + "WHERE v.form_id = ? AND c.status != 'destroying' ORDER BY v.version",
-            (form_id,),
-        )
+    rows = tx.all(
+        _SELECT + "WHERE v.form_id = ? AND c.status != 'destroying' ORDER BY v.version",
+        (form_id,),
+    )
     if not rows:
         raise NotFound(f"There is no form number {form_id} in this vault.")
+    return [_from_row(r) for r in rows]
+
+
+def read_forms_for_case(tx: Tx, case_id: int) -> list[FormVersion]:
+    """The latest version of each of the case's forms, in the order they were started."""
+    rows = tx.all(
+        _SELECT  # noqa: S608 - fixed text; values go in as parameters
+        + "WHERE v.case_id = ? AND c.status != 'destroying' AND v.version = "
+        "(SELECT max(version) FROM form_versions WHERE form_id = v.form_id) "
+        "ORDER BY v.form_id",
+        (case_id,),
+    )
     return [_from_row(r) for r in rows]
 
 
 def forms_for_case(vault: Vault, case_id: int) -> list[FormVersion]:
     """The latest version of each of the case's forms, in the order they were started."""
     with vault.reader() as tx:
-        rows = tx.all(
-            _SELECT  # noqa: S608 - fixed text; values go in as parameters
-            + "WHERE v.case_id = ? AND c.status != 'destroying' AND v.version = "
-            "(SELECT max(version) FROM form_versions WHERE form_id = v.form_id) "
-            "ORDER BY v.form_id",
-            (case_id,),
-        )
-    return [_from_row(r) for r in rows]
+        return read_forms_for_case(tx, case_id)

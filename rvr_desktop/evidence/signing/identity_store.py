@@ -26,7 +26,7 @@ from rvr_desktop.evidence.signing.timeutil import utc_datetime
 from rvr_desktop.evidence.vault import audit
 
 if TYPE_CHECKING:
-    from rvr_desktop.evidence.vault import Vault
+    from rvr_desktop.evidence.vault import Tx, Vault
 
 CREDENTIAL_SETTING = "signing.credential"
 MAX_PKCS12_BYTES = 1024 * 1024
@@ -67,9 +67,12 @@ def import_pkcs12_file(vault: Vault, path: Path, password: str) -> SigningCreden
     return import_pkcs12_into_vault(vault, data, password)
 
 
-def load_credential(vault: Vault) -> SigningCredential:
-    """The vault's signing identity; NoSigningIdentity when none has been imported."""
-    encoded = vault.get_setting(CREDENTIAL_SETTING)
+def read_credential(tx: Tx, vault: Vault) -> SigningCredential:
+    """The signing identity as ``tx`` sees it; NoSigningIdentity when none has been imported.
+
+    ``vault`` only reads its settings inside ``tx``.
+    """
+    encoded = vault.get_setting(CREDENTIAL_SETTING, tx)
     if encoded is None:
         raise NoSigningIdentity()
     try:
@@ -77,6 +80,12 @@ def load_credential(vault: Vault) -> SigningCredential:
     except binascii.Error as exc:
         raise StoredIdentityDamaged("it is not valid base64") from exc
     return SigningCredential.from_bytes(raw)
+
+
+def load_credential(vault: Vault) -> SigningCredential:
+    """The vault's signing identity; NoSigningIdentity when none has been imported."""
+    with vault.reader() as tx:
+        return read_credential(tx, vault)
 
 
 def stored_identity(vault: Vault) -> CertificateSummary | None:

@@ -11,7 +11,7 @@ from rvr_desktop.evidence.records.canonical import canonical_json
 from rvr_desktop.evidence.vault import audit
 
 if TYPE_CHECKING:
-    from rvr_desktop.evidence.vault import Vault
+    from rvr_desktop.evidence.vault import Tx, Vault
 
 MAX_FIELD_LENGTH = 120
 
@@ -92,10 +92,18 @@ def save_officer_profile(vault: Vault, profile: OfficerProfile) -> None:
         )
 
 
-def load_officer_profile(vault: Vault) -> OfficerProfile | None:
-    """The saved profile, or None when name or number has never been saved."""
-    with vault.reader() as tx:
-        values = {attr: vault.get_setting(key, tx) for attr, key in _KEYS.items()}
+def read_officer_profile(tx: Tx, vault: Vault) -> OfficerProfile | None:
+    """The saved profile as ``tx`` sees it, or None when name or number was never saved.
+
+    ``vault`` only reads its settings inside ``tx``.
+    """
+    values = {attr: vault.get_setting(key, tx) for attr, key in _KEYS.items()}
     if not values["name"] or not values["collar_number"]:
         return None
     return OfficerProfile(**{attr: value or "" for attr, value in values.items()})
+
+
+def load_officer_profile(vault: Vault) -> OfficerProfile | None:
+    """The saved profile, or None when name or number has never been saved."""
+    with vault.reader() as tx:
+        return read_officer_profile(tx, vault)

@@ -1,0 +1,100 @@
+"""One frozen moment of a case: everything its evidence bundle is made from.
+
+Read in a single read transaction, so the statement, the notes, the forms, the exhibits'
+details and the audit chain head all describe the same moment: a note saved while the
+bundle is being written waits for the next bundle instead of contradicting this one.
+Exhibit bytes are not held here: blobs never change and attachment rows are only ever
+appended, so they are streamed from the vault when the bundle is written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rvr_desktop.evidence.case.attachments import Attachment, read_attachments
+from rvr_desktop.evidence.case.cases import Case, load_case
+from rvr_desktop.evidence.case.mg11 import StatementInputs, read_statement_inputs
+from rvr_desktop.evidence.case.timeline import TimelineEntry, read_entries
+from rvr_desktop.evidence.errors import NotAllowed
+from rvr_desktop.evidence.forms import FormVersion, read_forms_for_case, read_latest_final
+from rvr_desktop.evidence.records.audit_chain import ChainAnchor
+from rvr_desktop.evidence.signing.credential import SigningCredential
+from rvr_desktop.evidence.signing.identity_store import read_credential
+from rvr_desktop.evidence.signing.officer import OfficerProfile, read_officer_profile
+from rvr_desktop.evidence.vault import Tx, Vault, audit
+
+
+class NoOfficerProfile(NotAllowed):
+    def __init__(self) -> None:
+        super().__init__(
+            "Set your officer profile (name, collar number, station) in Settings before "
+            "exporting: it goes on the signed statement."
+        )
+
+
+class EmptyAuditChain(NotAllowed):
+    def __init__(self) -> None:
+        super().__init__("The vault's audit chain is empty; run 'rvr-desktop vault check'.")
+
+
+@dataclass(frozen=True)
+class FormSnapshot:
+    """One of the case's forms: where it stands and what of it can be bundled."""
+
+    latest: FormVersion
+    """Its latest version, draft or final."""
+    final: FormVersion | None
+    """Its latest final version (what is bundled); None when it was never finalised."""
+
+
+@dataclass(frozen=True)
+class CaseSnapshot:
+    """Everything a case's bundle holds, as the vault stood at one moment."""
+
+    case: Case
+    """The case itself."""
+    officer: OfficerProfile
+    """The officer exporting, as their profile stood (on every signature)."""
+    credential: SigningCredential
+    """The vault's signing identity, which signs the bundle."""
+    statement: StatementInputs
+    """What the MG11 statement's readiness and document are made from."""
+    forms: tuple[FormSnapshot, ...]
+    """Every form of the case, in the order they were started."""
+    entries: tuple[TimelineEntry, ...]
+    """The whole timeline (notes, amendments, call events), oldest first."""
+    attachments: tuple[Attachment, ...]
+    """The exhibits' details, in the order they were imported (their bytes stay in the vault)."""
+    head: ChainAnchor
+    """The audit chain head: the bundle holds the chain up to here and nothing after."""
+
+
+def read_case_snapshot(vault: Vault, case_id: int) -> CaseSnapshot:
+    """The case as it stands now, read in one read transaction."""
+    with vault.reader() as tx:
+        return _read(tx, vault, case_id)
+
+
+def _read(tx: Tx, vault: Vault, case_id: int) -> CaseSnapshot:
+    case = load_case(tx, case_id)
+    officer = read_officer_profile(tx, vault)
+    if officer is None:
+        raise NoOfficerProfile()
+    credential = read_credential(tx, vault)
+    forms = tuple(
+        FormSnapshot(latest, latest if latest.is_final else read_latest_final(tx, latest.form_id))
+        for latest in read_forms_for_case(tx, case.id)
+    )
+    head = audit.chain_head(tx)
+    if head is None:
+        raise EmptyAuditChain()
+    return CaseSnapshot(
+        case=case,
+        officer=officer,
+        credential=credential,
+        statement=read_statement_inputs(tx, case.id),
+        forms=forms,
+        entries=tuple(read_entries(tx, case.id)),
+        attachments=tuple(read_attachments(tx, case.id)),
+        head=head,
+    )
