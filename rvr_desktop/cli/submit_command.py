@@ -49,7 +49,8 @@ def run_submit(args: argparse.Namespace) -> int:
     # boto3, the exporter and the verifier load only when something is to be sent.
     from rvr_desktop.evidence.case import cases
     from rvr_desktop.evidence.store import submission
-    from rvr_desktop.evidence.store.client import make_client, stored_access_key
+    from rvr_desktop.evidence.store.access_key import stored_access_key
+    from rvr_desktop.evidence.store.client import make_client
     from rvr_desktop.evidence.store.settings import load_store_settings
 
     if bool(args.bundle) == bool(args.case):

@@ -12,12 +12,13 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from rvr_desktop import __version__
 from rvr_desktop.app import configure_process
 from rvr_desktop.evidence.bundle.result import BundleStatus, Verdict
 from rvr_desktop.evidence.bundle.verify import verify_bundle
-from rvr_desktop.evidence.errors import RvrError
+from rvr_desktop.evidence.errors import InvalidInput, RvrError
 from rvr_desktop.evidence.signing.trust import TrustStore
 
 EXIT_CODES = {Verdict.VERIFIED: 0, Verdict.FAILED: 1, Verdict.NOT_TRUSTED: 2}
@@ -42,7 +43,11 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("--version", action="version", version=f"rvr-verify {__version__}")
-    parser.add_argument("bundle", help="the bundle: a folder or a .zip")
+    parser.add_argument(
+        "bundle",
+        help="the bundle: a folder, a .zip, or s3://BUCKET/KEY in the force's store "
+        "(with --batch: s3://BUCKET/PREFIX/, every bundle under it)",
+    )
     parser.add_argument(
         "--trust",
         action="append",
@@ -52,11 +57,31 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--json", action="store_true", help="print the result as one JSON document")
     parser.add_argument("--report", metavar="OUT.pdf", help="also write a verification report PDF")
+    store = parser.add_argument_group("bundles in the force's evidence store (s3://)")
+    store.add_argument(
+        "--endpoint-url",
+        help="the store's S3 endpoint (default: boto3's configuration, e.g. AWS_ENDPOINT_URL)",
+    )
+    store.add_argument("--region", help="the store's region (default: boto3's configuration)")
+    store.add_argument(
+        "--receipt",
+        metavar="RECEIPT.json",
+        help="the receipt 'rvr-desktop submit --json' printed: check that exact version",
+    )
+    store.add_argument(
+        "--batch", action="store_true", help="verify every bundle under an s3:// prefix"
+    )
+    store.add_argument(
+        "--workers", type=int, metavar="N", help="bundles checked at once (default: one per core)"
+    )
+    store.add_argument(
+        "--csv", metavar="OUT.csv", help="with --batch: also write one row per bundle"
+    )
     return parser
 
 
 def print_status(status: BundleStatus) -> None:
-    print(f"Bundle: {status.bundle}")
+    print(f"Bundle: {status.shown_location}")
     if status.verdict is not Verdict.VERIFIED:
         print("  What the bundle says of itself (not verified: nothing yet vouches for it):")
     for label in ("RVR-Case-Reference", "RVR-Officer", "RVR-Export-Time", "RVR-Audit-Chain-Code"):
@@ -79,7 +104,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         trust = TrustStore.from_paths([Path(p) for p in args.trust])
-        status = verify_bundle(Path(args.bundle), trust)
+        if args.batch:
+            return _verify_batch(args)
+        if args.bundle.lower().startswith("s3://"):
+            status = _verify_stored(args, trust)
+        else:
+            status = verify_bundle(Path(args.bundle), trust)
     except RvrError as exc:
         print(f"rvr-verify: {exc}", file=sys.stderr)
         return EXIT_CANNOT_RUN
@@ -102,6 +132,67 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"rvr-verify: the report was not written: {exc}", file=sys.stderr)
             return EXIT_CANNOT_RUN
     return exit_code
+
+
+def _verify_stored(args: argparse.Namespace, trust: TrustStore) -> BundleStatus:
+    # boto3 loads only for a bundle in a store.
+    from rvr_desktop.evidence.store.client import Bucket, make_client
+    from rvr_desktop.evidence.store.receipt import Receipt
+    from rvr_desktop.evidence.store.stored_check import parse_store_url, verify_stored_bundle
+
+    stored = parse_store_url(args.bundle)
+    receipt = None
+    if args.receipt:
+        receipt = Receipt.from_json(_read_json(Path(args.receipt)))
+    address = Bucket(stored.bucket, args.endpoint_url or "", args.region or "")
+    return verify_stored_bundle(make_client(address), address, stored, trust, receipt=receipt)
+
+
+def _verify_batch(args: argparse.Namespace) -> int:
+    from rvr_desktop.evidence.store.batch import stored_bundles, verify_batch, write_csv
+    from rvr_desktop.evidence.store.client import Bucket, make_client
+    from rvr_desktop.evidence.store.stored_check import parse_store_url
+
+    where = parse_store_url(args.bundle, prefix=True)
+    address = Bucket(where.bucket, args.endpoint_url or "", args.region or "")
+    bundles = stored_bundles(make_client(address), address, where.key)
+    if not bundles:
+        print(f"rvr-verify: there is no bundle under {args.bundle}.", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    trust_pem = [Path(p).read_bytes() for p in args.trust]
+    show = (lambda line: None) if args.json else _print_batch_line
+    summary = verify_batch(address, bundles, trust_pem, workers=args.workers, on_line=show)
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "bundles": [line.to_json() for line in summary.lines],
+                    "summary": summary.counts(),
+                    "all_verified": summary.all_verified,
+                },
+                indent=2,
+            )
+        )
+    else:
+        print(summary.describe())
+    if args.csv:
+        write_csv(summary, Path(args.csv))
+    return 0 if summary.all_verified else 1
+
+
+def _print_batch_line(line: Any) -> None:
+    shown = "VERIFIED" if line.verified else "NOT VERIFIED"
+    detail = f": failed {'; '.join(line.failed)}" if line.failed else ""
+    if line.error:
+        detail = f": {line.error}"
+    print(f"{shown:<13} {line.url}{detail}", flush=True)
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InvalidInput(f"The receipt {path} cannot be read as JSON ({exc}).") from exc
 
 
 if __name__ == "__main__":

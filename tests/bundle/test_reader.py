@@ -440,3 +440,12 @@ def test_a_zip_with_data_descriptors_from_a_streaming_tool_is_accepted(
         assert all(info.flag_bits & 0x8 for info in check.infolist()), "descriptors were written"
     payload, tags = _checks(archive)
     assert payload.intact and tags.intact
+
+
+def test_an_empty_zip_is_read_as_a_bag_with_nothing_in_it_not_a_crash(tmp_path: Path) -> None:
+    """Found by a store test: the entry-gap check met a zip with no entries at all."""
+    empty = tmp_path / "empty.zip"
+    with zipfile.ZipFile(empty, "w"):
+        pass
+    with open_bag_source(empty) as source, pytest.raises(MalformedBag):
+        load_bag(source)

@@ -39,7 +39,7 @@ signature vouches for it, anyone could have written it in the officer's name."""
 def verification_report(status: BundleStatus) -> VerificationReport:
     claimed = "" if status.verdict is Verdict.VERIFIED else UNVERIFIED
     facts = [
-        LabelValue("Bundle", str(status.bundle)),
+        LabelValue("Bundle", status.shown_location),
         LabelValue("Checked at", status.verified_at.strftime("%Y-%m-%d %H:%M:%S UTC")),
         LabelValue("Checked by software", status.software),
     ]

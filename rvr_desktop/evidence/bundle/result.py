@@ -45,6 +45,8 @@ class Aspect(StrEnum):
     INTEGRITY = "integrity"
     SIGNATURE = "signature"
     TRUST = "trust"
+    RETENTION = "retention"
+    """For a bundle checked in the force's store: kept unalterable, as its receipt says."""
 
 
 TITLES = {
@@ -109,6 +111,12 @@ class BundleStatus:
     software: str = SOFTWARE
     notes: tuple[str, ...] = field(default_factory=tuple)
     """Things to know that do not change the verdict (a TEST identity, ignored entries)."""
+    location: str = ""
+    """Where the bundle was checked from when not a local path (``s3://bucket/key``)."""
+
+    @property
+    def shown_location(self) -> str:
+        return self.location or str(self.bundle)
 
     def _holds(self, aspect: Aspect) -> bool:
         """Every check of ``aspect`` passed, and there was at least one (a bundle that
@@ -176,7 +184,7 @@ class BundleStatus:
 
     def summary(self) -> dict[str, Any]:
         return {
-            "bundle": str(self.bundle),
+            "bundle": self.shown_location,
             "verdict": self.verdict_text,
             "outcome": self.verdict.value,
             "bottom_line": self.bottom_line,

@@ -323,8 +323,10 @@ def _check_nothing_before_or_between(
             f"{spans[0][0]:,} bytes come before its first entry (a script or self-extractor "
             "stub, perhaps); bundles never start with anything but their first file",
         )
-    if not spans and directory_start > 0:
-        raise HostileBundle(zip_name, f"{directory_start:,} bytes come before its directory")
+    if not spans:
+        if directory_start > 0:
+            raise HostileBundle(zip_name, f"{directory_start:,} bytes come before its directory")
+        return
     follows = [start for start, _, _ in spans[1:]] + [directory_start]
     for (_, end, raw), next_start in zip(spans, follows, strict=True):
         gap = next_start - end

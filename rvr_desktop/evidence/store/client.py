@@ -2,9 +2,9 @@
 
 Credentials come from boto3's standard chain (profiles, single sign-on, instance roles,
 the usual AWS_* variables for headless runs) unless the officer entered an access key,
-which is kept only inside the vault and handed to boto3 directly: never written to the
-settings file or a log, and never put in the environment, where child processes would
-inherit it.
+which is kept only inside the vault (:mod:`.access_key`) and handed to boto3 directly:
+never written to the settings file or a log, and never put in the environment, where
+child processes would inherit it. Nothing here opens a vault: ``rvr-verify`` uses it.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ import contextlib
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, Protocol
 
 import boto3
 from botocore.config import Config
@@ -33,19 +34,35 @@ from rvr_desktop.evidence.store.errors import (
     StoreError,
     StoreUnreachable,
 )
-from rvr_desktop.evidence.store.settings import StoreSettings
-from rvr_desktop.evidence.vault import Tx, Vault
-from rvr_desktop.evidence.vault import audit as audit_log
 
 log = logging.getLogger(__name__)
 
 S3Client = Any
 """boto3's S3 client: generated at run time, so it has no static type."""
 
-ACCESS_KEY_ID = "store.access_key_id"
-SECRET_ACCESS_KEY = "store.secret_access_key"  # noqa: S105 - the name of a vault setting
-
 _NETWORK_ERRORS = (EndpointConnectionError, ConnectionClosedError, ReadTimeoutError)
+
+
+class StoreAddress(Protocol):
+    """Where a bucket is: the force's settings, or what an evidence officer named."""
+
+    @property
+    def endpoint_url(self) -> str: ...
+
+    @property
+    def region(self) -> str: ...
+
+    @property
+    def bucket(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class Bucket:
+    """A bucket named on the command line (``s3://BUCKET/...``) or by the force."""
+
+    bucket: str
+    endpoint_url: str = ""
+    region: str = ""
 
 
 @dataclass(frozen=True)
@@ -56,7 +73,7 @@ class AccessKey:
     secret: str = field(repr=False)
 
 
-def make_client(settings: StoreSettings, access_key: AccessKey | None = None) -> S3Client:
+def make_client(settings: StoreAddress, access_key: AccessKey | None = None) -> S3Client:
     """A client for the force's store; retries and time-outs suit a flaky office network."""
     config = Config(
         retries={"max_attempts": 4, "mode": "standard"},
@@ -81,37 +98,20 @@ def make_client(settings: StoreSettings, access_key: AccessKey | None = None) ->
     )
 
 
-def stored_access_key(vault: Vault) -> AccessKey | None:
-    """The access key the officer entered, if any."""
-    with vault.reader() as tx:
-        key_id = vault.get_setting(ACCESS_KEY_ID, tx)
-        secret = vault.get_setting(SECRET_ACCESS_KEY, tx)
-    if not key_id or not secret:
-        return None
-    return AccessKey(key_id, secret)
+def boto_datetime(value: Any) -> datetime:
+    """A date the store gave (boto3 parses most; a header passed through a proxy is text)."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC)
+    return datetime.fromisoformat(str(value)).astimezone(UTC)
 
 
-def store_access_key(vault: Vault, key: AccessKey) -> None:
-    """Keep the officer's access key in the vault (encrypted with everything else)."""
-    if not key.key_id.strip() or not key.secret.strip():
-        raise StoreCredentialsMissing()
-    with vault.transaction() as tx:
-        _put(vault, tx, key)
-        audit_log.append(tx, vault, "store.key_set", f"store-key:{key.key_id.strip()}", content=b"")
-
-
-def _put(vault: Vault, tx: Tx, key: AccessKey) -> None:
-    vault.put_setting(tx, ACCESS_KEY_ID, key.key_id.strip())
-    vault.put_setting(tx, SECRET_ACCESS_KEY, key.secret.strip())
-
-
-def where(settings: StoreSettings) -> str:
+def where(settings: StoreAddress) -> str:
     """The store as named in messages: its endpoint and bucket."""
     return f"{settings.endpoint_url or 'AWS S3'} (bucket {settings.bucket})"
 
 
 @contextlib.contextmanager
-def store_errors(settings: StoreSettings, action: str) -> Iterator[None]:
+def store_errors(settings: StoreAddress, action: str) -> Iterator[None]:
     """Turn boto3's exceptions into ours, naming the store and what was being done."""
     try:
         yield

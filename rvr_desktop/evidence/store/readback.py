@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from rvr_desktop.evidence.store.client import S3Client, store_errors
+from rvr_desktop.evidence.store.client import S3Client, boto_datetime, store_errors
 from rvr_desktop.evidence.store.errors import StoredNotAsSent
 from rvr_desktop.evidence.store.settings import StoreSettings
 from rvr_desktop.evidence.store.upload import Uploaded, UploadPlan
@@ -62,7 +62,7 @@ def read_back(
         etag=str(head["ETag"]),
         checksum_sha256=str(head["ChecksumSHA256"]),
         retention_mode=str(head["ObjectLockMode"]),
-        retain_until=_utc(head["ObjectLockRetainUntilDate"]),
+        retain_until=boto_datetime(head["ObjectLockRetainUntilDate"]),
         legal_hold=head.get("ObjectLockLegalHoldStatus") == "ON",
         lock_applied_after_upload=applied,
     )
@@ -116,17 +116,11 @@ def _differences(head: Any, plan: UploadPlan, uploaded: Uploaded) -> list[str]:
     until = head.get("ObjectLockRetainUntilDate")
     if until is None:
         found.append("the object has no retain-until date")
-    elif _utc(until).replace(microsecond=0) < plan.retain_until.replace(microsecond=0):
+    elif boto_datetime(until).replace(microsecond=0) < plan.retain_until.replace(microsecond=0):
         found.append(
-            f"it is kept only until {_utc(until):%Y-%m-%d %H:%M} UTC, not "
+            f"it is kept only until {boto_datetime(until):%Y-%m-%d %H:%M} UTC, not "
             f"{plan.retain_until:%Y-%m-%d %H:%M} UTC"
         )
     if plan.legal_hold:
         differs("the legal hold", "ON", head.get("ObjectLockLegalHoldStatus"))
     return found
-
-
-def _utc(value: Any) -> datetime:
-    if isinstance(value, datetime):
-        return value.astimezone(UTC)
-    return datetime.fromisoformat(str(value)).astimezone(UTC)

@@ -1,0 +1,150 @@
+"""Verifying a day's or a year's intake where it is stored: every bundle under a prefix.
+
+The bundles are checked in parallel worker processes (one per core by default, more on a
+bigger machine); each worker has its own S3 client and trust store and downloads one
+bundle at a time into its own private temporary folder. A line per bundle, and a summary;
+the whole batch passes only when every bundle verifies.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rvr_desktop.evidence.bundle.result import Outcome, Verdict
+from rvr_desktop.evidence.errors import RvrError
+from rvr_desktop.evidence.fsutil import atomic_write_bytes
+from rvr_desktop.evidence.signing.trust import TrustStore
+from rvr_desktop.evidence.store.client import Bucket, S3Client, make_client, store_errors
+from rvr_desktop.evidence.store.stored_check import StoredBundle, verify_stored_bundle
+
+
+@dataclass(frozen=True)
+class BatchLine:
+    """One stored bundle's result."""
+
+    url: str
+    verdict: Verdict | None
+    """None when the bundle could not be checked at all (see ``error``)."""
+    verdict_text: str
+    failed: tuple[str, ...]
+    """The failing checks, in plain words."""
+    error: str = ""
+
+    @property
+    def verified(self) -> bool:
+        return self.verdict is Verdict.VERIFIED
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "bundle": self.url,
+            "outcome": "error" if self.verdict is None else self.verdict.value,
+            "verdict": self.verdict_text,
+            "failed": list(self.failed),
+            "error": self.error,
+        }
+
+
+@dataclass(frozen=True)
+class BatchSummary:
+    lines: tuple[BatchLine, ...]
+
+    @property
+    def all_verified(self) -> bool:
+        return bool(self.lines) and all(line.verified for line in self.lines)
+
+    def counts(self) -> dict[str, int]:
+        counted = {"verified": 0, "not-trusted": 0, "failed": 0, "error": 0}
+        for line in self.lines:
+            counted["error" if line.verdict is None else line.verdict.value] += 1
+        return counted
+
+    def describe(self) -> str:
+        c = self.counts()
+        return (
+            f"{len(self.lines)} bundles: {c['verified']} verified, {c['not-trusted']} not "
+            f"trusted, {c['failed']} failed, {c['error']} could not be checked."
+        )
+
+
+def stored_bundles(client: S3Client, address: Bucket, prefix: str) -> list[StoredBundle]:
+    """The latest version of every .zip under ``prefix``, in key order."""
+    found: dict[str, str] = {}
+    with store_errors(address, f"list the bundles under {prefix or 'the bucket'}"):
+        paginator = client.get_paginator("list_object_versions")
+        for page in paginator.paginate(Bucket=address.bucket, Prefix=prefix):
+            for version in page.get("Versions", []):
+                key = str(version["Key"])
+                if key.lower().endswith(".zip") and version.get("IsLatest"):
+                    found[key] = str(version["VersionId"])
+    return [StoredBundle(address.bucket, key) for key in sorted(found)]
+
+
+def verify_batch(
+    address: Bucket,
+    bundles: list[StoredBundle],
+    trust_pem: list[bytes],
+    *,
+    workers: int | None = None,
+    on_line: Callable[[BatchLine], None] = lambda _line: None,
+) -> BatchSummary:
+    """Check every bundle on ``workers`` processes; ``on_line`` hears each as it ends."""
+    count = max(1, workers or os.cpu_count() or 2)
+    lines: list[BatchLine] = []
+    if count == 1:
+        _start_worker(address, trust_pem)
+        results: Iterator[BatchLine] = map(_check_one, bundles)
+        for line in results:
+            lines.append(line)
+            on_line(line)
+        return BatchSummary(tuple(lines))
+    with ProcessPoolExecutor(
+        count, initializer=_start_worker, initargs=(address, trust_pem)
+    ) as pool:
+        for line in pool.map(_check_one, bundles):
+            lines.append(line)
+            on_line(line)
+    return BatchSummary(tuple(lines))
+
+
+_worker: dict[str, Any] = {}
+
+
+def _start_worker(address: Bucket, trust_pem: list[bytes]) -> None:
+    trust = TrustStore.empty()
+    for number, pem in enumerate(trust_pem, 1):
+        trust = trust.adding(TrustStore.from_pem(pem, f"trusted root {number}").roots)
+    _worker["client"] = make_client(address)
+    _worker["address"] = address
+    _worker["trust"] = trust
+
+
+def _check_one(bundle: StoredBundle) -> BatchLine:
+    try:
+        status = verify_stored_bundle(
+            _worker["client"], _worker["address"], bundle, _worker["trust"]
+        )
+    except RvrError as exc:
+        return BatchLine(bundle.url, None, "could not be checked", (), str(exc))
+    failed = tuple(c.shown_title for c in status.checks if c.outcome is Outcome.FAIL)
+    return BatchLine(status.shown_location, status.verdict, status.verdict_text, failed)
+
+
+def csv_rows(summary: BatchSummary) -> list[list[str]]:
+    rows = [["bundle", "outcome", "failed_checks", "verdict"]]
+    for line in summary.lines:
+        outcome = str(line.to_json()["outcome"])
+        rows.append([line.url, outcome, "; ".join(line.failed) or line.error, line.verdict_text])
+    return rows
+
+
+def write_csv(summary: BatchSummary, path: Path) -> None:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(csv_rows(summary))
+    atomic_write_bytes(path, buffer.getvalue().encode("utf-8"))
