@@ -129,10 +129,8 @@ def transaction_on(conn: Connection, *, commit_may_have_landed: bool = True) -> 
     ``commit_may_have_landed`` says whether a disk error at COMMIT is reported as leaving
     the change uncertain (it may be there when the vault is next opened).
     """
-    try:
+    with database_errors_translated():
         conn.execute("BEGIN IMMEDIATE")
-    except sqlcipher3.Error as exc:
-        raise _translate_db_error(exc, "the vault") from exc
     committing = False
     try:
         yield Tx(conn)
