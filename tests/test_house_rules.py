@@ -61,7 +61,7 @@ def test_only_the_vault_module_imports_sqlcipher() -> None:
     importers = sorted(
         str(p.relative_to(PACKAGE)) for p in _modules() if {"sqlcipher3", "sqlite3"} & _imports(p)
     )
-    assert importers == ["evidence/vault/opening.py"]
+    assert importers == ["evidence/vault/connections.py"]
 
 
 def test_the_core_never_imports_the_user_interface_or_the_command_line() -> None:

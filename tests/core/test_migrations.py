@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 
 from rvr_desktop.evidence.case import cases, timeline
-from rvr_desktop.evidence.vault import Vault, audit, schema
-from rvr_desktop.evidence.vault import opening as vault_module
+from rvr_desktop.evidence.vault import Vault, audit, migrations, schema
 from rvr_desktop.evidence.vault.kdf import FAST_INSECURE_KDF
 from tests.conftest import TEST_PASSPHRASE
 
@@ -16,8 +15,8 @@ from tests.conftest import TEST_PASSPHRASE
 def _create_at_version(root: Path, version: int, monkeypatch: pytest.MonkeyPatch) -> int:
     """A vault as the release with schema ``version`` made it, holding one case and a note."""
     with monkeypatch.context() as patch:
-        patch.setattr(vault_module, "MIGRATIONS", schema.MIGRATIONS[:version])
-        patch.setattr(vault_module, "CURRENT_VERSION", version)
+        patch.setattr(migrations, "MIGRATIONS", schema.MIGRATIONS[:version])
+        patch.setattr(migrations, "CURRENT_VERSION", version)
         with Vault.create(root, TEST_PASSPHRASE, kdf=FAST_INSECURE_KDF) as old:
             case = cases.create_case(old, "INC-2026-0500", "Migrated")
             timeline.append_note(old, case.id, "Written before the upgrade.")

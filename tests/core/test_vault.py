@@ -207,6 +207,17 @@ def test_audit_records_cannot_be_changed_or_removed(vault: Vault) -> None:
         tx.execute("DELETE FROM audit")
 
 
+def test_every_refusal_a_trigger_raises_is_one_the_vault_reports_as_not_allowed() -> None:
+    import re
+
+    raised = {
+        message
+        for script in schema.MIGRATIONS
+        for message in re.findall(r"RAISE\(ABORT, '([^']*)'\)", script)
+    }
+    assert raised == set(schema.REFUSALS)
+
+
 def test_a_second_program_cannot_open_a_vault_that_is_open(vault: Vault, vault_dir: Path) -> None:
     from rvr_desktop.evidence.vault.process_lock import VaultInUse
 
@@ -240,7 +251,7 @@ def test_a_worker_thread_gives_back_its_connection(vault: Vault) -> None:
         thread = threading.Thread(target=work)
         thread.start()
         thread.join()
-    assert len(vault._connections) == 1
+    assert vault._pool.open_count == 1
 
 
 def test_a_locked_vault_refuses_new_work_from_any_thread(vault: Vault) -> None:
@@ -289,7 +300,7 @@ def test_connections_of_worker_threads_that_ended_are_closed(vault: Vault) -> No
         thread.join()
     cases.list_cases(vault)
     threading.Thread(target=lambda: cases.list_cases(vault)).start()
-    assert len(vault._connections) <= 3
+    assert vault._pool.open_count <= 3
 
 
 def test_an_evidence_manager_accepts_a_restored_backup_with_a_reason(

@@ -16,7 +16,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
 
 from rvr_desktop.evidence.vault.kdf import FAST_INSECURE_KDF
-from rvr_desktop.evidence.vault.opening import FREE_ATTEMPTS, MAX_DELAY_S
+from rvr_desktop.evidence.vault.throttle import FREE_ATTEMPTS, MAX_DELAY_S
 from rvr_desktop.ui.case_workspace import ATTACHMENTS_TAB, FORMS_TAB, NOTES_TAB, STATEMENT_TAB
 from rvr_desktop.ui.dialogs import Dialogs
 from rvr_desktop.ui.main_window import MainWindow

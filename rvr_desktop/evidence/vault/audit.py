@@ -19,7 +19,7 @@ from rvr_desktop.evidence.records.audit_chain import (
 
 if TYPE_CHECKING:
     from rvr_desktop.evidence.clock import Clock
-    from rvr_desktop.evidence.vault.opening import Tx
+    from rvr_desktop.evidence.vault.connections import Tx
 
 
 class AuditContext(Protocol):

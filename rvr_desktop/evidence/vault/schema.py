@@ -4,11 +4,55 @@
 version is SQLite's ``user_version``. Never edit a migration that has shipped: add one.
 Append-only rules are enforced in the database itself by triggers, so no code path,
 however buggy, can erase or overwrite a note or an audit record.
+
+Each trigger's refusal is a constant below, used both to write the trigger and, through
+:data:`REFUSALS`, to recognise the refusal when SQLite reports it (connections.py turns it
+into ``NotAllowed``). Vaults already made hold these triggers with these very words, so
+a message is never reworded: a new one goes with a new migration. The migrations are
+f-strings, so a brace meant for SQL is doubled.
 """
 
 from __future__ import annotations
 
-_V1 = """
+NOTE_NEVER_CHANGES = "notes are append-only: amend a note instead of changing it"
+NOTE_NEVER_ERASED = "notes are append-only: they can never be erased"
+AUDIT_APPEND_ONLY = "the audit chain is append-only"
+TOMBSTONE_APPEND_ONLY = "a destruction record is append-only"
+ATTACHMENT_NEVER_CHANGES = "an imported attachment never changes"
+ATTACHMENT_GOES_WITH_CASE = "attachments are removed only when their case is destroyed"
+FORM_TEMPLATE_NEVER_CHANGES = "a stored form template never changes"
+FORM_APPEND_ONLY = "forms are append-only: save a new version instead"
+FORM_GOES_WITH_CASE = "forms are removed only when their case is destroyed"
+FORM_VERSION_OUT_OF_ORDER = "form versions are append-only: each is the next of its own form"
+FORM_VERSION_APPEND_ONLY = "form versions are append-only: save a new version instead"
+EXPORT_APPEND_ONLY = "an export record is append-only"
+EXPORT_GOES_WITH_CASE = "export records are removed only when their case is destroyed"
+
+REFUSALS: tuple[str, ...] = (
+    NOTE_NEVER_CHANGES,
+    NOTE_NEVER_ERASED,
+    AUDIT_APPEND_ONLY,
+    TOMBSTONE_APPEND_ONLY,
+    ATTACHMENT_NEVER_CHANGES,
+    ATTACHMENT_GOES_WITH_CASE,
+    FORM_TEMPLATE_NEVER_CHANGES,
+    FORM_APPEND_ONLY,
+    FORM_GOES_WITH_CASE,
+    FORM_VERSION_OUT_OF_ORDER,
+    FORM_VERSION_APPEND_ONLY,
+    EXPORT_APPEND_ONLY,
+    EXPORT_GOES_WITH_CASE,
+)
+"""Every message a trigger of ours raises: the vault refusing a change, not failing."""
+
+
+def _refuse(message: str) -> str:
+    """The trigger statement that aborts the change with ``message``."""
+    quoted = message.replace("'", "''")
+    return f"SELECT RAISE(ABORT, '{quoted}');"
+
+
+_V1 = f"""
 CREATE TABLE profile (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -22,7 +66,7 @@ CREATE TABLE cases (
     call_platform_ref TEXT NOT NULL DEFAULT '',
     created_utc_ms INTEGER NOT NULL,
     status TEXT NOT NULL CHECK (status IN ('open', 'exported', 'closed', 'destroying')),
-    referral_json TEXT NOT NULL DEFAULT '{}'
+    referral_json TEXT NOT NULL DEFAULT '{{}}'
 );
 
 CREATE TABLE timeline (
@@ -38,7 +82,7 @@ CREATE TABLE timeline (
     text TEXT NOT NULL,
     amends_id INTEGER REFERENCES timeline(id),
     reason TEXT,
-    payload_json TEXT NOT NULL DEFAULT '{}',
+    payload_json TEXT NOT NULL DEFAULT '{{}}',
     CHECK ((kind = 'amendment') = (amends_id IS NOT NULL)),
     CHECK ((kind = 'event') = (event IS NOT NULL))
 );
@@ -47,12 +91,12 @@ CREATE INDEX timeline_events ON timeline(case_id, id) WHERE kind = 'event';
 
 CREATE TRIGGER timeline_no_update BEFORE UPDATE ON timeline
 BEGIN
-    SELECT RAISE(ABORT, 'notes are append-only: amend a note instead of changing it');
+    {_refuse(NOTE_NEVER_CHANGES)}
 END;
 CREATE TRIGGER timeline_no_delete BEFORE DELETE ON timeline
 WHEN (SELECT status FROM cases WHERE id = OLD.case_id) IS NOT 'destroying'
 BEGIN
-    SELECT RAISE(ABORT, 'notes are append-only: they can never be erased');
+    {_refuse(NOTE_NEVER_ERASED)}
 END;
 
 CREATE TABLE audit (
@@ -69,11 +113,11 @@ CREATE TABLE audit (
 );
 CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
 BEGIN
-    SELECT RAISE(ABORT, 'the audit chain is append-only');
+    {_refuse(AUDIT_APPEND_ONLY)}
 END;
 CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
 BEGIN
-    SELECT RAISE(ABORT, 'the audit chain is append-only');
+    {_refuse(AUDIT_APPEND_ONLY)}
 END;
 
 CREATE TABLE tombstones (
@@ -87,11 +131,11 @@ CREATE TABLE tombstones (
 );
 CREATE TRIGGER tombstones_no_update BEFORE UPDATE ON tombstones
 BEGIN
-    SELECT RAISE(ABORT, 'a destruction record is append-only');
+    {_refuse(TOMBSTONE_APPEND_ONLY)}
 END;
 CREATE TRIGGER tombstones_no_delete BEFORE DELETE ON tombstones
 BEGIN
-    SELECT RAISE(ABORT, 'a destruction record is append-only');
+    {_refuse(TOMBSTONE_APPEND_ONLY)}
 END;
 
 CREATE TABLE attachments (
@@ -112,16 +156,16 @@ CREATE TABLE attachments (
 CREATE INDEX attachments_by_hash ON attachments(case_id, sha256);
 CREATE TRIGGER attachments_no_update BEFORE UPDATE ON attachments
 BEGIN
-    SELECT RAISE(ABORT, 'an imported attachment never changes');
+    {_refuse(ATTACHMENT_NEVER_CHANGES)}
 END;
 CREATE TRIGGER attachments_no_delete BEFORE DELETE ON attachments
 WHEN (SELECT status FROM cases WHERE id = OLD.case_id) IS NOT 'destroying'
 BEGIN
-    SELECT RAISE(ABORT, 'attachments are removed only when their case is destroyed');
+    {_refuse(ATTACHMENT_GOES_WITH_CASE)}
 END;
-"""
+"""  # noqa: S608 (what goes in is the refusals above, never input)
 
-_V2 = """
+_V2 = f"""
 CREATE TABLE form_templates (
     sha256 TEXT PRIMARY KEY,
     template_id TEXT NOT NULL,
@@ -131,11 +175,11 @@ CREATE TABLE form_templates (
 );
 CREATE TRIGGER form_templates_no_update BEFORE UPDATE ON form_templates
 BEGIN
-    SELECT RAISE(ABORT, 'a stored form template never changes');
+    {_refuse(FORM_TEMPLATE_NEVER_CHANGES)}
 END;
 CREATE TRIGGER form_templates_no_delete BEFORE DELETE ON form_templates
 BEGIN
-    SELECT RAISE(ABORT, 'a stored form template never changes');
+    {_refuse(FORM_TEMPLATE_NEVER_CHANGES)}
 END;
 
 CREATE TABLE forms (
@@ -148,12 +192,12 @@ CREATE TABLE forms (
 CREATE INDEX forms_by_case ON forms(case_id, id);
 CREATE TRIGGER forms_no_update BEFORE UPDATE ON forms
 BEGIN
-    SELECT RAISE(ABORT, 'forms are append-only: save a new version instead');
+    {_refuse(FORM_APPEND_ONLY)}
 END;
 CREATE TRIGGER forms_no_delete BEFORE DELETE ON forms
 WHEN (SELECT status FROM cases WHERE id = OLD.case_id) IS NOT 'destroying'
 BEGIN
-    SELECT RAISE(ABORT, 'forms are removed only when their case is destroyed');
+    {_refuse(FORM_GOES_WITH_CASE)}
 END;
 
 CREATE TABLE form_versions (
@@ -174,20 +218,20 @@ WHEN NEW.case_id IS NOT (SELECT case_id FROM forms WHERE id = NEW.form_id)
 OR NEW.version IS NOT 1 + COALESCE(
     (SELECT max(version) FROM form_versions WHERE form_id = NEW.form_id), 0)
 BEGIN
-    SELECT RAISE(ABORT, 'form versions are append-only: each is the next of its own form');
+    {_refuse(FORM_VERSION_OUT_OF_ORDER)}
 END;
 CREATE TRIGGER form_versions_no_update BEFORE UPDATE ON form_versions
 BEGIN
-    SELECT RAISE(ABORT, 'form versions are append-only: save a new version instead');
+    {_refuse(FORM_VERSION_APPEND_ONLY)}
 END;
 CREATE TRIGGER form_versions_no_delete BEFORE DELETE ON form_versions
 WHEN (SELECT status FROM cases WHERE id = OLD.case_id) IS NOT 'destroying'
 BEGIN
-    SELECT RAISE(ABORT, 'forms are removed only when their case is destroyed');
+    {_refuse(FORM_GOES_WITH_CASE)}
 END;
-"""
+"""  # noqa: S608 (what goes in is the refusals above, never input)
 
-_V3 = """
+_V3 = f"""
 CREATE TABLE exports (
     id INTEGER PRIMARY KEY,
     case_id INTEGER NOT NULL REFERENCES cases(id),
@@ -202,14 +246,14 @@ CREATE TABLE exports (
 );
 CREATE TRIGGER exports_no_update BEFORE UPDATE ON exports
 BEGIN
-    SELECT RAISE(ABORT, 'an export record is append-only');
+    {_refuse(EXPORT_APPEND_ONLY)}
 END;
 CREATE TRIGGER exports_no_delete BEFORE DELETE ON exports
 WHEN (SELECT status FROM cases WHERE id = OLD.case_id) IS NOT 'destroying'
 BEGIN
-    SELECT RAISE(ABORT, 'export records are removed only when their case is destroyed');
+    {_refuse(EXPORT_GOES_WITH_CASE)}
 END;
-"""
+"""  # noqa: S608 (what goes in is the refusals above, never input)
 
 _V4 = """
 CREATE TABLE submissions (
