@@ -27,6 +27,7 @@ FORM_VERSION_OUT_OF_ORDER = "form versions are append-only: each is the next of 
 FORM_VERSION_APPEND_ONLY = "form versions are append-only: save a new version instead"
 EXPORT_APPEND_ONLY = "an export record is append-only"
 EXPORT_GOES_WITH_CASE = "export records are removed only when their case is destroyed"
+SUBMISSION_STAYS_DONE = "a submission never changes once the store holds its bundle"
 
 REFUSALS: tuple[str, ...] = (
     NOTE_NEVER_CHANGES,
@@ -42,6 +43,7 @@ REFUSALS: tuple[str, ...] = (
     FORM_VERSION_APPEND_ONLY,
     EXPORT_APPEND_ONLY,
     EXPORT_GOES_WITH_CASE,
+    SUBMISSION_STAYS_DONE,
 )
 """Every message a trigger of ours raises: the vault refusing a change, not failing."""
 
@@ -255,7 +257,7 @@ BEGIN
 END;
 """  # noqa: S608 (what goes in is the refusals above, never input)
 
-_V4 = """
+_V4 = f"""
 CREATE TABLE submissions (
     id INTEGER PRIMARY KEY,
     case_id INTEGER NOT NULL REFERENCES cases(id),
@@ -282,7 +284,7 @@ CREATE INDEX submissions_by_state ON submissions(state, id);
 CREATE TRIGGER submissions_done_stay_done BEFORE UPDATE ON submissions
 WHEN OLD.state = 'done'
 BEGIN
-    SELECT RAISE(ABORT, 'a stored bundle''s submission never changes once done');
+    {_refuse(SUBMISSION_STAYS_DONE)}
 END;
 """
 
