@@ -298,6 +298,7 @@ def test_windows_steps_are_marked_powershell_and_never_in_console_blocks() -> No
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1200)  # a hang guard for a loaded machine (it builds the installer)
 def test_it_follows_the_admin_guide_word_for_word(tmp_path: Path) -> None:
     if shutil.which("unshare") is None:
         pytest.skip("needs unshare (util-linux) for a private mount namespace")
