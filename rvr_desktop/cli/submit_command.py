@@ -48,7 +48,7 @@ def register(subcommands: Any) -> None:
 def run_submit(args: argparse.Namespace) -> int:
     # boto3, the exporter and the verifier load only when something is to be sent.
     from rvr_desktop.evidence.case import cases
-    from rvr_desktop.evidence.store import submission
+    from rvr_desktop.evidence.store import queue, submission
     from rvr_desktop.evidence.store.access_key import stored_access_key
     from rvr_desktop.evidence.store.client import make_client
     from rvr_desktop.evidence.store.settings import load_store_settings
@@ -66,8 +66,11 @@ def run_submit(args: argparse.Namespace) -> int:
     if args.case or args.vault:
         with unlock_from_args(args) as vault:
             client = make_client(settings, stored_access_key(vault))
+            resuming = queue.unfinished(vault)
             if args.case:
                 case = cases.find_case(vault, args.case)
+                for earlier in (s for s in resuming if s.case_id == case.id):
+                    print(f"Resuming the submission of {earlier.bundle_name}.", file=sys.stderr)
                 receipt = submission.submit_case(
                     vault,
                     case.id,

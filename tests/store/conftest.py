@@ -10,7 +10,6 @@ import pytest
 
 from rvr_desktop.evidence.case import attachments
 from rvr_desktop.evidence.demo import DemoVault, build_demo_vault
-from rvr_desktop.evidence.store import upload
 from rvr_desktop.evidence.store.settings import StoreSettings
 from rvr_desktop.evidence.vault import Vault
 from rvr_desktop.evidence.vault.kdf import FAST_INSECURE_KDF
@@ -42,12 +41,6 @@ def _store_credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def small_parts(monkeypatch: pytest.MonkeyPatch) -> int:
-    monkeypatch.setattr(upload, "PART_SIZE", SMALL_PART)
-    return SMALL_PART
-
-
-@pytest.fixture
 def store(s3_server: S3Server) -> StoreSettings:
     return StoreSettings(
         bucket=s3_server.locked_bucket(),
@@ -55,6 +48,7 @@ def store(s3_server: S3Server) -> StoreSettings:
         endpoint_url=s3_server.endpoint,
         region=REGION,
         prefix="rvr/",
+        part_size_mib=SMALL_PART // 2**20,
     )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import http.client
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -18,11 +19,15 @@ Headers = dict[str, str]
 
 class ConnectionCutter:
     """Forwards TCP to the store and, once, closes a connection after ``cut_after`` bytes
-    from the app (the middle of a part), as a dropped network would."""
+    from the app (the middle of a part), as a dropped network would; with ``pause``, it
+    also waits that long on every 64 KiB the app sends (a slow uplink)."""
 
-    def __init__(self, upstream: S3Server, cut_after: int) -> None:
+    def __init__(
+        self, upstream: S3Server, cut_after: int | None = None, *, pause: float = 0.0
+    ) -> None:
         self.upstream = upstream
         self.cut_after = cut_after
+        self.pause = pause
         self.cuts = 0
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.port = int(self._listener.getsockname()[1])
@@ -49,9 +54,15 @@ class ConnectionCutter:
         try:
             while data := source.recv(65536):
                 if counted:
+                    if self.pause:
+                        time.sleep(self.pause)
                     with self._lock:
                         self._sent += len(data)
-                        cut = self.cuts == 0 and self._sent > self.cut_after
+                        cut = (
+                            self.cut_after is not None
+                            and self.cuts == 0
+                            and self._sent > self.cut_after
+                        )
                         if cut:
                             self.cuts += 1
                     if cut:

@@ -20,7 +20,7 @@ from rvr_desktop.evidence.store.errors import StoreAccessDenied, StoredNotAsSent
 from rvr_desktop.evidence.store.settings import StoreSettings
 from rvr_desktop.evidence.store.submission import submit_case
 from rvr_desktop.evidence.vault import audit as audit_log
-from tests.store.conftest import CaseToSend
+from tests.store.conftest import SMALL_PART, CaseToSend
 from tests.store.kept import assert_kept_locked_and_intact
 from tests.store.proxies import ConnectionCutter, Headers, rewriting_head
 from tests.store.s3 import S3Server, start_moto_process, stop
@@ -39,10 +39,9 @@ def test_a_connection_cut_in_the_middle_of_a_part_still_ends_with_one_locked_bun
     s3_server: S3Server,
     store: StoreSettings,
     case_to_send: CaseToSend,
-    small_parts: int,
     tmp_path: Path,
 ) -> None:
-    cutter = ConnectionCutter(s3_server, cut_after=small_parts // 2)
+    cutter = ConnectionCutter(s3_server, cut_after=SMALL_PART // 2)
     try:
         through = replace(store, endpoint_url=cutter.endpoint)
         with case_to_send.unlock() as vault:

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -13,11 +17,14 @@ from rvr_desktop.evidence.store import queue
 from rvr_desktop.evidence.store.client import make_client
 from rvr_desktop.evidence.store.errors import BucketHasNoObjectLock, StoreUnreachable
 from rvr_desktop.evidence.store.outbox import outbox_dir
+from rvr_desktop.evidence.store.receipt import Receipt
 from rvr_desktop.evidence.store.settings import StoreSettings
 from rvr_desktop.evidence.store.submission import submit_case
 from rvr_desktop.evidence.vault import audit as audit_log
-from tests.store.conftest import CaseToSend
+from rvr_desktop.paths import settings_file
+from tests.store.conftest import SMALL_PART, CaseToSend
 from tests.store.kept import assert_kept_locked_and_intact
+from tests.store.proxies import ConnectionCutter
 from tests.store.s3 import S3Server, start_moto, stop
 
 
@@ -34,7 +41,6 @@ def test_officer_sends_a_case_and_the_store_keeps_it_locked_with_a_receipt(
     s3_server: S3Server,
     store: StoreSettings,
     case_to_send: CaseToSend,
-    small_parts: int,
     tmp_path: Path,
 ) -> None:
     seen: list[tuple[int, int]] = []
@@ -77,7 +83,7 @@ def test_a_bucket_without_object_lock_is_refused_before_anything_is_sent(
 
 
 def test_the_store_going_down_mid_upload_resumes_from_the_parts_it_kept(
-    store: StoreSettings, case_to_send: CaseToSend, small_parts: int, tmp_path: Path
+    store: StoreSettings, case_to_send: CaseToSend, tmp_path: Path
 ) -> None:
     own = start_moto()
     settings = StoreSettings(**{**store.__dict__, "endpoint_url": own.endpoint})
@@ -85,7 +91,7 @@ def test_the_store_going_down_mid_upload_resumes_from_the_parts_it_kept(
     stopped: list[bool] = []
 
     def stop_after_the_first_part(done: int, total: int) -> None:
-        if done >= small_parts and not stopped:
+        if done >= SMALL_PART and not stopped:
             stopped.append(True)
             stop(own)
 
@@ -112,12 +118,14 @@ def test_the_store_going_down_mid_upload_resumes_from_the_parts_it_kept(
 
 
 def test_cancel_drops_the_upload_and_records_nothing(
-    s3_server: S3Server, store: StoreSettings, case_to_send: CaseToSend, small_parts: int
+    s3_server: S3Server,
+    store: StoreSettings,
+    case_to_send: CaseToSend,
 ) -> None:
     token = CancelToken()
 
     def cancel_after_a_part(done: int, total: int) -> None:
-        if done >= small_parts:
+        if done >= SMALL_PART:
             token.cancel()
 
     with case_to_send.unlock() as vault:
@@ -156,3 +164,85 @@ def test_the_receipt_is_in_the_audit_chain_and_the_next_export(
         json.loads(line)["body"] for line in chain.splitlines() if '"bundle.submitted"' in line
     ]
     assert [s["subject"] for s in submitted] == [f"store:{receipt.bucket}/{receipt.key}"]
+
+
+def test_the_app_killed_mid_upload_resumes_with_one_object_and_one_receipt(
+    s3_server: S3Server, store: StoreSettings, case_to_send: CaseToSend, tmp_path: Path
+) -> None:
+    """A closed laptop or a killed process: the next run resumes from the parts stored."""
+    slow = ConnectionCutter(s3_server, pause=0.02)
+    command = [
+        sys.executable,
+        "-m",
+        "rvr_desktop.cli.main",
+        "submit",
+        "--vault",
+        str(case_to_send.demo.root),
+        "--passphrase-file",
+        str(case_to_send.demo.passphrase_file),
+        "--case",
+        case_to_send.demo.case_reference,
+        "--endpoint-url",
+        slow.endpoint,
+        "--bucket",
+        store.bucket,
+        "--retention-days",
+        "30",
+        "--json",
+    ]
+    settings_file().parent.mkdir(parents=True, exist_ok=True)
+    settings_file().write_text("[evidence_store]\npart_size_mib = 5\n", encoding="utf-8")
+    env = dict(os.environ)
+    try:
+        child = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        client = s3_server.client()
+        parts_stored = 0
+        for _ in range(1200):
+            uploads = client.list_multipart_uploads(Bucket=store.bucket).get("Uploads", [])
+            if uploads:
+                upload = uploads[0]
+                parts = client.list_parts(
+                    Bucket=store.bucket, Key=upload["Key"], UploadId=upload["UploadId"]
+                ).get("Parts", [])
+                parts_stored = len(parts)
+                if parts_stored:
+                    break
+            if child.poll() is not None:
+                break
+            time.sleep(0.1)
+        child.kill()
+        child.wait()
+        assert parts_stored >= 1, "killed after the store held a part"
+        slow.pause = 0.0
+        again = subprocess.run(command, env=env, capture_output=True, check=False, timeout=300)
+    finally:
+        slow.close()
+    assert again.returncode == 0, again.stderr.decode()
+    assert b"Resuming" in again.stderr
+    receipt = Receipt.from_json(json.loads(again.stdout))
+    assert len(_submitted_records(case_to_send)) == 1
+    assert_kept_locked_and_intact(s3_server, receipt, tmp_path, case_to_send.demo.trust_root)
+
+
+def test_killed_after_the_store_completed_the_upload_it_is_recorded_once_not_resent(
+    s3_server: S3Server, store: StoreSettings, case_to_send: CaseToSend, tmp_path: Path
+) -> None:
+    """The store holds the whole object but the receipt was never kept (the process died
+    between the two): the next attempt finds the object, checks it, and records it once."""
+    from rvr_desktop.evidence.store.outbox import export_for_store
+    from rvr_desktop.evidence.store.upload import upload_bundle
+
+    client = make_client(store)
+    with case_to_send.unlock() as vault:
+        bundle = export_for_store(vault, case_to_send.demo.case_id, store)
+        submission = queue.enqueue(vault, case_to_send.demo.case_id, bundle, store)
+        upload_bundle(
+            client,
+            store,
+            submission.plan(),
+            on_upload_id=lambda upload_id: queue._keep_upload_id(vault, submission.id, upload_id),
+        )
+        # ... and here the process died: the row still says 'waiting' with its upload ID.
+        receipt = queue.submit(vault, queue.get_submission(vault, submission.id), client)
+    assert len(_submitted_records(case_to_send)) == 1
+    assert_kept_locked_and_intact(s3_server, receipt, tmp_path, case_to_send.demo.trust_root)

@@ -122,7 +122,7 @@ def enqueue(vault: Vault, case_id: int, bundle: Path, settings: StoreSettings) -
                 settings.retention_mode.value,
                 int(retain_until.timestamp() * 1000),
                 int(settings.legal_hold),
-                part_size_for(size),
+                part_size_for(size, settings.part_size_mib),
                 now,
                 now,
             ),

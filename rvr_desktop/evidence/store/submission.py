@@ -91,7 +91,7 @@ def send_without_vault(
         bundle=bundle,
         size=size,
         key=settings.key_for(bundle.name),
-        part_size=part_size_for(size),
+        part_size=part_size_for(size, settings.part_size_mib),
         retention_mode=settings.retention_mode,
         retain_until=now + timedelta(days=settings.retention_days),
         legal_hold=settings.legal_hold,

@@ -33,17 +33,16 @@ from rvr_desktop.evidence.store.errors import BucketHasNoObjectLock, BundleNotSu
 from rvr_desktop.evidence.store.settings import RetentionMode, StoreSettings
 
 MIB = 1024 * 1024
-PART_SIZE = 16 * MIB
-"""Large enough to keep the number of requests low, small enough to resume cheaply."""
 MAX_PARTS = 10_000
 """S3's limit on the parts of one upload."""
 PARTS_IN_FLIGHT = 4
 
 
-def part_size_for(size: int) -> int:
-    """16 MiB, or more (a whole number of MiB) when the bundle would need over 10,000."""
+def part_size_for(size: int, preferred_mib: int) -> int:
+    """The force's part size, or more (a whole number of MiB) when the bundle would need
+    more than 10,000 parts."""
     needed = -(-size // MAX_PARTS)
-    return max(PART_SIZE, -(-needed // MIB) * MIB)
+    return max(preferred_mib * MIB, -(-needed // MIB) * MIB)
 
 
 @dataclass(frozen=True)
