@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import argparse
 
-from bench import bundle_bench, documents_bench, ui_bench, vault_bench, verifier_bench
+from bench import (
+    bundle_bench,
+    documents_bench,
+    store_bench,
+    ui_bench,
+    vault_bench,
+    verifier_bench,
+)
 from rvr_desktop.app import configure_process
 
 
@@ -20,6 +27,7 @@ def main() -> None:
         lambda: bundle_bench.run(size),
         lambda: ui_bench.run(size),
         lambda: verifier_bench.run(quick=args.quick),
+        lambda: store_bench.run(size, bundles=10 if args.quick else 100),
     ):
         for figure in run():
             print(figure.line(), flush=True)

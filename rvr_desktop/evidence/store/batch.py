@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import multiprocessing
 import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -104,8 +105,13 @@ def verify_batch(
             lines.append(line)
             on_line(line)
         return BatchSummary(tuple(lines))
+    # Fresh worker processes ("spawn"), never forked copies of this one: a fork would copy
+    # the threads and open sockets of whatever else this process runs.
     with ProcessPoolExecutor(
-        count, initializer=_start_worker, initargs=(address, trust_pem)
+        count,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_start_worker,
+        initargs=(address, trust_pem),
     ) as pool:
         for line in pool.map(_check_one, bundles):
             lines.append(line)
