@@ -10,7 +10,7 @@ from typing import cast
 
 import PySide6
 from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal, qVersion
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -74,12 +74,10 @@ class MainWindow(QMainWindow):
     Emits:
         vault_opened(vault: Vault): after unlocking (or creating) the vault.
         locked(): after the vault was locked and every case view removed.
-        case_opened(case: Case): after a case workspace was shown.
     """
 
     vault_opened = Signal(object)
     locked = Signal()
-    case_opened = Signal(object)
 
     def __init__(
         self,
@@ -333,7 +331,6 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"RVR Desktop · {case.reference}")
         self._show_page(CASE_PAGE)
         self.workspace.new_note()
-        self.case_opened.emit(case)
 
     def close_case(self) -> None:
         if self.workspace is None:
@@ -460,7 +457,3 @@ class MainWindow(QMainWindow):
         if self.vault is not None:
             self.lock()
         super().closeEvent(event)
-
-
-def shortcut_text(action: QAction) -> str:
-    return action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
