@@ -28,7 +28,7 @@ from rvr_desktop.evidence.errors import RvrError
 from rvr_desktop.evidence.forms import TemplateRegistry
 from rvr_desktop.evidence.vault import Vault
 from rvr_desktop.paths import default_vault_dir
-from rvr_desktop.ui.actions import AppActions, make_action
+from rvr_desktop.ui.actions import AppActions, make_action, on_trigger
 from rvr_desktop.ui.call_panel import GateDialogFactory
 from rvr_desktop.ui.case_list import CaseListScreen
 from rvr_desktop.ui.case_workspace import CaseWorkspace
@@ -169,9 +169,7 @@ class MainWindow(QMainWindow):
         self.tab_actions: list[QAction] = []
         for number in range(1, MAX_TAB_SHORTCUTS + 1):
             action = make_action(self, f"Tab {number}", f"Ctrl+{number}")
-            action.triggered.connect(
-                lambda _=False, i=number - 1: self._on_workspace("show_tab", i)
-            )
+            on_trigger(action, self._in_workspace(_show_tab(number - 1)))
             self.addAction(action)
             self.tab_actions.append(action)
 
@@ -180,37 +178,47 @@ class MainWindow(QMainWindow):
         self.services.dialogs.show_info(self, "About RVR Desktop", about_text())
 
     def _connect_actions(self) -> None:
+        """What each action does, as typed callables: a renamed method is a type error."""
         a = self.app_actions
-        a.new_case.triggered.connect(self.new_case)
-        a.find_case.triggered.connect(self._find_case)
-        a.close_case.triggered.connect(self.close_case)
-        a.settings.triggered.connect(self.open_settings)
-        a.verify_bundle.triggered.connect(lambda: self.open_verify_window())
-        a.lock.triggered.connect(lambda: self.lock("Locked. Enter your passphrase to continue."))
-        a.quit.triggered.connect(self.close)
-        a.about.triggered.connect(self.show_about)
-        a.safety_gate.triggered.connect(lambda: self._on_call("open_safety_gate"))
-        a.start_call.triggered.connect(lambda: self._on_call("start_call"))
-        a.end_call.triggered.connect(lambda: self._on_call("end_call"))
-        a.danger.triggered.connect(lambda: self._on_call("interrupt"))
-        a.new_note.triggered.connect(lambda: self._on_workspace("new_note"))
-        a.amend_note.triggered.connect(lambda: self._on_workspace("amend_note"))
-        a.attach_files.triggered.connect(lambda: self._on_workspace("attach_files"))
-        a.capture_screen.triggered.connect(lambda: self._on_workspace("capture_screen"))
-        a.export_bundle.triggered.connect(lambda: self._on_workspace("export_bundle"))
-        a.next_tab.triggered.connect(lambda: self._on_workspace("step_tab", 1))
-        a.previous_tab.triggered.connect(lambda: self._on_workspace("step_tab", -1))
+        window_actions: tuple[tuple[QAction, Callable[[], object]], ...] = (
+            (a.new_case, self.new_case),
+            (a.find_case, self._find_case),
+            (a.close_case, self.close_case),
+            (a.settings, self.open_settings),
+            (a.verify_bundle, self.open_verify_window),
+            (a.lock, self.lock),
+            (a.quit, self.close),
+            (a.about, self.show_about),
+        )
+        case_actions: tuple[tuple[QAction, Callable[[CaseWorkspace], object]], ...] = (
+            (a.safety_gate, lambda w: w.call_panel.open_safety_gate()),
+            (a.start_call, lambda w: w.call_panel.start_call()),
+            (a.end_call, lambda w: w.call_panel.end_call()),
+            (a.danger, lambda w: w.call_panel.interrupt()),
+            (a.new_note, lambda w: w.new_note()),
+            (a.amend_note, lambda w: w.amend_note()),
+            (a.attach_files, lambda w: w.attach_files()),
+            (a.capture_screen, lambda w: w.capture_screen()),
+            (a.export_bundle, lambda w: w.export_bundle()),
+            (a.next_tab, lambda w: w.step_tab(1)),
+            (a.previous_tab, lambda w: w.step_tab(-1)),
+        )
+        for action, run in window_actions:
+            on_trigger(action, run)
+        for action, act in case_actions:
+            on_trigger(action, self._in_workspace(act))
         a.compact_mode.toggled.connect(self.set_compact)
         for action in a.all():
             self.addAction(action)
 
-    def _on_workspace(self, method: str, *args: int) -> None:
-        if self.workspace is not None:
-            getattr(self.workspace, method)(*args)
+    def _in_workspace(self, act: Callable[[CaseWorkspace], object]) -> Callable[[], None]:
+        """``act`` on the open case's workspace when the action fires; nothing without one."""
 
-    def _on_call(self, method: str) -> None:
-        if self.workspace is not None:
-            getattr(self.workspace.call_panel, method)()
+        def run() -> None:
+            if self.workspace is not None:
+                act(self.workspace)
+
+        return run
 
     def _update_actions(self) -> None:
         unlocked = self.vault is not None
@@ -457,3 +465,7 @@ class MainWindow(QMainWindow):
         if self.vault is not None:
             self.lock()
         super().closeEvent(event)
+
+
+def _show_tab(index: int) -> Callable[[CaseWorkspace], None]:
+    return lambda workspace: workspace.show_tab(index)
