@@ -12,7 +12,9 @@ from PySide6.QtGui import QAction, QKeySequence
 def make_action(parent: QObject, text: str, shortcut: str = "", tip: str = "") -> QAction:
     action = QAction(text, parent)
     if shortcut:
-        action.setShortcut(QKeySequence(shortcut))
+        # setShortcuts, not setShortcut: PySide6 resolves setShortcut's overloads by building
+        # every enum of the Qt namespace, ~30 ms before the unlock screen could show.
+        action.setShortcuts([QKeySequence(shortcut)])
     plain = text.replace("&", "").rstrip("…")
     native = QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)
     described = tip or plain

@@ -6,10 +6,10 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 import PySide6
-from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal, qVersion
+from PySide6.QtCore import QCoreApplication, QSize, Signal, qVersion
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
@@ -21,26 +21,26 @@ from PySide6.QtWidgets import (
 )
 
 from rvr_desktop import SOFTWARE
-from rvr_desktop.evidence import forms
-from rvr_desktop.evidence.case import cases
-from rvr_desktop.evidence.case.cases import Case
 from rvr_desktop.evidence.errors import RvrError
-from rvr_desktop.evidence.forms import TemplateRegistry
 from rvr_desktop.evidence.vault import Vault
 from rvr_desktop.paths import default_vault_dir
+from rvr_desktop.ui import warm_up
 from rvr_desktop.ui.actions import AppActions, make_action, on_trigger
-from rvr_desktop.ui.call_panel import GateDialogFactory
-from rvr_desktop.ui.case_list import CaseListScreen
-from rvr_desktop.ui.case_workspace import CaseWorkspace
 from rvr_desktop.ui.clipboard_guard import ClipboardGuard
-from rvr_desktop.ui.forms_panel import GATE_TEMPLATE_ID
 from rvr_desktop.ui.idle import IdleWatcher, seconds_including_sleep
-from rvr_desktop.ui.new_case_dialog import NewCaseDialog
-from rvr_desktop.ui.safety_gate_dialog import SafetyGateDialog
 from rvr_desktop.ui.services import Services
-from rvr_desktop.ui.settings_dialog import SettingsDialog
 from rvr_desktop.ui.unlock_screen import UnlockScreen
-from rvr_desktop.ui.verify_window import VerifyWindow
+
+if TYPE_CHECKING:
+    # Only for annotations: each screen after the unlock screen is imported where it is
+    # first opened (see rvr_desktop.ui.warm_up), so the unlock screen shows without
+    # waiting for forms, signing, PDF and export.
+    from rvr_desktop.evidence.case.cases import Case
+    from rvr_desktop.evidence.forms import TemplateRegistry
+    from rvr_desktop.ui.call_panel import GateDialogFactory
+    from rvr_desktop.ui.case_list import CaseListScreen
+    from rvr_desktop.ui.case_workspace import CaseWorkspace
+    from rvr_desktop.ui.verify_window import VerifyWindow
 
 log = logging.getLogger(__name__)
 
@@ -104,10 +104,11 @@ class MainWindow(QMainWindow):
         self.unlock_screen.set_vault_path(vault_path)
         if demo_passphrase:
             self.unlock_screen.show_demo(demo_passphrase)
-        self.case_list = CaseListScreen(self.stack)
+        self._case_list: CaseListScreen | None = None  # built at the first unlock
         self.case_holder = QWidget(self.stack)
         self.stack.addWidget(self.unlock_screen)
-        self.stack.addWidget(self.case_list)
+        self._cases_placeholder = QWidget(self.stack)  # CASES_PAGE until the list is built
+        self.stack.addWidget(self._cases_placeholder)
         self.stack.addWidget(self.case_holder)
         self.setCentralWidget(self.stack)
 
@@ -125,14 +126,28 @@ class MainWindow(QMainWindow):
 
         self.unlock_screen.unlocked.connect(self._on_unlocked)
         self.unlock_screen.verify_requested.connect(self.open_verify_window)
-        self.case_list.open_requested.connect(self.open_case)
-        self.case_list.new_case_requested.connect(self.new_case)
         self._build_menus()
         self._connect_actions()
         self._restore_geometry()
         self._show_page(UNLOCK_PAGE)
         if not self.unlock_screen.creating:
             self.unlock_screen.passphrase_field.setFocus()
+
+    @property
+    def case_list(self) -> CaseListScreen:
+        """The list of cases, built the first time it is needed (after the first unlock)."""
+        if self._case_list is None:
+            warm_up.finish()  # then import on first use (see rvr_desktop.ui.warm_up)
+            from rvr_desktop.ui.case_list import CaseListScreen
+
+            screen = CaseListScreen(self.stack)
+            screen.open_requested.connect(self.open_case)
+            screen.new_case_requested.connect(self.new_case)
+            self.stack.removeWidget(self._cases_placeholder)
+            self._cases_placeholder.deleteLater()
+            self.stack.insertWidget(CASES_PAGE, screen)
+            self._case_list = screen
+        return self._case_list
 
     # ---- menus and actions ------------------------------------------------------------
 
@@ -281,6 +296,9 @@ class MainWindow(QMainWindow):
     def new_case(self) -> None:
         if self.vault is None:
             return
+        warm_up.finish()  # then import on first use (see rvr_desktop.ui.warm_up)
+        from rvr_desktop.ui.new_case_dialog import NewCaseDialog
+
         dialog = NewCaseDialog(self.vault, self)
         try:
             if self.services.dialogs.run(dialog) and dialog.created is not None:
@@ -296,6 +314,9 @@ class MainWindow(QMainWindow):
         self.case_list.focus_search()
 
     def _registry(self, vault: Vault) -> TemplateRegistry | None:
+        warm_up.finish()  # then import on first use (see rvr_desktop.ui.warm_up)
+        from rvr_desktop.evidence import forms
+
         try:
             return forms.registry_for_vault(vault)
         except RvrError as exc:
@@ -307,6 +328,10 @@ class MainWindow(QMainWindow):
         vault: Vault, case: Case, registry: TemplateRegistry | None
     ) -> GateDialogFactory | None:
         """The safety-gate dialog for this case, from the gate template."""
+        warm_up.finish()  # then import on first use (see rvr_desktop.ui.warm_up)
+        from rvr_desktop.ui.forms_panel import GATE_TEMPLATE_ID
+        from rvr_desktop.ui.safety_gate_dialog import SafetyGateDialog
+
         if registry is None or GATE_TEMPLATE_ID not in registry.templates:
             return None
         template = registry.get(GATE_TEMPLATE_ID)
@@ -315,6 +340,12 @@ class MainWindow(QMainWindow):
     def open_case(self, case_id: int) -> None:
         if self.vault is None:
             return
+        # The case view is imported on first use: it needs forms, signing, PDF and export,
+        # which warm_up loads in the background while the officer unlocks.
+        warm_up.finish()
+        from rvr_desktop.evidence.case import cases
+        from rvr_desktop.ui.case_workspace import CaseWorkspace
+
         try:
             case = cases.open_case(self.vault, case_id)
         except RvrError as exc:
@@ -414,6 +445,10 @@ class MainWindow(QMainWindow):
     def open_verify_window(self, bundle: Path | None = None) -> VerifyWindow:
         """The evidence officer's Verify window, with or without an unlocked vault."""
         if self.verify_window is None:
+            # Verifying needs pyHanko and the PDF report: imported on first use.
+            warm_up.finish()
+            from rvr_desktop.ui.verify_window import VerifyWindow
+
             self.verify_window = VerifyWindow(self.services)
         window = self.verify_window
         window.show()
@@ -426,6 +461,9 @@ class MainWindow(QMainWindow):
     # ---- settings, layout -------------------------------------------------------------
 
     def open_settings(self) -> None:
+        warm_up.finish()  # the signing identity panel needs pyHanko: imported on first use
+        from rvr_desktop.ui.settings_dialog import SettingsDialog
+
         dialog = SettingsDialog(self.services, self.vault, self)
         try:
             if self.services.dialogs.run(dialog):
@@ -440,6 +478,8 @@ class MainWindow(QMainWindow):
         if self.app_actions.compact_mode.isChecked() != compact:
             self.app_actions.compact_mode.setChecked(compact)
             return
+        from PySide6.QtCore import Qt  # here, not on the way to unlock: see ui/warm_up.py
+
         if compact:
             self._full_size = self.size()
         self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, compact)
