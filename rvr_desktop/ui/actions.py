@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
@@ -11,13 +12,24 @@ from PySide6.QtGui import QAction, QKeySequence
 def make_action(parent: QObject, text: str, shortcut: str = "", tip: str = "") -> QAction:
     action = QAction(text, parent)
     if shortcut:
-        action.setShortcut(QKeySequence(shortcut))
+        # setShortcuts, not setShortcut: PySide6 resolves setShortcut's overloads by building
+        # every enum of the Qt namespace, ~30 ms before the unlock screen could show.
+        action.setShortcuts([QKeySequence(shortcut)])
     plain = text.replace("&", "").rstrip("…")
     native = QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)
     described = tip or plain
     action.setToolTip(f"{described} ({native})" if shortcut else described)
     action.setStatusTip(described)
     return action
+
+
+def on_trigger(action: QAction, run: Callable[[], object]) -> None:
+    """Call ``run`` (a typed callable, never a method's name) whenever ``action`` fires.
+
+    ``run`` is called with no arguments: ``triggered`` carries a ``checked`` flag that
+    would otherwise land in the first parameter of a method with defaults.
+    """
+    action.triggered.connect(lambda: run())
 
 
 @dataclass(frozen=True)
@@ -99,7 +111,7 @@ class AppActions:
         )
 
     def all(self) -> list[QAction]:
-        return [getattr(self, f.name) for f in fields(self)]
+        return [value for value in vars(self).values() if isinstance(value, QAction)]
 
     def case_actions(self) -> list[QAction]:
         """Actions that only make sense with a case open."""

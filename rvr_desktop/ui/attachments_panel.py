@@ -36,6 +36,9 @@ from rvr_desktop.ui.tasks import Task, Work
 THUMBNAIL_MAX_BYTES = 8 * 1024 * 1024
 THUMBNAIL_SIZE = 72
 ATTACHMENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+"""The vault's id of the attachment a row shows (an int; :attr:`Attachment.id`). Set when
+the list is (re)loaded; read when the thumbnails made off the GUI thread arrive, to give
+each row its picture."""
 
 
 def human_size(size: int) -> str:
@@ -51,11 +54,9 @@ class AttachmentsPanel(QWidget):
     """The case's exhibits, and the ways to add one.
 
     Emits:
-        attachments_changed(items: list[Attachment]): after the list was (re)loaded.
         import_finished(added: list[Attachment]): an import or capture completed.
     """
 
-    attachments_changed = Signal(object)
     import_finished = Signal(object)
 
     def __init__(
@@ -135,7 +136,6 @@ class AttachmentsPanel(QWidget):
                 self._file_icon if thumbnail is None else QIcon(QPixmap.fromImage(thumbnail))
             )
             self.list.addItem(row)
-        self.attachments_changed.emit(list(self.items))
         self._load_thumbnails()
 
     def _load_thumbnails(self) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from rvr_desktop.evidence.case import timeline
 from rvr_desktop.evidence.case.cases import Case
@@ -15,9 +15,10 @@ from rvr_desktop.evidence.errors import RvrError
 from rvr_desktop.evidence.records.timeline_entry import CallEvent
 from rvr_desktop.evidence.vault import Vault
 from rvr_desktop.ui.danger_dialog import DangerChoice, DangerDialog
+from rvr_desktop.ui.safety_gate_dialog import SafetyGateDialog
 from rvr_desktop.ui.services import Services
 
-GateDialogFactory = Callable[[QWidget], QDialog]
+GateDialogFactory = Callable[[QWidget], SafetyGateDialog]
 """Builds the safety-gate dialog; it records the gate's outcome itself when accepted."""
 
 
@@ -158,9 +159,8 @@ class CallPanel(QWidget):
         dialog = self._gate_dialog(self)
         try:
             self._services.dialogs.run(dialog)
-            recorded = getattr(dialog, "recorded", None)
-            if recorded is not None:
-                self.entry_recorded.emit(recorded)
+            if dialog.recorded is not None:
+                self.entry_recorded.emit(dialog.recorded)
         finally:
             dialog.deleteLater()
         self.refresh()

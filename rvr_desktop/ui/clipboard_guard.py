@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QClipboard, QGuiApplication
 
 
@@ -32,6 +32,8 @@ class ClipboardGuard(QObject):
     def _on_changed(self) -> None:
         if not self._armed:
             return
+        from PySide6.QtCore import Qt  # here, not on the way to unlock: see ui/warm_up.py
+
         in_front = QGuiApplication.applicationState() == Qt.ApplicationState.ApplicationActive
         if in_front or self._clipboard.ownsClipboard():
             text = self._clipboard.text()

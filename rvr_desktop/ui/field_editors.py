@@ -42,6 +42,12 @@ PLACEHOLDERS = {
 }
 
 
+CHOICE_VALUE_ROLE = Qt.ItemDataRole.UserRole
+"""The template's value (text) of the choice a multiple-choice row shows, as saved in the
+answers; the row's text is the choice's label. Read by :class:`MultiChoiceEditor` to give
+and take the answer. (The single-choice combo boxes keep their values as Qt's item data.)"""
+
+
 class FieldEditor(QObject):
     """Emits:
     changed(): the officer changed the answer.
@@ -60,9 +66,6 @@ class FieldEditor(QObject):
 
     def set_value(self, value: Any) -> None:
         raise NotImplementedError
-
-    def focus(self) -> None:
-        self.widget.setFocus()
 
 
 class TextEditor(FieldEditor):
@@ -163,7 +166,7 @@ class MultiChoiceEditor(FieldEditor):
         self.list.setAccessibleName(field.label)
         for choice in field.choices:
             item = QListWidgetItem(choice.label, self.list)
-            item.setData(Qt.ItemDataRole.UserRole, choice.value)
+            item.setData(CHOICE_VALUE_ROLE, choice.value)
             item.setCheckState(Qt.CheckState.Unchecked)
         self.list.setMaximumHeight(24 * max(len(field.choices), 1) + 8)
         self.list.itemChanged.connect(lambda _item: self.changed.emit())
@@ -171,7 +174,7 @@ class MultiChoiceEditor(FieldEditor):
 
     def value(self) -> Any:
         chosen = [
-            str(self.list.item(i).data(Qt.ItemDataRole.UserRole))
+            str(self.list.item(i).data(CHOICE_VALUE_ROLE))
             for i in range(self.list.count())
             if self.list.item(i).checkState() == Qt.CheckState.Checked
         ]
@@ -182,7 +185,7 @@ class MultiChoiceEditor(FieldEditor):
         self.list.blockSignals(True)
         for i in range(self.list.count()):
             item = self.list.item(i)
-            checked = item.data(Qt.ItemDataRole.UserRole) in wanted
+            checked = item.data(CHOICE_VALUE_ROLE) in wanted
             item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
         self.list.blockSignals(False)
 

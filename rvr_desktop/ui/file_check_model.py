@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
@@ -19,6 +20,10 @@ from rvr_desktop.ui.attachments_panel import human_size
 STATUS, PATH, SIZE, SHA256 = range(4)
 HEADERS = ("Status", "File", "Size", "SHA-256")
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+"""What a cell sorts by: the size in bytes as a number (-1 for a missing file) in the Size
+column, ``(0 for a failure else 1, status)`` in the Status column so that failures come
+first, and the shown text elsewhere. Read by :class:`FileCheckProxy` (its sort role, and
+its ``lessThan``) when the Verify window's Files table is sorted by a column header."""
 FAILED_BACKGROUND = QColor("#f9d6d2")
 FAILED_TEXT = QColor("#7a1610")
 STATUS_TEXT = {
@@ -35,7 +40,7 @@ class FileCheckModel(QAbstractTableModel):
     """One row per :class:`FileCheck`; the SHA-256 shown is what was found (or expected,
     for a missing file), and the tooltip gives both when they differ."""
 
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: list[FileCheck] = []
 
@@ -100,7 +105,7 @@ class FileCheckModel(QAbstractTableModel):
 class FileCheckProxy(QSortFilterProxyModel):
     """Sorts by the model's sort values (sizes as numbers, failures before OK)."""
 
-    def __init__(self, source: FileCheckModel, parent: Any = None) -> None:
+    def __init__(self, source: FileCheckModel, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.setSourceModel(source)
         self.setSortRole(SORT_ROLE)

@@ -76,8 +76,8 @@ class IdleWatcher(QObject):
         self._timer.timeout.connect(self.check)
         self.restarts = 0
         """How often input restarted the countdown (shown to tests, never logged)."""
+        self._app = app
         self.set_minutes(minutes)
-        app.installEventFilter(self)
 
     def set_minutes(self, minutes: int) -> None:
         self.set_interval_ms(int(minutes) * 60_000)
@@ -106,6 +106,9 @@ class IdleWatcher(QObject):
         return self._timer.interval()
 
     def start(self) -> None:
+        # Every event of the application passes through the filter, so it is installed
+        # only while the countdown runs (not behind the unlock screen, nor at start-up).
+        self._app.installEventFilter(self)
         self._running = True
         self._last_activity = self._now()
         self._schedule()
@@ -113,6 +116,7 @@ class IdleWatcher(QObject):
     def stop(self) -> None:
         self._running = False
         self._timer.stop()
+        self._app.removeEventFilter(self)
 
     def check(self) -> bool:
         """Lock if the deadline has passed (True), else look again within a second."""

@@ -13,18 +13,21 @@ import sys
 import tempfile
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
-from rvr_desktop.evidence.demo import DemoVault, build_demo_vault
 from rvr_desktop.paths import APP_AUTHOR, APP_NAME
+from rvr_desktop.ui import warm_up
 from rvr_desktop.ui.errors import log_unexpected, unexpected_message
 from rvr_desktop.ui.main_window import MainWindow
 from rvr_desktop.ui.services import Services
 from rvr_desktop.ui.style import load_stylesheet
 from rvr_desktop.ui.termination import quit_on_stop_signals
-from rvr_desktop.ui.verify_window import VerifyWindow
+
+if TYPE_CHECKING:
+    from rvr_desktop.evidence.demo import DemoVault
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +80,9 @@ def launch(args: argparse.Namespace) -> int:
         vault_path = Path(args.vault).expanduser() if getattr(args, "vault", None) else None
         if not getattr(args, "demo", False):
             return _run_main_window(app, services, vault_path=vault_path, demo=None)
+        # Only a demo needs the demo builder (and the export it uses): imported here.
+        from rvr_desktop.evidence.demo import build_demo_vault
+
         demo_folder = Path(tempfile.mkdtemp(prefix="rvr-demo-"))
         try:
             demo = build_demo_vault(demo_folder)
@@ -94,11 +100,19 @@ def _run_main_window(
     window = build_main_window(services, vault_path=vault_path, demo=demo)
     _install_excepthook(window, services)
     window.show()
-    return int(app.exec())
+    # Signing, PDF and export load on a background thread once the unlock screen has
+    # shown, while the officer types the passphrase.
+    warm_up.start_soon()
+    code = int(app.exec())
+    warm_up.finish()  # no import is left half done as the process ends
+    return code
 
 
 def launch_verify(args: argparse.Namespace) -> int:
     """``rvr-desktop verify [BUNDLE]``: the Verify window alone, with no vault."""
+    # The first screen here is the Verify window itself, so its libraries load at once.
+    from rvr_desktop.ui.verify_window import VerifyWindow
+
     app = application()
     services = Services.build()
     window = VerifyWindow(services)

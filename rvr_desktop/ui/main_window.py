@@ -6,11 +6,11 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 import PySide6
-from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal, qVersion
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtCore import QCoreApplication, QSize, Signal, qVersion
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -21,26 +21,26 @@ from PySide6.QtWidgets import (
 )
 
 from rvr_desktop import SOFTWARE
-from rvr_desktop.evidence import forms
-from rvr_desktop.evidence.case import cases
-from rvr_desktop.evidence.case.cases import Case
 from rvr_desktop.evidence.errors import RvrError
-from rvr_desktop.evidence.forms import TemplateRegistry
 from rvr_desktop.evidence.vault import Vault
 from rvr_desktop.paths import default_vault_dir
-from rvr_desktop.ui.actions import AppActions, make_action
-from rvr_desktop.ui.call_panel import GateDialogFactory
-from rvr_desktop.ui.case_list import CaseListScreen
-from rvr_desktop.ui.case_workspace import CaseWorkspace
+from rvr_desktop.ui import warm_up
+from rvr_desktop.ui.actions import AppActions, make_action, on_trigger
 from rvr_desktop.ui.clipboard_guard import ClipboardGuard
-from rvr_desktop.ui.forms_panel import GATE_TEMPLATE_ID
 from rvr_desktop.ui.idle import IdleWatcher, seconds_including_sleep
-from rvr_desktop.ui.new_case_dialog import NewCaseDialog
-from rvr_desktop.ui.safety_gate_dialog import SafetyGateDialog
 from rvr_desktop.ui.services import Services
-from rvr_desktop.ui.settings_dialog import SettingsDialog
 from rvr_desktop.ui.unlock_screen import UnlockScreen
-from rvr_desktop.ui.verify_window import VerifyWindow
+
+if TYPE_CHECKING:
+    # Only for annotations: each screen after the unlock screen is imported where it is
+    # first opened (see rvr_desktop.ui.warm_up), so the unlock screen shows without
+    # waiting for forms, signing, PDF and export.
+    from rvr_desktop.evidence.case.cases import Case
+    from rvr_desktop.evidence.forms import TemplateRegistry
+    from rvr_desktop.ui.call_panel import GateDialogFactory
+    from rvr_desktop.ui.case_list import CaseListScreen
+    from rvr_desktop.ui.case_workspace import CaseWorkspace
+    from rvr_desktop.ui.verify_window import VerifyWindow
 
 log = logging.getLogger(__name__)
 
@@ -74,12 +74,10 @@ class MainWindow(QMainWindow):
     Emits:
         vault_opened(vault: Vault): after unlocking (or creating) the vault.
         locked(): after the vault was locked and every case view removed.
-        case_opened(case: Case): after a case workspace was shown.
     """
 
     vault_opened = Signal(object)
     locked = Signal()
-    case_opened = Signal(object)
 
     def __init__(
         self,
@@ -106,10 +104,11 @@ class MainWindow(QMainWindow):
         self.unlock_screen.set_vault_path(vault_path)
         if demo_passphrase:
             self.unlock_screen.show_demo(demo_passphrase)
-        self.case_list = CaseListScreen(self.stack)
+        self._case_list: CaseListScreen | None = None  # built at the first unlock
         self.case_holder = QWidget(self.stack)
         self.stack.addWidget(self.unlock_screen)
-        self.stack.addWidget(self.case_list)
+        self._cases_placeholder = QWidget(self.stack)  # CASES_PAGE until the list is built
+        self.stack.addWidget(self._cases_placeholder)
         self.stack.addWidget(self.case_holder)
         self.setCentralWidget(self.stack)
 
@@ -127,14 +126,28 @@ class MainWindow(QMainWindow):
 
         self.unlock_screen.unlocked.connect(self._on_unlocked)
         self.unlock_screen.verify_requested.connect(self.open_verify_window)
-        self.case_list.open_requested.connect(self.open_case)
-        self.case_list.new_case_requested.connect(self.new_case)
         self._build_menus()
         self._connect_actions()
         self._restore_geometry()
         self._show_page(UNLOCK_PAGE)
         if not self.unlock_screen.creating:
             self.unlock_screen.passphrase_field.setFocus()
+
+    @property
+    def case_list(self) -> CaseListScreen:
+        """The list of cases, built the first time it is needed (after the first unlock)."""
+        if self._case_list is None:
+            warm_up.finish()  # then import on first use (see rvr_desktop.ui.warm_up)
+            from rvr_desktop.ui.case_list import CaseListScreen
+
+            screen = CaseListScreen(self.stack)
+            screen.open_requested.connect(self.open_case)
+            screen.new_case_requested.connect(self.new_case)
+            self.stack.removeWidget(self._cases_placeholder)
+            self._cases_placeholder.deleteLater()
+            self.stack.insertWidget(CASES_PAGE, screen)
+            self._case_list = screen
+        return self._case_list
 
     # ---- menus and actions ------------------------------------------------------------
 
@@ -171,9 +184,7 @@ class MainWindow(QMainWindow):
         self.tab_actions: list[QAction] = []
         for number in range(1, MAX_TAB_SHORTCUTS + 1):
             action = make_action(self, f"Tab {number}", f"Ctrl+{number}")
-            action.triggered.connect(
-                lambda _=False, i=number - 1: self._on_workspace("show_tab", i)
-            )
+            on_trigger(action, self._in_workspace(_show_tab(number - 1)))
             self.addAction(action)
             self.tab_actions.append(action)
 
@@ -182,37 +193,47 @@ class MainWindow(QMainWindow):
         self.services.dialogs.show_info(self, "About RVR Desktop", about_text())
 
     def _connect_actions(self) -> None:
+        """What each action does, as typed callables: a renamed method is a type error."""
         a = self.app_actions
-        a.new_case.triggered.connect(self.new_case)
-        a.find_case.triggered.connect(self._find_case)
-        a.close_case.triggered.connect(self.close_case)
-        a.settings.triggered.connect(self.open_settings)
-        a.verify_bundle.triggered.connect(lambda: self.open_verify_window())
-        a.lock.triggered.connect(lambda: self.lock("Locked. Enter your passphrase to continue."))
-        a.quit.triggered.connect(self.close)
-        a.about.triggered.connect(self.show_about)
-        a.safety_gate.triggered.connect(lambda: self._on_call("open_safety_gate"))
-        a.start_call.triggered.connect(lambda: self._on_call("start_call"))
-        a.end_call.triggered.connect(lambda: self._on_call("end_call"))
-        a.danger.triggered.connect(lambda: self._on_call("interrupt"))
-        a.new_note.triggered.connect(lambda: self._on_workspace("new_note"))
-        a.amend_note.triggered.connect(lambda: self._on_workspace("amend_note"))
-        a.attach_files.triggered.connect(lambda: self._on_workspace("attach_files"))
-        a.capture_screen.triggered.connect(lambda: self._on_workspace("capture_screen"))
-        a.export_bundle.triggered.connect(lambda: self._on_workspace("export_bundle"))
-        a.next_tab.triggered.connect(lambda: self._on_workspace("step_tab", 1))
-        a.previous_tab.triggered.connect(lambda: self._on_workspace("step_tab", -1))
+        window_actions: tuple[tuple[QAction, Callable[[], object]], ...] = (
+            (a.new_case, self.new_case),
+            (a.find_case, self._find_case),
+            (a.close_case, self.close_case),
+            (a.settings, self.open_settings),
+            (a.verify_bundle, self.open_verify_window),
+            (a.lock, self.lock),
+            (a.quit, self.close),
+            (a.about, self.show_about),
+        )
+        case_actions: tuple[tuple[QAction, Callable[[CaseWorkspace], object]], ...] = (
+            (a.safety_gate, lambda w: w.call_panel.open_safety_gate()),
+            (a.start_call, lambda w: w.call_panel.start_call()),
+            (a.end_call, lambda w: w.call_panel.end_call()),
+            (a.danger, lambda w: w.call_panel.interrupt()),
+            (a.new_note, lambda w: w.new_note()),
+            (a.amend_note, lambda w: w.amend_note()),
+            (a.attach_files, lambda w: w.attach_files()),
+            (a.capture_screen, lambda w: w.capture_screen()),
+            (a.export_bundle, lambda w: w.export_bundle()),
+            (a.next_tab, lambda w: w.step_tab(1)),
+            (a.previous_tab, lambda w: w.step_tab(-1)),
+        )
+        for action, run in window_actions:
+            on_trigger(action, run)
+        for action, act in case_actions:
+            on_trigger(action, self._in_workspace(act))
         a.compact_mode.toggled.connect(self.set_compact)
         for action in a.all():
             self.addAction(action)
 
-    def _on_workspace(self, method: str, *args: int) -> None:
-        if self.workspace is not None:
-            getattr(self.workspace, method)(*args)
+    def _in_workspace(self, act: Callable[[CaseWorkspace], object]) -> Callable[[], None]:
+        """``act`` on the open case's workspace when the action fires; nothing without one."""
 
-    def _on_call(self, method: str) -> None:
-        if self.workspace is not None:
-            getattr(self.workspace.call_panel, method)()
+        def run() -> None:
+            if self.workspace is not None:
+                act(self.workspace)
+
+        return run
 
     def _update_actions(self) -> None:
         unlocked = self.vault is not None
@@ -275,6 +296,9 @@ class MainWindow(QMainWindow):
     def new_case(self) -> None:
         if self.vault is None:
             return
+        warm_up.finish()  # then import on first use (see rvr_desktop.ui.warm_up)
+        from rvr_desktop.ui.new_case_dialog import NewCaseDialog
+
         dialog = NewCaseDialog(self.vault, self)
         try:
             if self.services.dialogs.run(dialog) and dialog.created is not None:
@@ -290,6 +314,9 @@ class MainWindow(QMainWindow):
         self.case_list.focus_search()
 
     def _registry(self, vault: Vault) -> TemplateRegistry | None:
+        warm_up.finish()  # then import on first use (see rvr_desktop.ui.warm_up)
+        from rvr_desktop.evidence import forms
+
         try:
             return forms.registry_for_vault(vault)
         except RvrError as exc:
@@ -301,6 +328,10 @@ class MainWindow(QMainWindow):
         vault: Vault, case: Case, registry: TemplateRegistry | None
     ) -> GateDialogFactory | None:
         """The safety-gate dialog for this case, from the gate template."""
+        warm_up.finish()  # then import on first use (see rvr_desktop.ui.warm_up)
+        from rvr_desktop.ui.forms_panel import GATE_TEMPLATE_ID
+        from rvr_desktop.ui.safety_gate_dialog import SafetyGateDialog
+
         if registry is None or GATE_TEMPLATE_ID not in registry.templates:
             return None
         template = registry.get(GATE_TEMPLATE_ID)
@@ -309,6 +340,12 @@ class MainWindow(QMainWindow):
     def open_case(self, case_id: int) -> None:
         if self.vault is None:
             return
+        # The case view is imported on first use: it needs forms, signing, PDF and export,
+        # which warm_up loads in the background while the officer unlocks.
+        warm_up.finish()
+        from rvr_desktop.evidence.case import cases
+        from rvr_desktop.ui.case_workspace import CaseWorkspace
+
         try:
             case = cases.open_case(self.vault, case_id)
         except RvrError as exc:
@@ -333,7 +370,6 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"RVR Desktop · {case.reference}")
         self._show_page(CASE_PAGE)
         self.workspace.new_note()
-        self.case_opened.emit(case)
 
     def close_case(self) -> None:
         if self.workspace is None:
@@ -409,6 +445,10 @@ class MainWindow(QMainWindow):
     def open_verify_window(self, bundle: Path | None = None) -> VerifyWindow:
         """The evidence officer's Verify window, with or without an unlocked vault."""
         if self.verify_window is None:
+            # Verifying needs pyHanko and the PDF report: imported on first use.
+            warm_up.finish()
+            from rvr_desktop.ui.verify_window import VerifyWindow
+
             self.verify_window = VerifyWindow(self.services)
         window = self.verify_window
         window.show()
@@ -421,6 +461,9 @@ class MainWindow(QMainWindow):
     # ---- settings, layout -------------------------------------------------------------
 
     def open_settings(self) -> None:
+        warm_up.finish()  # the signing identity panel needs pyHanko: imported on first use
+        from rvr_desktop.ui.settings_dialog import SettingsDialog
+
         dialog = SettingsDialog(self.services, self.vault, self)
         try:
             if self.services.dialogs.run(dialog):
@@ -435,6 +478,8 @@ class MainWindow(QMainWindow):
         if self.app_actions.compact_mode.isChecked() != compact:
             self.app_actions.compact_mode.setChecked(compact)
             return
+        from PySide6.QtCore import Qt  # here, not on the way to unlock: see ui/warm_up.py
+
         if compact:
             self._full_size = self.size()
         self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, compact)
@@ -462,5 +507,5 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-def shortcut_text(action: QAction) -> str:
-    return action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+def _show_tab(index: int) -> Callable[[CaseWorkspace], None]:
+    return lambda workspace: workspace.show_tab(index)

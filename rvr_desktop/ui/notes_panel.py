@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -26,13 +25,7 @@ from rvr_desktop.ui.timeline_model import AUTHOR, ELAPSED, TEXT, TIME, TimelineM
 
 
 class NotesPanel(QWidget):
-    """The case's timeline, and the box to add to it.
-
-    Emits:
-        note_added(entry: TimelineEntry): a note or amendment was saved.
-    """
-
-    note_added = Signal(object)
+    """The case's timeline, and the box to add to it."""
 
     def __init__(
         self, services: Services, vault: Vault, case_id: int, parent: QWidget | None = None
@@ -116,7 +109,6 @@ class NotesPanel(QWidget):
         self.input.clear_after_save(text)
         self.model.add(entry)
         self.table.scrollToBottom()
-        self.note_added.emit(entry)
 
     def selected_entry(self) -> TimelineEntry | None:
         rows = self.table.selectionModel().selectedRows()
@@ -147,6 +139,5 @@ class NotesPanel(QWidget):
             if self._services.dialogs.run(dialog) and dialog.amendment is not None:
                 self.model.add(dialog.amendment)
                 self.select_entry(dialog.amendment.id)
-                self.note_added.emit(dialog.amendment)
         finally:
             dialog.deleteLater()

@@ -57,7 +57,7 @@ class SafetyGateDialog(QDialog):
         layout.addWidget(self.message)
         layout.addLayout(buttons)
         self.resize(620, 720)
-        self.result_now = self._update()
+        self._update()
 
     def _update(self) -> GateResult:
         result = evaluate_gate(self.template, self.editor.answers())
@@ -73,7 +73,6 @@ class SafetyGateDialog(QDialog):
         self.pass_button.setEnabled(result.passed)
         # A failed gate needs why and what was done instead, not every other answer.
         self.fail_button.setEnabled(result.failed and bool(result.action_instead))
-        self.result_now = result
         return result
 
     def _record(self, *, passed: bool) -> None:

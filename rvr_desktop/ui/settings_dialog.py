@@ -124,9 +124,9 @@ class SettingsDialog(QDialog):
         self.identity.roots_changed.connect(self.roots.reload)
 
         self.tabs = QTabWidget(self)
-        self.tabs.addTab(general, "&General")
-        self.tabs.addTab(officer_tab, "&Officer and signing")
-        self.tabs.addTab(self.roots, "Trusted &roots")
+        self.tabs.insertTab(GENERAL_TAB, general, "&General")
+        self.tabs.insertTab(OFFICER_TAB, officer_tab, "&Officer and signing")
+        self.tabs.insertTab(ROOTS_TAB, self.roots, "Trusted &roots")
 
         self.message = QLabel(self)
         self.message.setObjectName("errorText")

@@ -53,12 +53,10 @@ class StatementPanel(QWidget):
     """Read-back, the witness's confirmation, and whether the statement is ready.
 
     Emits:
-        readiness_changed(readiness: StatementReadiness): after every refresh.
         export_requested(): Export was pressed (only possible when ready).
         interpreter_requested(): the officer wants the interpreter form.
     """
 
-    readiness_changed = Signal(object)
     export_requested = Signal()
     interpreter_requested = Signal()
 
@@ -235,7 +233,6 @@ class StatementPanel(QWidget):
             self.interpreter_label.setText(
                 "If an interpreter was used, record who and their declaration."
             )
-        self.readiness_changed.emit(readiness)
         return readiness
 
     def _update_confirmation(self) -> None:

@@ -109,13 +109,7 @@ class _Runnable(QRunnable):
 
 
 class TaskRunner(QObject):
-    """Starts work on a thread pool and keeps track of what is still running.
-
-    Emits:
-        busy_changed(busy: bool): when the first task starts or the last one finishes.
-    """
-
-    busy_changed = Signal(bool)
+    """Starts work on a thread pool and keeps track of what is still running."""
 
     def __init__(self, pool: QThreadPool | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -132,8 +126,6 @@ class TaskRunner(QObject):
         task = Task(name)
         self._running.append(task)
         task.finished.connect(lambda: self._forget(task))
-        if len(self._running) == 1:
-            self.busy_changed.emit(True)
         log.info("task started: %s", name)
         self._pool.start(_Runnable(work, task._signals, task.token))
         return task
@@ -142,8 +134,6 @@ class TaskRunner(QObject):
         if task in self._running:
             self._running.remove(task)
             log.info("task finished: %s", task.name)
-            if not self._running:
-                self.busy_changed.emit(False)
 
     @property
     def running(self) -> list[Task]:

@@ -18,9 +18,6 @@ from rvr_desktop.evidence.records.timeline_entry import EntryKind
 COLUMNS = ("Time", "Elapsed", "By", "Note")
 TIME, ELAPSED, AUTHOR, TEXT = range(4)
 
-ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
-DEPTH_ROLE = Qt.ItemDataRole.UserRole + 2
-
 _Index = QModelIndex | QPersistentModelIndex
 
 
@@ -47,6 +44,9 @@ def display_order(entries: list[TimelineEntry]) -> list[tuple[TimelineEntry, int
 
 
 class TimelineModel(QAbstractTableModel):
+    """The timeline's rows for the notes table. It has no custom item roles: the notes
+    panel finds the entry behind a row with :meth:`entry_at` and :meth:`row_of`."""
+
     def __init__(self) -> None:
         super().__init__()
         self._entries: list[TimelineEntry] = []
@@ -79,9 +79,6 @@ class TimelineModel(QAbstractTableModel):
             if entry.id == entry_id:
                 return row
         return -1
-
-    def is_superseded(self, entry_id: int) -> bool:
-        return entry_id in self._superseded
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(self._rows)
@@ -136,8 +133,4 @@ class TimelineModel(QAbstractTableModel):
             if entry.kind is EntryKind.EVENT:
                 return QBrush(QColor("#1f4e79"))
             return None
-        if role == ENTRY_ROLE:
-            return entry
-        if role == DEPTH_ROLE:
-            return depth
         return None

@@ -26,6 +26,9 @@ from rvr_desktop.ui.settings import AppSettings
 from rvr_desktop.ui.trust_roots import add_root_file, remove_root, trust_store
 
 FINGERPRINT_ROLE = Qt.ItemDataRole.UserRole + 1
+"""The SHA-256 fingerprint (hex text) of the trusted root a row shows; the placeholder row
+shown when there is none has no value. Read to enable Remove, to remove the selected
+root from the settings, and by :meth:`TrustedRootsEditor.fingerprints`."""
 
 
 class TrustedRootsEditor(QWidget):

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 from typing import cast
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -62,7 +62,6 @@ class UnlockScreen(QWidget):
         self.demo_banner = QLabel(card)
         self.demo_banner.setObjectName("demoBanner")
         self.demo_banner.setWordWrap(True)
-        self.demo_banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.demo_banner.setAccessibleName("Demo vault passphrase")
         self.demo_banner.hide()
 
@@ -101,6 +100,8 @@ class UnlockScreen(QWidget):
         self.strength_bar.setTextVisible(False)
         self.strength_bar.setMaximumHeight(8)
         self.strength_bar.setAccessibleName("Passphrase strength")
+        # Set before the first polish, so the stylesheet needs re-applying only on a change.
+        self.strength_bar.setProperty("score", 0)
         self.strength_label = QLabel(card)
         self.strength_label.setWordWrap(True)
         self.strength_label.setObjectName("hint")
@@ -175,6 +176,9 @@ class UnlockScreen(QWidget):
 
     def show_demo(self, passphrase: str) -> None:
         """Show a trainee the demo vault's passphrase, to type or paste."""
+        from PySide6.QtCore import Qt  # here, not on the way to unlock: see ui/warm_up.py
+
+        self.demo_banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.demo_banner.setText(
             "<b>Demo vault</b>: every person and event in it is invented.<br>"
             f"Its passphrase is <b>{passphrase}</b> &mdash; type or paste it below."
@@ -215,9 +219,10 @@ class UnlockScreen(QWidget):
     def _update_strength(self) -> None:
         strength = estimate(self.passphrase_field.text())
         self.strength_bar.setValue(strength.score)
-        self.strength_bar.setProperty("score", strength.score)
-        self.strength_bar.style().unpolish(self.strength_bar)
-        self.strength_bar.style().polish(self.strength_bar)
+        if self.strength_bar.property("score") != strength.score:
+            self.strength_bar.setProperty("score", strength.score)
+            self.strength_bar.style().unpolish(self.strength_bar)
+            self.strength_bar.style().polish(self.strength_bar)
         text = f"Strength: {strength.label}."
         self.strength_label.setText(f"{text} {strength.hint}".strip())
 

@@ -113,9 +113,9 @@ class VerifyWindow(QMainWindow):
         header.resizeSection(SHA256, 300)
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
-        self.tabs.addTab(checks_page, "&Checks")
-        self.tabs.addTab(self.details, "&Signer and export")
-        self.tabs.addTab(self.files, "&Files")
+        self.tabs.insertTab(CHECKS_TAB, checks_page, "&Checks")
+        self.tabs.insertTab(DETAILS_TAB, self.details, "&Signer and export")
+        self.tabs.insertTab(FILES_TAB, self.files, "&Files")
 
         self.statement_button = QPushButton("Open statement PDF", self)
         self.statement_button.setAccessibleName("Open the MG11 statement PDF")

@@ -186,3 +186,8 @@ def test_switching_tabs_with_the_keyboard(
     assert window.workspace.tabs.currentIndex() == 1
     qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
     assert window.workspace.tabs.currentIndex() == 0
+    window.app_actions.next_tab.trigger()  # Ctrl+PgDown
+    assert window.workspace.tabs.currentIndex() == 1
+    window.app_actions.previous_tab.trigger()  # Ctrl+PgUp, twice: round to the last tab
+    window.app_actions.previous_tab.trigger()
+    assert window.workspace.tabs.currentIndex() == window.workspace.tabs.count() - 1
