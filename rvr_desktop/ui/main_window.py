@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 
 from rvr_desktop import SOFTWARE
 from rvr_desktop.evidence.errors import RvrError
-from rvr_desktop.evidence.vault import Vault
 from rvr_desktop.paths import default_vault_dir
 from rvr_desktop.ui import warm_up
 from rvr_desktop.ui.actions import AppActions, make_action, on_trigger
@@ -34,9 +33,10 @@ from rvr_desktop.ui.unlock_screen import UnlockScreen
 if TYPE_CHECKING:
     # Only for annotations: each screen after the unlock screen is imported where it is
     # first opened (see rvr_desktop.ui.warm_up), so the unlock screen shows without
-    # waiting for forms, signing, PDF and export.
+    # waiting for the vault's libraries, forms, signing, PDF and export.
     from rvr_desktop.evidence.case.cases import Case
     from rvr_desktop.evidence.forms import TemplateRegistry
+    from rvr_desktop.evidence.vault import Vault
     from rvr_desktop.ui.call_panel import GateDialogFactory
     from rvr_desktop.ui.case_list import CaseListScreen
     from rvr_desktop.ui.case_workspace import CaseWorkspace
@@ -266,7 +266,7 @@ class MainWindow(QMainWindow):
     # ---- vault and cases --------------------------------------------------------------
 
     def _on_unlocked(self, vault: object) -> None:
-        vault = cast(Vault, vault)
+        vault = cast("Vault", vault)
         self.vault = vault
         self.case_list.set_vault(vault)
         self.idle.set_minutes(self.services.settings.idle_minutes)

@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (
 
 from rvr_desktop.evidence.errors import InvalidInput, RvrError, UnlockThrottled, WrongPassphrase
 from rvr_desktop.evidence.progress import CancelToken, ProgressCallback
-from rvr_desktop.evidence.vault import Vault
 from rvr_desktop.evidence.vault.passphrase_policy import check_new_passphrase
+from rvr_desktop.evidence.vault.paths import vault_exists
+from rvr_desktop.ui import warm_up
 from rvr_desktop.ui.passphrase_strength import estimate
 from rvr_desktop.ui.services import Services
 
@@ -164,7 +165,7 @@ class UnlockScreen(QWidget):
     @property
     def creating(self) -> bool:
         path = self.vault_path
-        return path is not None and not Vault.exists(path)
+        return path is not None and not vault_exists(path)
 
     @property
     def vault_path(self) -> Path | None:
@@ -288,6 +289,8 @@ class UnlockScreen(QWidget):
         self._show_message("Creating the vault…" if creating else "Unlocking…", error=False)
         services = self._services
         name = self.name_field.text().strip()
+        warm_up.finish()  # the vault's own libraries load there (see rvr_desktop.ui.warm_up)
+        from rvr_desktop.evidence.vault import Vault
 
         def work(progress: ProgressCallback, cancel: CancelToken) -> Vault:
             clock = services.clock_factory()

@@ -35,6 +35,7 @@ of the time); an officer takes seconds to type a passphrase and unlock, so start
 little later costs nothing."""
 
 CORE_MODULES = (
+    "rvr_desktop.evidence.vault.opening",
     "rvr_desktop.evidence.forms",
     "rvr_desktop.evidence.case.timeline",
     "rvr_desktop.evidence.case.safety_gate",

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from argon2.low_level import Type, hash_secret_raw
-
 KEY_BYTES = 32
 
 
@@ -34,6 +32,10 @@ FAST_INSECURE_KDF = KdfParams(memory_kib=8 * 1024, time_cost=1, parallelism=1)
 
 def derive_key(passphrase: str, salt: bytes, params: KdfParams) -> bytes:
     """The 32-byte key-encryption key for ``passphrase``."""
+    # Argon2's library loads only when a key is derived: the costs above are read by the
+    # unlock screen, which must show before the vault's libraries are needed.
+    from argon2.low_level import Type, hash_secret_raw
+
     return hash_secret_raw(
         secret=passphrase.encode("utf-8"),
         salt=salt,

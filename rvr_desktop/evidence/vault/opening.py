@@ -53,7 +53,7 @@ from rvr_desktop.evidence.vault.connections import (
 from rvr_desktop.evidence.vault.header import KeyCheckFailed, VaultHeader
 from rvr_desktop.evidence.vault.kdf import DEFAULT_KDF, KEY_BYTES, KdfParams
 from rvr_desktop.evidence.vault.passphrase_policy import check_new_passphrase
-from rvr_desktop.evidence.vault.paths import HEADER_NAME, VaultPaths
+from rvr_desktop.evidence.vault.paths import HEADER_NAME, VaultPaths, vault_exists
 from rvr_desktop.evidence.vault.process_lock import VaultProcessLock
 from rvr_desktop.evidence.vault.throttle import UnlockAttempts
 
@@ -219,8 +219,7 @@ class Vault:
 
     @staticmethod
     def exists(root: Path) -> bool:
-        paths = VaultPaths(Path(root))
-        return paths.header.exists() or paths.database.exists()
+        return vault_exists(root)
 
     @staticmethod
     def _read_header(paths: VaultPaths) -> VaultHeader:

@@ -52,3 +52,9 @@ class VaultPaths:
     def database_files(self) -> list[Path]:
         """The database and the write-ahead files SQLite keeps beside it while it is open."""
         return [Path(str(self.database) + suffix) for suffix in ("", "-wal", "-shm")]
+
+
+def vault_exists(root: Path) -> bool:
+    """Whether a vault (its header or its database) is already in ``root``."""
+    paths = VaultPaths(Path(root))
+    return paths.header.exists() or paths.database.exists()
