@@ -6,13 +6,10 @@ the plain input dataclasses the renderers take.
 
 from __future__ import annotations
 
-import time
-from datetime import datetime
-
 from rvr_desktop.evidence.case import attachments, timeline
 from rvr_desktop.evidence.case.cases import Case
 from rvr_desktop.evidence.case.timeline import TimelineEntry
-from rvr_desktop.evidence.clock import format_local
+from rvr_desktop.evidence.clock import DOCUMENT_ZONE, document_time
 from rvr_desktop.evidence.documents import (
     Amendment,
     Exhibit,
@@ -38,12 +35,9 @@ SOURCE_LABELS = {
 }
 
 
-def moment(utc_ms: int) -> Moment:
-    return Moment(utc_ms, format_local(utc_ms))
-
-
-def local_zone_name() -> str:
-    return datetime.now().astimezone().tzname() or time.tzname[0]
+def moment(utc_ms: int, *, seconds: bool = False) -> Moment:
+    """A time as documents print it, in UK time (see :func:`.clock.document_time`)."""
+    return Moment(utc_ms, document_time(utc_ms, seconds=seconds))
 
 
 def notes_log(vault: Vault, case: Case) -> NotesLog:
@@ -60,14 +54,14 @@ def notes_log(vault: Vault, case: Case) -> NotesLog:
             logged.append(
                 LoggedNote(
                     entry_id=entry.id,
-                    at=moment(entry.recorded_utc_ms),
+                    at=moment(entry.recorded_utc_ms, seconds=True),
                     elapsed=entry.elapsed_label or None,
                     author=entry.author,
                     text=entry.text,
                     amendments=tuple(
                         Amendment(
                             entry_id=a.id,
-                            at=moment(a.recorded_utc_ms),
+                            at=moment(a.recorded_utc_ms, seconds=True),
                             elapsed=a.elapsed_label or None,
                             author=a.author,
                             text=a.text,
@@ -81,7 +75,7 @@ def notes_log(vault: Vault, case: Case) -> NotesLog:
             logged.append(
                 LoggedEvent(
                     entry_id=entry.id,
-                    at=moment(entry.recorded_utc_ms),
+                    at=moment(entry.recorded_utc_ms, seconds=True),
                     elapsed=entry.elapsed_label or None,
                     kind=entry.event,
                     text=entry.text,
@@ -90,7 +84,7 @@ def notes_log(vault: Vault, case: Case) -> NotesLog:
     return NotesLog(
         case_reference=case.reference,
         officer=case.officer,
-        time_zone=local_zone_name(),
+        time_zone=DOCUMENT_ZONE,
         entries=tuple(logged),
     )
 
@@ -126,7 +120,7 @@ def document_form(
     *,
     completed_by: str,
     completed_at_ms: int,
-    marking: str = "",
+    draft: bool = False,
 ) -> PrintableForm:
     """The forms engine's printable structure in the shape the PDF renderer takes."""
     sections = [
@@ -169,7 +163,7 @@ def document_form(
         risk=risk,
         completed_by=completed_by,
         completed_at=moment(completed_at_ms),
-        marking=marking,
+        draft=draft,
     )
 
 

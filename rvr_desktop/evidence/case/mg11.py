@@ -223,6 +223,7 @@ def build_statement(vault: Vault, case: Case, officer: OfficerProfile) -> Statem
         ),
         confirmation=confirmation,
         interpreter=interpreter,
+        urn=str(answers.get("urn") or ""),
     )
 
 
@@ -233,4 +234,5 @@ def build_restricted_details(case: Case, final: FormVersion) -> RestrictedDetail
         case_reference=case.reference,
         witness_name=str(final.answers.get("witness_name", "")),
         items=tuple(label_values(printable)),
+        urn=str(final.answers.get("urn") or ""),
     )
