@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 # Drift beyond this between wall and monotonic time is reported as a clock jump.
 CLOCK_JUMP_THRESHOLD_MS = 2_000
@@ -71,6 +72,46 @@ def format_local(utc_ms: int) -> str:
     """24-hour local time with milliseconds and zone, as shown to the officer."""
     moment = datetime.fromtimestamp(utc_ms / 1000, tz=UTC).astimezone()
     return moment.strftime("%Y-%m-%d %H:%M:%S.") + f"{utc_ms % 1000:03d} " + moment.strftime("%Z")
+
+
+DOCUMENT_ZONE = "Europe/London"
+"""The zone of every time a document prints: these are England-and-Wales court documents,
+so their times are UK time (GMT in winter, BST in summer) whatever the computer's zone."""
+
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def document_date(day: date) -> str:
+    """A date as people write it, e.g. '3 December 2026'.
+
+    The month's name is spelt here rather than by strftime, whose names follow the
+    computer's language settings.
+    """
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def document_time(utc_ms: int, *, seconds: bool = False) -> str:
+    """A time as a document prints it: '3 December 2026, 19:37 GMT' in UK local time.
+
+    With ``seconds`` (the notes log, where seconds matter): '3 December 2026, 19:37:34 GMT'.
+    Never milliseconds, never an ISO string. The zone is always Europe/London.
+    """
+    moment = datetime.fromtimestamp(utc_ms // 1000, tz=UTC).astimezone(ZoneInfo(DOCUMENT_ZONE))
+    clock = f"{moment:%H:%M:%S}" if seconds else f"{moment:%H:%M}"
+    return f"{document_date(moment.date())}, {clock} {moment.tzname()}"
 
 
 def format_utc_iso(utc_ms: int) -> str:

@@ -137,7 +137,7 @@ def _readable_text(path: Path) -> str:
 
 
 @pytest.mark.parametrize(
-    "restricted_value", ["12 Invented Close", "alex.morgan@example.org", "14/03/1989"]
+    "restricted_value", ["12 Invented Close", "alex.morgan@example.org", "14 March 1989"]
 )
 def test_restricted_details_appear_only_under_restricted(
     demo_bundle: DemoBundle, restricted_value: str

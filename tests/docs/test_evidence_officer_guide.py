@@ -176,7 +176,9 @@ def test_evidence_officer_repeats_every_check_in_the_guide_on_the_demo_bundle(
     chain_output = next(out for command, out in outputs.items() if "audit-chain.jsonl; " in command)
     assert chain_output.strip() == f"{length.group(1)} records, head {head.group(1)}"
     # The hand comparisons compared something: every entry, exhibit and form is listed.
-    assert len((sandbox / "notes.sha256").read_text().splitlines()) == 37
+    assert (
+        len((sandbox / "notes.sha256").read_text().splitlines()) == 41
+    )  # as the guide says: "41 timeline entries"
     assert len((sandbox / "exhibits.sha256").read_text().splitlines()) == 2
     assert len((sandbox / "forms.sha256").read_text().splitlines()) == 3
     report = sandbox / "DEMO-2026-0001-verification.pdf"

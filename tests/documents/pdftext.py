@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import itertools
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -65,3 +67,67 @@ def render_page_png(data: bytes, page: int, tmp_path: Path, dpi: int = 100) -> P
         check=True,
     )
     return prefix.with_suffix(".png")
+
+
+def strings_at(data: bytes, page: int) -> list[tuple[str, float, float]]:
+    """Every string drawn on page ``page`` (0-based) with where it starts: (text, x, y) in
+    PDF points from the bottom-left corner."""
+    found: list[tuple[str, float, float]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], *_: object) -> None:
+        if text.strip():
+            x = cm[0] * tm[4] + cm[2] * tm[5] + cm[4]
+            y = cm[1] * tm[4] + cm[3] * tm[5] + cm[5]
+            found.append((text.strip(), x, y))
+
+    reader(data).pages[page].extract_text(visitor_text=visit)
+    return found
+
+
+ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+"""A date written the ISO way, 2026-12-03: never in a document's text."""
+MILLISECONDS = re.compile(r"\b\d{1,2}:\d{2}:\d{2}[.,]\d{1,3}\b")
+"""A time to the millisecond, 19:37:34.123: never in a document's text."""
+ISO_TIME = re.compile(r"\d{2}T\d{2}:\d{2}|\d{2}:\d{2}(:\d{2})?Z\b|[+-]\d{2}:\d{2}\b")
+"""The 'T', 'Z' or '+01:00' of an ISO 8601 date-time."""
+
+
+def machine_times(text: str) -> list[str]:
+    """Dates and times in ``text`` written for a machine rather than a person."""
+    return [
+        m.group(0) for pattern in (ISO_DATE, MILLISECONDS, ISO_TIME) for m in pattern.finditer(text)
+    ]
+
+
+_SEPARATORS = "/-_."
+
+
+def broken_words(lines: list[str], vocabulary: set[str]) -> list[str]:
+    """Words of ``vocabulary`` that ``lines`` break across two lines in the middle, without
+    a hyphen at the break and not at a separator ('/', '-', '_', or before a '.').
+
+    A word split as 'organ-' / 'isation' (a hyphen added) or 'call-capture-' / 'bruising.png'
+    (at its own separator) is fine; 'organisat' / 'ion' is not.
+    """
+    broken = []
+    for first, second in itertools.pairwise(lines):
+        if not first.split() or not second.split():
+            continue
+        tail, head = first.split()[-1], second.split()[0]
+        if tail[-1] in _SEPARATORS or head[0] == ".":
+            continue
+        joined = (tail + head).strip("()[]{}.,;:'\"")
+        if joined in vocabulary:
+            broken.append(f"{tail} | {head}")
+    return broken
+
+
+def vocabulary_of(*texts: str) -> set[str]:
+    """Every word of ``texts`` (and each part of a hyphenated word), without punctuation."""
+    words: set[str] = set()
+    for text in texts:
+        for word in text.split():
+            core = word.strip("()[]{}.,;:'\"")
+            if len(core) > 3:
+                words.add(core)
+    return words

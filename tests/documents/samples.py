@@ -7,6 +7,7 @@ import random
 import zlib
 from dataclasses import replace
 
+from rvr_desktop.evidence.clock import document_time
 from rvr_desktop.evidence.documents import (
     Amendment,
     CheckOutcome,
@@ -49,11 +50,11 @@ _VOCABULARY = (
 _WORDS = tuple(_VOCABULARY.split(" "))
 
 
-def shown(offset_s: float) -> Moment:
+def shown(offset_s: float, *, seconds: bool = False) -> Moment:
+    """``offset_s`` seconds after the sample call starts, as documents print times (UK time);
+    with ``seconds`` as the notes log prints them."""
     ms = START_MS + round(offset_s * 1000)
-    seconds = int(offset_s)
-    clock = f"{14 + seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
-    return Moment(ms, f"2026-09-21 {clock}.{ms % 1000:03d} BST")
+    return Moment(ms, document_time(ms, seconds=seconds))
 
 
 def long_statement_text(paragraph_count: int = 48, seed: int = 7) -> str:
@@ -143,7 +144,7 @@ AMENDED_NOTE = "Victim says the suspect left at about 2130 in a blue Ford Focus"
 def notes_log(amended: bool = True) -> NotesLog:
     amendment = Amendment(
         entry_id=7,
-        at=shown(1_500.25),
+        at=shown(1_500.25, seconds=True),
         elapsed="0:24:45",
         author="PC Sam Jones",
         text=AMENDED_NOTE,
@@ -155,27 +156,39 @@ def notes_log(amended: bool = True) -> NotesLog:
         time_zone="Europe/London",
         entries=(
             LoggedEvent(
-                1, shown(-60), None, CallEvent.SAFETY_GATE_PASSED, "Victim alone, safe to talk"
+                1,
+                shown(-60, seconds=True),
+                None,
+                CallEvent.SAFETY_GATE_PASSED,
+                "Victim alone, safe to talk",
             ),
-            LoggedEvent(2, shown(0), "0:00:00", CallEvent.CALL_STARTED),
-            LoggedNote(3, shown(35.5), "0:00:35", "PC Sam Jones", "Victim confirms she is alone."),
+            LoggedEvent(2, shown(0, seconds=True), "0:00:00", CallEvent.CALL_STARTED),
+            LoggedNote(
+                3,
+                shown(35.5, seconds=True),
+                "0:00:35",
+                "PC Sam Jones",
+                "Victim confirms she is alone.",
+            ),
             LoggedNote(
                 4,
-                shown(240.125),
+                shown(240.125, seconds=True),
                 "0:03:40",
                 "PC Sam Jones",
                 ORIGINAL_NOTE,
                 (amendment,) if amended else (),
             ),
-            LoggedEvent(5, shown(600), "0:09:00", CallEvent.CALL_INTERRUPTED, "Video froze"),
+            LoggedEvent(
+                5, shown(600, seconds=True), "0:09:00", CallEvent.CALL_INTERRUPTED, "Video froze"
+            ),
             LoggedEvent(
                 6,
-                shown(720.5),
+                shown(720.5, seconds=True),
                 "0:11:00",
                 CallEvent.CLOCK_JUMP,
                 "Wall clock moved 95 s ahead of real time",
             ),
-            LoggedEvent(8, shown(2_400), "0:40:00", CallEvent.CALL_ENDED),
+            LoggedEvent(8, shown(2_400, seconds=True), "0:40:00", CallEvent.CALL_ENDED),
         ),
     )
 
@@ -260,7 +273,7 @@ def verification_report() -> VerificationReport:
         ),
         facts=(
             LabelValue("Signer", "PC Sam Jones 4521, Northshire Police"),
-            LabelValue("Checked at", "2026-09-22 09:15:02.481 BST"),
+            LabelValue("Checked at", "22 September 2026, 09:15 BST"),
             LabelValue("Verifier", "rvr-verify 0.1.0"),
         ),
     )

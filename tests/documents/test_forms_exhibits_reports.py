@@ -154,3 +154,35 @@ def test_failed_verification_says_fail_at_the_top_of_every_page() -> None:
     )
     pages = page_texts(render_verification_report(failing, samples.ORIGIN).data)
     assert all("Verdict: FAIL" in page for page in pages)
+
+
+def test_a_table_named_like_its_section_is_headed_once() -> None:
+    referrals = FormTable("Referrals", ("Service", "Outcome"), (("IDVA", "Referral made"),))
+    children = FormTable("Children in the household", ("Name",), (("Child A",),))
+    form = replace(
+        samples.dash_form(),
+        risk=None,
+        sections=(
+            FormSection("Referrals", (referrals,)),
+            FormSection("Children", (LabelValue("Children live there", "Yes"), children)),
+        ),
+    )
+    lines = [
+        line.strip() for line in page_texts(render_form(form, samples.ORIGIN).data)[0].splitlines()
+    ]
+    assert lines.count("Referrals") == 1
+    assert lines.count("Children") == 1
+    assert lines.count("Children in the household") == 1
+
+
+def test_a_column_no_row_answers_is_left_out_rather_than_printed_as_dashes() -> None:
+    table = FormTable(
+        "Referrals",
+        ("Service", "Which service", "Outcome", "Reason given for declining"),
+        (("IDVA", "", "Referral made", ""), ("Synergy Essex", "", "Declined", "Not now")),
+    )
+    form = replace(samples.dash_form(), risk=None, sections=(FormSection("Referrals", (table,)),))
+    text = _text(render_form(form, samples.ORIGIN).data)
+    assert "Which service" not in text
+    assert "Service Outcome Reason given for declining" in text
+    assert "IDVA Referral made —" in text

@@ -42,7 +42,7 @@ def test_restricted_document_lists_every_value_with_its_label() -> None:
     assert rendered.signature_box is None
 
 
-def test_restricted_marking_is_on_every_page_top_and_bottom() -> None:
+def test_official_sensitive_marking_is_on_every_page_top_and_bottom() -> None:
     many = tuple(
         LabelValue(f"Previous address {n}", f"{n} Example Road, Northtown") for n in range(1, 90)
     )
@@ -51,10 +51,13 @@ def test_restricted_marking_is_on_every_page_top_and_bottom() -> None:
     pages = page_texts(rendered.data)
     assert rendered.page_count == len(pages) >= 3
     for number, text in enumerate(pages, start=1):
-        assert text.count("RESTRICTED") >= 2
+        assert text.count("OFFICIAL-SENSITIVE") == 2
+        assert "DRAFT" not in text
         assert f"Page {number} of {len(pages)}" in text
 
 
-def test_statement_carries_no_restricted_marking() -> None:
-    rendered = render_statement(samples.statement("Text."), samples.ORIGIN)
-    assert "RESTRICTED" not in "\n".join(page_texts(rendered.data))
+def test_back_page_says_it_is_not_for_disclosure_and_the_statement_does_not() -> None:
+    back_page = page_texts(render_restricted_details(samples.restricted(), samples.ORIGIN).data)
+    assert "not for disclosure" in back_page[0]
+    statement = render_statement(samples.statement("Text."), samples.ORIGIN)
+    assert "not for disclosure" not in "\n".join(page_texts(statement.data))

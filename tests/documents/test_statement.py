@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import replace
 
 import pytest
+from pypdf.generic import ContentStream
 
 from documents import samples
 from documents.pdftext import page_texts, reader
@@ -287,3 +288,31 @@ def test_a_long_typed_name_is_shortened_on_signature_lines_but_printed_whole_onc
     text = _flat(page_texts(render_statement(statement, samples.ORIGIN).data)[0])
     assert f"Name typed by the witness: {long_name}" in text
     assert "… Signature witnessed by: PC Sam Jones (4521)" in text
+
+
+def test_the_statutory_line_names_every_provision_the_statement_is_made_under() -> None:
+    first = _flat(page_texts(render_statement(samples.statement("Text."), samples.ORIGIN).data)[0])
+    assert (
+        "WITNESS STATEMENT Criminal Justice Act 1967, s.9; Magistrates' Courts Act 1980, "
+        "ss.5A(3)(a) and 5B; Criminal Procedure Rules, r.16.2"
+    ) in first
+
+
+def _rectangles_and_dashes(data: bytes, page_index: int) -> tuple[list[list[float]], list[object]]:
+    page = reader(data).pages[page_index]
+    operations = ContentStream(page.get_contents(), page.pdf).operations
+    rectangles = [[float(v) for v in operands] for operands, op in operations if op == b"re"]
+    dashes = [operands[0] for operands, op in operations if op == b"d" and operands[0]]
+    return rectangles, dashes
+
+
+def test_the_signature_box_is_outlined_once_on_whole_points_where_the_stamp_goes() -> None:
+    rendered = render_statement(samples.statement(), samples.ORIGIN)
+    box = rendered.signature_box
+    assert box is not None
+    # PDF signature fields are placed on whole points: the stamp lands exactly on the box.
+    assert all(value == int(value) for value in box.box)
+    rectangles, dashes = _rectangles_and_dashes(rendered.data, box.page_index)
+    outline = [box.x1, box.y1, box.x2 - box.x1, box.y2 - box.y1]
+    assert rectangles.count(outline) == 1
+    assert dashes == []  # no dashed placeholder behind it

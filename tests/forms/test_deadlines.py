@@ -63,5 +63,8 @@ def test_due_dates_are_printed_with_the_safeguarding_form(shipped: TemplateRegis
     form = shipped.get("safeguarding")
     printed = printable_form(form, form.example or {}, document="safeguarding")
     shown = {row.label: row.value for row in printed.due_dates}
-    assert shown["Clare's Law: disclosure decision due"] == "13/11/2026 (28 days from 16/10/2026)"
-    assert shown["Victims' Code update owed (Update 1)"] == "17/10/2026"
+    assert (
+        shown["Clare's Law: disclosure decision due"]
+        == "13 November 2026 (28 days from 16 October 2026)"
+    )
+    assert shown["Victims' Code update owed (Update 1)"] == "17 October 2026"

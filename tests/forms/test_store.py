@@ -147,18 +147,19 @@ def test_a_form_filled_against_version_1_renders_the_same_after_version_2_ships(
     force = tmp_path / "force"
     force.mkdir()
     text = (shipped_templates_dir() / "mg11.toml").read_text("utf-8")
-    text = text.replace("version = 1\n", "version = 2\n", 1)
+    shipped_version = v1.version
+    text = text.replace(f"version = {shipped_version}\n", f"version = {shipped_version + 1}\n", 1)
     text = text.replace('label = "Occupation"', 'label = "Job title"')
     text = text.replace('id = "occupation"', 'id = "job_title"')
     text = text.replace('occupation = "Nurse"', 'job_title = "Nurse"')
     (force / "mg11.toml").write_text(text, "utf-8")
     v2 = load_registry(force_dir=force).get("mg11")
-    assert v2.version == 2
+    assert v2.version == shipped_version + 1
 
     with vault.reader() as tx:
         stored = read_latest_final(tx, form.form_id)
     assert stored is not None
-    assert (stored.template.version, stored.template.sha256) == (1, v1.sha256)
+    assert (stored.template.version, stored.template.sha256) == (shipped_version, v1.sha256)
     again = stored.parsed_template()
     assert printable_form(again, stored.answers, document="statement") == printed_then
     assert printable_form(v2, stored.answers, document="statement") != printed_then

@@ -13,6 +13,7 @@ from pyhanko.sign import fields, signers
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
+from rvr_desktop.evidence.clock import document_time
 from rvr_desktop.evidence.documents.model import SignatureBox
 from rvr_desktop.evidence.signing._pyhanko import signer_for
 from rvr_desktop.evidence.signing.cms import sign_detached
@@ -60,6 +61,25 @@ def _stamp_lines(pdf: bytes, page_index: int = -1) -> list[str]:
     return lines
 
 
+def _stamp_strokes(pdf: bytes, page_index: int = -1) -> list[bytes]:
+    """The painting operators of the signature box's appearance that stroke a path."""
+    page = PdfReader(io.BytesIO(pdf)).pages[page_index]
+    widget = page["/Annots"][0].get_object()
+    strokes: list[bytes] = []
+    pending = [widget["/AP"]["/N"].get_object()]
+    while pending:
+        xobject = pending.pop()
+        strokes += [
+            operator
+            for _, operator in ContentStream(xobject, None).operations
+            if operator in (b"S", b"s", b"B", b"B*", b"b", b"b*")
+        ]
+        pending.extend(
+            x.get_object() for x in xobject.get("/Resources", {}).get("/XObject", {}).values()
+        )
+    return strokes
+
+
 @pytest.fixture
 def signed(
     statement: bytes, credential: SigningCredential, officer: OfficerProfile, clock: FakeClock
@@ -90,7 +110,7 @@ def test_officer_signs_statement_and_it_checks_out_against_the_trusted_root(
 
 
 def test_signature_box_is_visible_on_the_last_page_with_officer_number_and_time(
-    signed: bytes, now: datetime
+    signed: bytes, signing_ms: int
 ) -> None:
     last = PdfReader(io.BytesIO(signed)).pages[-1]
     rect = [float(v) for v in last["/Annots"][0].get_object()["/Rect"]]
@@ -99,10 +119,19 @@ def test_signature_box_is_visible_on_the_last_page_with_officer_number_and_time(
     assert _stamp_lines(signed) == [
         "Digitally signed by Alex Morgan",
         "PC 4417, Riverside",
-        f"{now:%Y-%m-%d %H:%M:%S} UTC",
+        document_time(signing_ms, seconds=True),
         "TEST IDENTITY - NOT FOR EVIDENCE",
     ]
     assert "/Annots" not in PdfReader(io.BytesIO(signed)).pages[0]
+
+
+def test_the_stamp_draws_no_border_of_its_own_over_the_box_the_document_outlines(
+    signed: bytes,
+) -> None:
+    # The rendered statement outlines the box; a second border from the stamp would sit a
+    # fraction of a point off it and show as a doubled line.
+    assert _stamp_lines(signed)  # the stamp is there, with its text
+    assert _stamp_strokes(signed) == []
 
 
 def test_names_in_other_scripts_print_as_themselves_in_the_box(

@@ -89,7 +89,7 @@ def render_documents(
             continue
         json_path, pdf_path = c.form_paths(final.template.template_id, final.form_id, final.version)
         forms_json.append((json_path, form_json(final)))
-        documents.append((pdf_path, _form_pdf(snapshot, final, origin)))
+        documents.append((pdf_path, _form_pdf(snapshot, final, origin, statement.urn)))
     if mg11_final is not None:
         restricted = build_restricted_details(case, mg11_final)
         documents.append((c.RESTRICTED_PDF, render_restricted_details(restricted, origin).data))
@@ -103,20 +103,25 @@ def render_documents(
     if exhibits:
         listed = document_inputs.exhibit_list(case, snapshot.attachments)
         documents.append((c.EXHIBIT_LIST_PDF, render_exhibit_list(listed, origin).data))
-        producing = document_inputs.exhibit_statement(case, officer, listed, exported_utc_ms)
+        producing = document_inputs.exhibit_statement(
+            case, officer, listed, exported_utc_ms, urn=statement.urn
+        )
         documents.append(
             (c.EXHIBIT_STATEMENT_PDF, sign(render_exhibit_statement(producing, origin)))
         )
     return RenderedDocuments(tuple(documents), tuple(forms_json), exhibits, tuple(omitted))
 
 
-def _form_pdf(snapshot: CaseSnapshot, final: FormVersion, origin: DocumentOrigin) -> bytes:
+def _form_pdf(
+    snapshot: CaseSnapshot, final: FormVersion, origin: DocumentOrigin, urn: str
+) -> bytes:
     printable = printable_form(final.parsed_template(), final.answers)
     shaped = document_inputs.document_form(
         printable,
         snapshot.case.reference,
         completed_by=final.saved_by,
         completed_at_ms=final.saved_utc_ms,
+        urn=urn,
     )
     return render_form(shaped, origin).data
 

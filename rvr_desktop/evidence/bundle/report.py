@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from rvr_desktop import SOFTWARE
 from rvr_desktop.evidence.bundle import contents as c
 from rvr_desktop.evidence.bundle.bagit_reader import FileStatus
 from rvr_desktop.evidence.bundle.result import BundleStatus, Outcome, Verdict
+from rvr_desktop.evidence.clock import document_time
 from rvr_desktop.evidence.documents import (
     CheckOutcome,
     CheckRow,
@@ -36,11 +38,16 @@ UNVERIFIED = " (as the bundle claims; not verified)"
 signature vouches for it, anyone could have written it in the officer's name."""
 
 
+def _when(moment: datetime) -> str:
+    """A time as the report prints it: UK time, with seconds, as every document does."""
+    return document_time(int(moment.timestamp() * 1000), seconds=True)
+
+
 def verification_report(status: BundleStatus) -> VerificationReport:
     claimed = "" if status.verdict is Verdict.VERIFIED else UNVERIFIED
     facts = [
         LabelValue("Bundle", status.shown_location),
-        LabelValue("Checked at", status.verified_at.strftime("%Y-%m-%d %H:%M:%S UTC")),
+        LabelValue("Checked at", _when(status.verified_at)),
         LabelValue("Checked by software", status.software),
     ]
     for label, shown in (
@@ -58,9 +65,7 @@ def verification_report(status: BundleStatus) -> VerificationReport:
     if status.signer is not None:
         facts.append(LabelValue("Signer" + claimed, "; ".join(status.signer.display_lines())))
     if status.signing_time is not None:
-        facts.append(
-            LabelValue("Signed at" + claimed, status.signing_time.strftime("%Y-%m-%d %H:%M:%S %Z"))
-        )
+        facts.append(LabelValue("Signed at" + claimed, _when(status.signing_time)))
     facts.append(
         LabelValue(
             "Trusted root",

@@ -6,14 +6,12 @@ The documents package knows nothing of the vault; this module takes records alre
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
-from datetime import datetime
 
 from rvr_desktop.evidence.case import attachments
 from rvr_desktop.evidence.case.cases import Case
 from rvr_desktop.evidence.case.timeline import TimelineEntry
-from rvr_desktop.evidence.clock import format_local
+from rvr_desktop.evidence.clock import DOCUMENT_ZONE, document_time
 from rvr_desktop.evidence.documents import (
     Amendment,
     Exhibit,
@@ -42,12 +40,9 @@ SOURCE_LABELS = {
 }
 
 
-def moment(utc_ms: int) -> Moment:
-    return Moment(utc_ms, format_local(utc_ms))
-
-
-def local_zone_name() -> str:
-    return datetime.now().astimezone().tzname() or time.tzname[0]
+def moment(utc_ms: int, *, seconds: bool = False) -> Moment:
+    """A time as documents print it, in UK time (see :func:`.clock.document_time`)."""
+    return Moment(utc_ms, document_time(utc_ms, seconds=seconds))
 
 
 def notes_log(case: Case, entries: Sequence[TimelineEntry]) -> NotesLog:
@@ -63,14 +58,14 @@ def notes_log(case: Case, entries: Sequence[TimelineEntry]) -> NotesLog:
             logged.append(
                 LoggedNote(
                     entry_id=entry.id,
-                    at=moment(entry.recorded_utc_ms),
+                    at=moment(entry.recorded_utc_ms, seconds=True),
                     elapsed=entry.elapsed_label or None,
                     author=entry.author,
                     text=entry.text,
                     amendments=tuple(
                         Amendment(
                             entry_id=a.id,
-                            at=moment(a.recorded_utc_ms),
+                            at=moment(a.recorded_utc_ms, seconds=True),
                             elapsed=a.elapsed_label or None,
                             author=a.author,
                             text=a.text,
@@ -84,7 +79,7 @@ def notes_log(case: Case, entries: Sequence[TimelineEntry]) -> NotesLog:
             logged.append(
                 LoggedEvent(
                     entry_id=entry.id,
-                    at=moment(entry.recorded_utc_ms),
+                    at=moment(entry.recorded_utc_ms, seconds=True),
                     elapsed=entry.elapsed_label or None,
                     kind=entry.event,
                     text=entry.text,
@@ -93,7 +88,7 @@ def notes_log(case: Case, entries: Sequence[TimelineEntry]) -> NotesLog:
     return NotesLog(
         case_reference=case.reference,
         officer=case.officer,
-        time_zone=local_zone_name(),
+        time_zone=DOCUMENT_ZONE,
         entries=tuple(logged),
     )
 
@@ -124,7 +119,7 @@ def exhibit_list(case: Case, items: Sequence[attachments.Attachment]) -> Exhibit
 
 
 def exhibit_statement(
-    case: Case, officer: OfficerProfile, exhibits: ExhibitList, made_utc_ms: int
+    case: Case, officer: OfficerProfile, exhibits: ExhibitList, made_utc_ms: int, *, urn: str = ""
 ) -> ExhibitStatement:
     """The producing officer's own statement exhibiting what they received or captured."""
     station = f" of {officer.station}" if officer.station else ""
@@ -144,6 +139,7 @@ def exhibit_statement(
             moment(made_utc_ms),
             moment(made_utc_ms),
         ),
+        urn=urn,
     )
 
 
@@ -153,7 +149,8 @@ def document_form(
     *,
     completed_by: str,
     completed_at_ms: int,
-    marking: str = "",
+    draft: bool = False,
+    urn: str = "",
 ) -> PrintableForm:
     """The forms engine's printable structure in the shape the PDF renderer takes."""
     sections = [
@@ -196,7 +193,8 @@ def document_form(
         risk=risk,
         completed_by=completed_by,
         completed_at=moment(completed_at_ms),
-        marking=marking,
+        draft=draft,
+        urn=urn,
     )
 
 

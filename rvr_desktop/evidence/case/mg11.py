@@ -279,6 +279,7 @@ def build_statement(case: Case, officer: OfficerProfile, inputs: StatementInputs
         ),
         confirmation=confirmation,
         interpreter=interpreter,
+        urn=str(answers.get("urn") or ""),
     )
 
 
@@ -289,4 +290,5 @@ def build_restricted_details(case: Case, final: FormVersion) -> RestrictedDetail
         case_reference=case.reference,
         witness_name=str(final.answers.get("witness_name", "")),
         items=tuple(label_values(printable)),
+        urn=str(final.answers.get("urn") or ""),
     )

@@ -1,8 +1,9 @@
 """Lays out a story of flowables on A4 pages with headers and footers, in one pass.
 
-Every document shares the same page furniture: an optional protective marking at the
-top and bottom, header lines on the left, 'Page X of Y' on the right, a rule, and a
-footer. Text is drawn in the embedded TrueType font, so it is searchable and copyable.
+Every document shares the same page furniture: its protective marking at the top and
+bottom (see :class:`.model.Marking`), header lines on the left, 'Page X of Y' on the
+right, a rule, and a footer. Text is drawn in the embedded TrueType font, so it is
+searchable and copyable.
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from reportlab.lib.pagesizes import A4
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from rvr_desktop.evidence.documents.canvas import CountingCanvas
 from rvr_desktop.evidence.documents.flowables import LayoutError, SignaturePlacement
 from rvr_desktop.evidence.documents.fonts import fonts, unsupported_characters
-from rvr_desktop.evidence.documents.model import DocumentOrigin, RenderedPdf
+from rvr_desktop.evidence.documents.model import DocumentOrigin, Marking, RenderedPdf
 from rvr_desktop.evidence.documents.styles import RULE_GREY, markup, styles
+from rvr_desktop.evidence.documents.wrapping import WrappedParagraph
 from rvr_desktop.evidence.errors import InvalidInput
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -30,6 +32,8 @@ BOTTOM_EDGE = 24.0
 CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN_X
 _PAGE_NUMBER_WIDTH = 100.0
 _GAP = 10.0
+_MARKING_SIZE = 11
+_MARKING_HEIGHT = 16.0
 
 FooterPainter = Callable[[CountingCanvas, int, int, float], None]
 """Draws extra footer content: ``painter(canvas, page_index, page_count, top_y)``, where
@@ -42,13 +46,19 @@ class Furniture:
 
     header_lines: tuple[str, ...]
     """Typed text shown at the top left of every page, e.g. 'Case reference: 24/1234/26'."""
-    marking: str = ""
-    """Protective marking printed top and bottom of every page (e.g. 'RESTRICTED')."""
+    marking: Marking
+    """Protective marking printed top and bottom of every page: every document has one."""
     footer_note: str = ""
     """Small print at the bottom left (template, software)."""
     footer_height: float = 0.0
     """Height of the extra footer area drawn by ``footer``."""
     footer: FooterPainter | None = None
+
+
+def reference_line(case_reference: str, urn: str = "") -> str:
+    """The first header line: the case reference, and beside it the CPS's URN when given."""
+    line = f"Case reference: {case_reference}"
+    return f"{line} · URN: {urn.strip()}" if urn.strip() else line
 
 
 @dataclass(frozen=True)
@@ -58,15 +68,17 @@ class _Zones:
     frame_bottom: float
 
 
-def _header_paragraph(furniture: Furniture) -> Paragraph:
-    return Paragraph("<br/>".join(markup(line) for line in furniture.header_lines), styles().small)
+def _header_paragraph(furniture: Furniture) -> WrappedParagraph:
+    return WrappedParagraph(
+        "<br/>".join(markup(line) for line in furniture.header_lines), styles().small
+    )
 
 
 def _zones(furniture: Furniture) -> _Zones:
     style = styles()
     header_width = CONTENT_WIDTH - _PAGE_NUMBER_WIDTH
     _, header_height = _header_paragraph(furniture).wrap(header_width, PAGE_HEIGHT)
-    marking_height = 16.0 if furniture.marking else 0.0
+    marking_height = _MARKING_HEIGHT
     frame_top = PAGE_HEIGHT - TOP_EDGE - marking_height - max(header_height, 12.0) - _GAP
     footer_note = style.small.leading if furniture.footer_note else 0.0
     frame_bottom = BOTTOM_EDGE + marking_height + footer_note + furniture.footer_height + _GAP
@@ -84,11 +96,10 @@ def _painter(furniture: Furniture, zones: _Zones) -> Callable[[CountingCanvas, i
 
     def paint(canvas: CountingCanvas, page_index: int, page_count: int) -> None:
         top = PAGE_HEIGHT - TOP_EDGE
-        if furniture.marking:
-            canvas.setFont(font.bold, 11)
-            canvas.drawCentredString(PAGE_WIDTH / 2, top - 9, furniture.marking)
-            canvas.drawCentredString(PAGE_WIDTH / 2, BOTTOM_EDGE, furniture.marking)
-            top -= 16
+        canvas.setFont(font.bold, _MARKING_SIZE)
+        canvas.drawCentredString(PAGE_WIDTH / 2, top - 9, furniture.marking.value)
+        canvas.drawCentredString(PAGE_WIDTH / 2, BOTTOM_EDGE, furniture.marking.value)
+        top -= _MARKING_HEIGHT
         header = _header_paragraph(furniture)
         header.wrap(CONTENT_WIDTH - _PAGE_NUMBER_WIDTH, PAGE_HEIGHT)
         header.drawOn(canvas, MARGIN_X, top - zones.header_paragraph_height)
@@ -111,7 +122,7 @@ def _painter(furniture: Furniture, zones: _Zones) -> Callable[[CountingCanvas, i
         if furniture.footer_note:
             canvas.setFont(font.regular, 7)
             canvas.setFillColor(RULE_GREY)
-            note_y = BOTTOM_EDGE + (16.0 if furniture.marking else 0.0)
+            note_y = BOTTOM_EDGE + _MARKING_HEIGHT
             canvas.drawString(MARGIN_X, note_y, furniture.footer_note)
 
     return paint

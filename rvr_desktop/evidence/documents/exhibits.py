@@ -9,24 +9,35 @@ from __future__ import annotations
 
 from typing import Any
 
-from reportlab.platypus import Flowable, Paragraph, Table
+from reportlab.platypus import Flowable, Table
 
-from rvr_desktop.evidence.documents.build import CONTENT_WIDTH, Furniture, build_pdf
+from rvr_desktop.evidence.documents.build import (
+    Furniture,
+    build_pdf,
+    reference_line,
+)
 from rvr_desktop.evidence.documents.model import (
     DocumentOrigin,
     Exhibit,
     ExhibitList,
     ExhibitStatement,
+    Marking,
     RenderedPdf,
     Statement,
 )
 from rvr_desktop.evidence.documents.statement import render_statement
 from rvr_desktop.evidence.documents.styles import styles
-from rvr_desktop.evidence.documents.widgets import GRID, table_style, title_block, value_markup
+from rvr_desktop.evidence.documents.widgets import (
+    GRID,
+    column_widths,
+    table_style,
+    title_block,
+    value_markup,
+)
+from rvr_desktop.evidence.documents.wrapping import WrappedParagraph
 from rvr_desktop.evidence.errors import InvalidInput
 
 _COLUMNS = ("Exhibit", "Description", "Source", "Produced by", "When")
-_WIDTHS = (52.0, 150.0, 120.0, 80.0, CONTENT_WIDTH - 402.0)
 
 
 def _check_unique(exhibits: tuple[Exhibit, ...]) -> None:
@@ -42,7 +53,7 @@ def _check_unique(exhibits: tuple[Exhibit, ...]) -> None:
 
 def _exhibit_table(exhibits: tuple[Exhibit, ...]) -> Table:
     style = styles()
-    data: list[list[Flowable | str]] = [[Paragraph(c, style.cell_bold) for c in _COLUMNS]]
+    data: list[list[Flowable | str]] = [[WrappedParagraph(c, style.cell_bold) for c in _COLUMNS]]
     commands: list[tuple[Any, ...]] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("BOX", (0, 0), (-1, -1), 0.4, GRID),
@@ -50,22 +61,28 @@ def _exhibit_table(exhibits: tuple[Exhibit, ...]) -> Table:
         ("TOPPADDING", (0, 0), (-1, -1), 2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
     ]
-    for exhibit in exhibits:
-        cells = (
+    rows = [
+        (
             exhibit.reference,
             exhibit.description,
             exhibit.source,
             exhibit.produced_by,
             exhibit.produced_at.shown,
         )
-        data.append([Paragraph(value_markup(cell), style.cell) for cell in cells])
-        data.append([Paragraph(f"SHA-256: {exhibit.sha256}", style.mono_small), "", "", "", ""])
+        for exhibit in exhibits
+    ]
+    for exhibit, cells in zip(exhibits, rows, strict=True):
+        data.append([WrappedParagraph(value_markup(cell), style.cell) for cell in cells])
+        data.append(
+            [WrappedParagraph(f"SHA-256: {exhibit.sha256}", style.mono_small), "", "", "", ""]
+        )
         hash_row = len(data) - 1
         commands += [
             ("SPAN", (0, hash_row), (-1, hash_row)),
             ("LINEBELOW", (0, hash_row), (-1, hash_row), 0.4, GRID),
         ]
-    table = Table(data, colWidths=list(_WIDTHS), repeatRows=1, hAlign="LEFT")
+    widths = column_widths(_COLUMNS, rows)
+    table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
     table.setStyle(table_style(commands))
     return table
 
@@ -82,7 +99,7 @@ def render_exhibit_list(exhibits: ExhibitList, origin: DocumentOrigin) -> Render
     if exhibits.exhibits:
         story.append(_exhibit_table(exhibits.exhibits))
     else:
-        story.append(Paragraph("No exhibits were produced in this case.", style.body))
+        story.append(WrappedParagraph("No exhibits were produced in this case.", style.body))
     texts = [exhibits.case_reference]
     for e in exhibits.exhibits:
         texts += [e.reference, e.description, e.source, e.produced_by]
@@ -92,7 +109,8 @@ def render_exhibit_list(exhibits: ExhibitList, origin: DocumentOrigin) -> Render
         subject=f"Case {exhibits.case_reference}",
         origin=origin,
         furniture=Furniture(
-            header_lines=(f"Case reference: {exhibits.case_reference}", "Exhibit list"),
+            header_lines=(reference_line(exhibits.case_reference), "Exhibit list"),
+            marking=Marking.OFFICIAL_SENSITIVE,
             footer_note=f"Exhibit list · {origin.software}",
         ),
         texts=texts,
@@ -128,5 +146,6 @@ def render_exhibit_statement(statement: ExhibitStatement, origin: DocumentOrigin
         witness=statement.officer,
         text=exhibit_statement_text(statement),
         taken_by=statement.taken_by,
+        urn=statement.urn,
     )
     return render_statement(mg11, origin, own_statement=True)

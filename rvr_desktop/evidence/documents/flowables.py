@@ -3,27 +3,32 @@
 - :class:`CountedParagraph`: text that mentions the page count, drawn once it is known
   in space reserved during layout.
 - :class:`SignatureSpace`: an empty, outlined box whose position is recorded so the
-  digital signature's visible stamp can be placed on it.
+  digital signature's visible stamp can be placed on it. The box lies on whole points,
+  where the signature field is placed, and its outline is the only one: the stamp draws
+  none of its own, so the box is drawn once, unsigned or signed.
 - :class:`StrikeUnusedSpace`: when the closing block must move to a new page, the
   space it leaves is struck through, so nothing can be written in later.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus import Flowable
 
 from rvr_desktop.evidence.documents.canvas import CountingCanvas
 from rvr_desktop.evidence.documents.model import SignatureBox
 from rvr_desktop.evidence.documents.styles import RULE_GREY
+from rvr_desktop.evidence.documents.wrapping import WrappedParagraph
 from rvr_desktop.evidence.errors import RvrError
 
 # The reserved space assumes a page count this wide; digits are equally wide in DejaVu.
 _WIDEST_PAGE_COUNT = 9999
+SIGNATURE_OUTLINE_WIDTH = 0.8
 
 
 class LayoutError(RvrError):
@@ -46,7 +51,7 @@ class CountedParagraph(Flowable):
         super().__init__()
         self._text_for = text_for
         self._style = style
-        self._reserved = Paragraph(text_for(_WIDEST_PAGE_COUNT), style)
+        self._reserved = WrappedParagraph(text_for(_WIDEST_PAGE_COUNT), style)
         self._width = 0.0
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
@@ -60,7 +65,7 @@ class CountedParagraph(Flowable):
         width = self._width
 
         def draw(counted: CountingCanvas, page_count: int) -> None:
-            final = Paragraph(self._text_for(page_count), self._style)
+            final = WrappedParagraph(self._text_for(page_count), self._style)
             _, height = final.wrap(width, self.height)
             final.drawOn(counted, x, top - height)
 
@@ -89,24 +94,28 @@ class SignatureSpace(Flowable):
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         self._avail = availWidth
-        self.width, self.height = availWidth, self.box_height
-        return availWidth, self.box_height
+        # One point more than the box, so moving it up to a whole point keeps it inside.
+        self.width, self.height = availWidth, self.box_height + 1
+        return self.width, self.height
 
     def drawOn(self, canvas: object, x: float, y: float, _sW: float = 0) -> None:
         counted = _counting(canvas)
-        left = x + self._avail - self.box_width
+        # Whole points, inside the space laid out: PDF signature fields are placed on whole
+        # points, so the stamp then lands exactly on this outline.
+        width, height = round(self.box_width), round(self.box_height)
+        right = math.floor(x + self._avail)
+        bottom = math.ceil(y)
         self._placement.box = SignatureBox(
             page_index=counted.getPageNumber() - 1,
-            x1=round(left, 2),
-            y1=round(y, 2),
-            x2=round(left + self.box_width, 2),
-            y2=round(y + self.box_height, 2),
+            x1=float(right - width),
+            y1=float(bottom),
+            x2=float(right),
+            y2=float(bottom + height),
         )
         counted.saveState()
         counted.setStrokeColor(RULE_GREY)
-        counted.setLineWidth(0.5)
-        counted.setDash(2, 2)
-        counted.rect(left, y, self.box_width, self.box_height, stroke=1, fill=0)
+        counted.setLineWidth(SIGNATURE_OUTLINE_WIDTH)
+        counted.rect(right - width, bottom, width, height, stroke=1, fill=0)
         counted.restoreState()
 
     def draw(self) -> None:

@@ -8,13 +8,20 @@ and for DASH a risk-level box. This module only prints what it is given.
 from __future__ import annotations
 
 from reportlab.lib import colors
-from reportlab.platypus import Flowable, Paragraph, Spacer, Table
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Flowable, Spacer, Table
 
-from rvr_desktop.evidence.documents.build import CONTENT_WIDTH, Furniture, build_pdf
+from rvr_desktop.evidence.documents.build import (
+    CONTENT_WIDTH,
+    Furniture,
+    build_pdf,
+    reference_line,
+)
 from rvr_desktop.evidence.documents.model import (
     DocumentOrigin,
     FormTable,
     LabelValue,
+    Marking,
     PrintableForm,
     RenderedPdf,
     RiskSummary,
@@ -27,6 +34,7 @@ from rvr_desktop.evidence.documents.widgets import (
     table_style,
     title_block,
 )
+from rvr_desktop.evidence.documents.wrapping import WrappedParagraph
 
 RISK_BOX_FILL = colors.HexColor("#F3F3F3")
 
@@ -48,18 +56,24 @@ def _threshold_text(risk: RiskSummary) -> str:
 def risk_box(risk: RiskSummary) -> Flowable:
     style = styles()
     rows = [
-        [Paragraph("Risk level", style.cell_bold), Paragraph(markup(risk.level), style.title)],
-        [Paragraph("'Yes' answers", style.cell_bold), Paragraph(str(risk.yes_count), style.cell)],
         [
-            Paragraph("Thresholds", style.cell_bold),
-            Paragraph(markup(_threshold_text(risk)), style.cell),
+            WrappedParagraph("Risk level", style.cell_bold),
+            WrappedParagraph(markup(risk.level), style.title),
+        ],
+        [
+            WrappedParagraph("'Yes' answers", style.cell_bold),
+            WrappedParagraph(str(risk.yes_count), style.cell),
+        ],
+        [
+            WrappedParagraph("Thresholds", style.cell_bold),
+            WrappedParagraph(markup(_threshold_text(risk)), style.cell),
         ],
     ]
     if risk.judgement_reason.strip():
         rows.append(
             [
-                Paragraph("Professional judgement", style.cell_bold),
-                Paragraph(markup(risk.judgement_reason), style.cell),
+                WrappedParagraph("Professional judgement", style.cell_bold),
+                WrappedParagraph(markup(risk.judgement_reason), style.cell),
             ]
         )
     table = Table(rows, colWidths=[130, CONTENT_WIDTH - 130], hAlign="LEFT")
@@ -77,13 +91,35 @@ def risk_box(risk: RiskSummary) -> Flowable:
     return table
 
 
-def _table_block(group: FormTable) -> list[Flowable]:
+def _same_words(first: str, second: str) -> bool:
+    return " ".join(first.split()).casefold() == " ".join(second.split()).casefold()
+
+
+def _answered_columns(group: FormTable) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
+    """The table without the columns no row answers (questions hidden in every row, or
+    optional and left empty in every row): they would print only dashes."""
+    keep = [i for i in range(len(group.columns)) if any(row[i].strip() for row in group.rows)]
+    return (
+        tuple(group.columns[i] for i in keep),
+        [tuple(row[i] for i in keep) for row in group.rows],
+    )
+
+
+def _table_block(group: FormTable, section_title: str) -> list[Flowable]:
     style = styles()
-    block: list[Flowable] = [Paragraph(markup(group.title), style.label), Spacer(1, 2)]
-    if group.rows:
-        block.append(grid_table(group.columns, group.rows))
+    block: list[Flowable] = [Spacer(1, 4)]
+    # A section holding one repeating group often shares its name ('Referrals'): the
+    # section's heading already says it, so the table's own title is not printed again.
+    if not _same_words(group.title, section_title):
+        title_style = ParagraphStyle(
+            "rvr-table-title", parent=style.label, spaceAfter=2, keepWithNext=1
+        )
+        block.append(WrappedParagraph(markup(group.title), title_style))
+    columns, rows = _answered_columns(group)
+    if columns:
+        block.append(grid_table(columns, rows))
     else:
-        block.append(Paragraph("None recorded.", style.cell))
+        block.append(WrappedParagraph("None recorded.", style.cell))
     return [*block, Spacer(1, 6)]
 
 
@@ -91,6 +127,8 @@ def form_story(form: PrintableForm) -> list[Flowable]:
     subtitle = f"Form {form.template_id}, version {form.template_version}"
     story: list[Flowable] = [*title_block(form.title, subtitle)]
     facts = [LabelValue("Case reference", form.case_reference)]
+    if form.urn.strip():
+        facts.append(LabelValue("Unique reference number (URN)", form.urn))
     if form.completed_by:
         facts.append(LabelValue("Completed by", form.completed_by))
     if form.completed_at is not None:
@@ -108,14 +146,14 @@ def form_story(form: PrintableForm) -> list[Flowable]:
             if rows:
                 story.append(label_value_table(rows))
                 rows = []
-            story += _table_block(item)
+            story += _table_block(item, section.title)
         if rows:
             story.append(label_value_table(rows))
     return story
 
 
 def form_texts(form: PrintableForm) -> list[str]:
-    texts = [form.title, form.case_reference, form.completed_by]
+    texts = [form.title, form.case_reference, form.urn, form.completed_by]
     for section in form.sections:
         texts.append(section.title)
         for item in section.items:
@@ -130,8 +168,8 @@ def form_texts(form: PrintableForm) -> list[str]:
 
 def render_form(form: PrintableForm, origin: DocumentOrigin) -> RenderedPdf:
     furniture = Furniture(
-        header_lines=(f"Case reference: {form.case_reference}", form.title),
-        marking=form.marking,
+        header_lines=(reference_line(form.case_reference, form.urn), form.title),
+        marking=Marking.of(draft=form.draft),
         footer_note=f"{form.template_id} v{form.template_version} · {origin.software}",
     )
     return build_pdf(

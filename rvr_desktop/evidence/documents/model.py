@@ -27,7 +27,8 @@ class Moment:
     utc_ms: int
     """Milliseconds since the Unix epoch, UTC: for ordering and checks, never shown."""
     shown: str
-    """How the document prints it, e.g. '2026-10-16 14:32:10.123 BST'."""
+    """How the document prints it: UK time as people write it, e.g. '16 October 2026, 14:32
+    BST' ('16 October 2026, 14:32:10 BST' in the notes log). Never milliseconds or ISO."""
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,23 @@ class DocumentOrigin:
     """The PDF's creation time. Passed in so the same input renders to the same bytes."""
     software: str
     """Producing software and version, e.g. 'RVR Desktop 0.1.0'."""
+
+
+class Marking(StrEnum):
+    """The protective marking printed at the top and bottom of every page of a document.
+
+    Every document RVR Desktop makes holds personal details of a domestic-abuse case, so
+    under the Government Security Classifications each is OFFICIAL-SENSITIVE; a document
+    that is not finished (a statement not yet confirmed by the witness, a form not yet
+    finalised) says so in its marking too.
+    """
+
+    OFFICIAL_SENSITIVE = "OFFICIAL-SENSITIVE"
+    DRAFT = "OFFICIAL-SENSITIVE - DRAFT"
+
+    @classmethod
+    def of(cls, *, draft: bool) -> Marking:
+        return cls.DRAFT if draft else cls.OFFICIAL_SENSITIVE
 
 
 @dataclass(frozen=True)
@@ -201,6 +219,9 @@ class Statement:
     confirmation: WitnessConfirmation | None = None
     """None while the statement is a draft not yet confirmed by the witness."""
     interpreter: InterpreterDeclaration | None = None
+    urn: str = ""
+    """The CPS's Unique Reference Number for the case, printed beside the case reference
+    on every page; empty while none has been given."""
 
     def __post_init__(self) -> None:
         if not self.case_reference.strip():
@@ -250,6 +271,8 @@ class ExhibitStatement:
     """The officer's own opening words (who they are, the call they took)."""
     exhibits: tuple[Exhibit, ...]
     taken_by: StatementTaker
+    urn: str = ""
+    """The CPS's Unique Reference Number, printed beside the case reference when given."""
 
 
 # ---------------------------------------------------------------------------------------
@@ -309,8 +332,10 @@ class PrintableForm:
     risk: RiskSummary | None = None
     completed_by: str = ""
     completed_at: Moment | None = None
-    marking: str = ""
-    """A protective marking printed on every page, e.g. 'RESTRICTED'; empty for none."""
+    draft: bool = False
+    """True for a form not yet finalised: its marking then says DRAFT (see :class:`Marking`)."""
+    urn: str = ""
+    """The CPS's Unique Reference Number, printed beside the case reference when given."""
 
 
 @dataclass(frozen=True)
@@ -321,6 +346,8 @@ class RestrictedDetails:
     witness_name: str
     items: tuple[LabelValue, ...]
     """Address, phone, email, date of birth, contact preferences, needs and so on."""
+    urn: str = ""
+    """The CPS's Unique Reference Number, as on the statement; empty if none was given."""
 
 
 @dataclass(frozen=True)

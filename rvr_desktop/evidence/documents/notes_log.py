@@ -1,7 +1,7 @@
 """The contemporaneous notes log, printed as a pocket notebook would read.
 
-Every note shows its time (24-hour local time with zone and milliseconds) and the call
-time elapsed. An amended note keeps its original text, struck through but legible (the
+Every note shows its time (UK time, 24-hour, to the second, with GMT or BST) and the
+call time elapsed. An amended note keeps its original text, struck through but legible (the
 line is drawn over real text, which stays searchable), followed by the amendment with
 its time and reason. Call events and clock warnings stand out as shaded bands.
 """
@@ -10,13 +10,19 @@ from __future__ import annotations
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
+from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
 
-from rvr_desktop.evidence.documents.build import CONTENT_WIDTH, Furniture, build_pdf
+from rvr_desktop.evidence.documents.build import (
+    CONTENT_WIDTH,
+    Furniture,
+    build_pdf,
+    reference_line,
+)
 from rvr_desktop.evidence.documents.model import (
     DocumentOrigin,
     LoggedEvent,
     LoggedNote,
+    Marking,
     NotesLog,
     RenderedPdf,
 )
@@ -28,6 +34,7 @@ from rvr_desktop.evidence.documents.styles import (
     styles,
 )
 from rvr_desktop.evidence.documents.widgets import table_style, title_block
+from rvr_desktop.evidence.documents.wrapping import WrappedParagraph
 from rvr_desktop.evidence.records.timeline_entry import CallEvent
 
 EVENT_NAMES: dict[CallEvent, str] = {
@@ -48,11 +55,11 @@ def _when(shown: str, elapsed: str | None) -> str:
 
 
 def _struck(text: str, style: ParagraphStyle) -> list[Flowable]:
-    return [Paragraph(f"<strike>{chunk}</strike>", style) for chunk in paragraphs(text)]
+    return [WrappedParagraph(f"<strike>{chunk}</strike>", style) for chunk in paragraphs(text)]
 
 
 def _plain(text: str, style: ParagraphStyle) -> list[Flowable]:
-    return [Paragraph(chunk, style) for chunk in paragraphs(text)]
+    return [WrappedParagraph(chunk, style) for chunk in paragraphs(text)]
 
 
 def _note(note: LoggedNote) -> list[Flowable]:
@@ -62,7 +69,7 @@ def _note(note: LoggedNote) -> list[Flowable]:
         "rvr-amendment-struck", parent=style.struck, leftIndent=_INDENT
     )
     indented_label = ParagraphStyle("rvr-amendment-label", parent=style.label, leftIndent=_INDENT)
-    heading = Paragraph(
+    heading = WrappedParagraph(
         markup(f"Note {note.entry_id} · {_when(note.at.shown, note.elapsed)} · {note.author}"),
         style.label,
     )
@@ -74,7 +81,7 @@ def _note(note: LoggedNote) -> list[Flowable]:
             f"Amendment {amendment.entry_id} · {_when(amendment.at.shown, amendment.elapsed)} · "
             f"{amendment.author} · Reason: {amendment.reason}"
         )
-        block.append(Paragraph(markup(label), indented_label))
+        block.append(WrappedParagraph(markup(label), indented_label))
         block += (
             _struck(amendment.text, indented_struck)
             if superseded
@@ -90,8 +97,8 @@ def _event(event: LoggedEvent) -> Flowable:
     detail = f" · {event.text}" if event.text.strip() else ""
     cells = [
         [
-            Paragraph(markup(name), style.cell_bold),
-            Paragraph(markup(f"{_when(event.at.shown, event.elapsed)}{detail}"), style.cell),
+            WrappedParagraph(markup(name), style.cell_bold),
+            WrappedParagraph(markup(f"{_when(event.at.shown, event.elapsed)}{detail}"), style.cell),
         ]
     ]
     fill = WARNING_FILL if event.kind is CallEvent.CLOCK_JUMP else EVENT_FILL
@@ -115,8 +122,9 @@ def render_notes_log(log: NotesLog, origin: DocumentOrigin) -> RenderedPdf:
     story: list[Flowable] = [
         *title_block(
             "Contemporaneous notes",
-            f"Officer: {log.officer}. Times are local ({log.time_zone}), 24-hour, to the "
-            "millisecond; call time is the time elapsed since the call started. Entries are in "
+            f"Officer: {log.officer}. Times are UK time ({log.time_zone}: GMT, or BST in "
+            "summer), 24-hour, to the second; call time is the time elapsed since the call "
+            "started. Entries are in "
             "the order they were recorded. Amended text is struck through but left legible; the "
             "amendment, its time and its reason follow it.",
         )
@@ -131,15 +139,16 @@ def render_notes_log(log: NotesLog, origin: DocumentOrigin) -> RenderedPdf:
             story += [Spacer(1, 5), _event(entry)]
             texts.append(entry.text)
     if not log.entries:
-        story.append(Paragraph("No notes were recorded for this case.", style.body))
-    story += [Spacer(1, 10), Paragraph("END OF NOTES", style.centre)]
+        story.append(WrappedParagraph("No notes were recorded for this case.", style.body))
+    story += [Spacer(1, 10), WrappedParagraph("END OF NOTES", style.centre)]
     return build_pdf(
         story,
         title=f"Contemporaneous notes, case {log.case_reference}",
         subject=f"Case {log.case_reference}",
         origin=origin,
         furniture=Furniture(
-            header_lines=(f"Case reference: {log.case_reference}", f"Notes of: {log.officer}"),
+            header_lines=(reference_line(log.case_reference), f"Notes of: {log.officer}"),
+            marking=Marking.OFFICIAL_SENSITIVE,
             footer_note=f"Contemporaneous notes · {origin.software}",
         ),
         texts=texts,

@@ -1,7 +1,9 @@
-"""The MG11 back page: the witness's private details, as its own RESTRICTED document.
+"""The MG11 back page: the witness's private details, as a document of its own.
 
 Kept apart from the statement, which is disclosed to the defence; these details are
-not. The details print as a label/value list, so the forms engine can feed them in.
+not, and the title says so on the first page. Like every document it is marked
+OFFICIAL-SENSITIVE top and bottom of every page. The details print as a label/value
+list, so the forms engine can feed them in.
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ from rvr_desktop.evidence.documents.model import (
     RestrictedDetails,
 )
 
-MARKING = "RESTRICTED"
 TEMPLATE_ID = "MG11-restricted"
 TEMPLATE_VERSION = "1"
 
@@ -31,10 +32,10 @@ def restricted_form(details: RestrictedDetails) -> PrintableForm:
             FormSection("Witness", (LabelValue("Name", details.witness_name),)),
             FormSection("Contact details, needs and consents", details.items),
         ),
-        marking=MARKING,
+        urn=details.urn,
     )
 
 
 def render_restricted_details(details: RestrictedDetails, origin: DocumentOrigin) -> RenderedPdf:
-    """Render the restricted details; every page is marked RESTRICTED, top and bottom."""
+    """Render the restricted details, marked OFFICIAL-SENSITIVE top and bottom of each page."""
     return render_form(restricted_form(details), origin)

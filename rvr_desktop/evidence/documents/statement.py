@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
+from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
 from reportlab.platypus import Image as ImageFlowable
 
 from rvr_desktop.evidence.documents.build import (
@@ -26,6 +26,7 @@ from rvr_desktop.evidence.documents.build import (
     Furniture,
     build_pdf,
     frame_height,
+    reference_line,
 )
 from rvr_desktop.evidence.documents.canvas import CountingCanvas
 from rvr_desktop.evidence.documents.flowables import (
@@ -39,6 +40,7 @@ from rvr_desktop.evidence.documents.model import (
     SIGNING_METHOD_LABELS,
     DocumentOrigin,
     LabelValue,
+    Marking,
     RenderedPdf,
     SigningMethod,
     Statement,
@@ -46,9 +48,14 @@ from rvr_desktop.evidence.documents.model import (
 )
 from rvr_desktop.evidence.documents.styles import RULE_GREY, markup, paragraphs, styles
 from rvr_desktop.evidence.documents.widgets import heading, label_value_table, rule, title_block
+from rvr_desktop.evidence.documents.wrapping import WrappedParagraph
 from rvr_desktop.evidence.errors import InvalidInput
 
-STATUTE_LINE = "Criminal Justice Act 1967, s.9; Magistrates' Courts Act 1980, s.5B"
+STATUTE_LINE = (
+    "Criminal Justice Act 1967, s.9; Magistrates' Courts Act 1980, ss.5A(3)(a) and 5B; "
+    "Criminal Procedure Rules, r.16.2"
+)
+"""The provisions under which the statement is admissible, printed under its title."""
 END_MARK = "END OF STATEMENT"
 SIGNATURE_BOX_WIDTH = 240.0
 SIGNATURE_BOX_HEIGHT = 64.0
@@ -196,7 +203,7 @@ def _confirmation_block(confirmation: WitnessConfirmation) -> list[Flowable]:
     method = SIGNING_METHOD_LABELS[confirmation.method]
     block: list[Flowable] = [
         heading("Witness confirmation"),
-        Paragraph(
+        WrappedParagraph(
             markup(
                 f"The statement was read back to the witness over the video call at "
                 f"{confirmation.read_back_at.shown}. At {confirmation.confirmed_at.shown} the "
@@ -219,7 +226,7 @@ def _confirmation_block(confirmation: WitnessConfirmation) -> list[Flowable]:
             height * scale,
             hAlign="LEFT",
         )
-        block += [Paragraph("Signature drawn by the witness:", style.label), picture]
+        block += [WrappedParagraph("Signature drawn by the witness:", style.label), picture]
     return block
 
 
@@ -235,7 +242,7 @@ def _interpreter_block(statement: Statement) -> list[Flowable]:
         "faithfully and accurately, to the best of my skill and ability, everything said "
         f"between the witness and the officer. Declared at {interpreter.declared_at.shown}."
     )
-    return [heading("Interpreter's declaration"), Paragraph(markup(text), styles().body)]
+    return [heading("Interpreter's declaration"), WrappedParagraph(markup(text), styles().body)]
 
 
 def _taken_by_block(statement: Statement) -> list[Flowable]:
@@ -266,9 +273,12 @@ def render_statement(
     )
     furniture = Furniture(
         header_lines=(
-            f"Case reference: {statement.case_reference}",
+            reference_line(statement.case_reference, statement.urn),
             f"Statement of: {statement.witness.name}",
         ),
+        # A statement the witness has not yet confirmed is a draft; the officer's own
+        # statement is complete once rendered, and is signed digitally straight away.
+        marking=Marking.of(draft=statement.confirmation is None and not own_statement),
         footer_note=f"MG11 · {origin.software}",
         footer_height=_FOOTER_HEIGHT,
         footer=_footer(mark, witnessed_by),
@@ -279,16 +289,21 @@ def render_statement(
         _header_fields(statement),
     ]
     story += _declaration(statement, mark, own_statement)
-    story += [Paragraph(text, style.body) for text in paragraphs(statement.text)]
+    story += [WrappedParagraph(text, style.body) for text in paragraphs(statement.text)]
 
-    closing: list[Flowable] = [Spacer(1, 4), rule(), Paragraph(END_MARK, style.centre), rule()]
+    closing: list[Flowable] = [
+        Spacer(1, 4),
+        rule(),
+        WrappedParagraph(END_MARK, style.centre),
+        rule(),
+    ]
     if statement.confirmation is not None:
         closing += _confirmation_block(statement.confirmation)
     closing += _interpreter_block(statement)
     closing += _taken_by_block(statement)
     closing += [
         Spacer(1, 8),
-        Paragraph(
+        WrappedParagraph(
             "Officer's digital signature (name, number and time are stamped when the statement "
             "is signed):",
             style.label,
@@ -301,6 +316,7 @@ def render_statement(
     confirmation = statement.confirmation
     texts = [
         statement.case_reference,
+        statement.urn,
         statement.witness.name,
         statement.witness.occupation,
         statement.text,

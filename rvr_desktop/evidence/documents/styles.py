@@ -2,8 +2,10 @@
 
 reportlab's Paragraph reads a small XML-like markup, so everything a person typed is
 escaped before it is laid out: a '<' in a note must print as '<', not start a tag.
-Lines break only at spaces; a word longer than a whole line is split only because
-nothing else can fit it (reportlab's ``splitLongWords``), and hyphenation is off.
+Lines break only at spaces; a word wider than its whole column is broken before layout
+by the rules of :mod:`.wrapping` (at a file name's separators, a hash's groups, or with a
+hyphen). reportlab's own hyphenation is off, and its ``splitLongWords`` stays on only so
+that text never runs out of its column should a word still be too wide.
 """
 
 from __future__ import annotations

@@ -10,12 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from reportlab.lib import colors
-from reportlab.platypus import Flowable, Paragraph, Spacer, Table
+from reportlab.platypus import Flowable, Spacer, Table
 
 from rvr_desktop.evidence.documents.build import CONTENT_WIDTH, Furniture, build_pdf
 from rvr_desktop.evidence.documents.model import (
     CheckOutcome,
     DocumentOrigin,
+    Marking,
     RenderedPdf,
     VerificationReport,
 )
@@ -27,6 +28,7 @@ from rvr_desktop.evidence.documents.widgets import (
     table_style,
     title_block,
 )
+from rvr_desktop.evidence.documents.wrapping import WrappedParagraph
 
 OUTCOME_FILL: dict[CheckOutcome, colors.Color] = {
     CheckOutcome.PASS: colors.HexColor("#DFF0D8"),
@@ -44,8 +46,8 @@ def _verdict_box(report: VerificationReport) -> Table:
     table = Table(
         [
             [
-                Paragraph(report.verdict_outcome.value, style.title),
-                Paragraph(markup(report.verdict), style.body),
+                WrappedParagraph(report.verdict_outcome.value, style.title),
+                WrappedParagraph(markup(report.verdict), style.body),
             ]
         ],
         colWidths=[_VERDICT_WIDTH, CONTENT_WIDTH - _VERDICT_WIDTH],
@@ -67,7 +69,7 @@ def _verdict_box(report: VerificationReport) -> Table:
 
 def _checks_table(report: VerificationReport) -> Table:
     style = styles()
-    data = [[Paragraph(h, style.cell_bold) for h in ("Check", "Result", "Reason")]]
+    data = [[WrappedParagraph(h, style.cell_bold) for h in ("Check", "Result", "Reason")]]
     commands: list[tuple[Any, ...]] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("GRID", (0, 0), (-1, -1), 0.3, GRID),
@@ -76,9 +78,9 @@ def _checks_table(report: VerificationReport) -> Table:
     for row_index, check in enumerate(report.checks, start=1):
         data.append(
             [
-                Paragraph(markup(check.name), style.cell),
-                Paragraph(check.outcome.value, style.cell_bold),
-                Paragraph(markup(check.reason), style.cell),
+                WrappedParagraph(markup(check.name), style.cell),
+                WrappedParagraph(check.outcome.value, style.cell_bold),
+                WrappedParagraph(markup(check.reason), style.cell),
             ]
         )
         commands.append(("BACKGROUND", (1, row_index), (1, row_index), OUTCOME_FILL[check.outcome]))
@@ -90,7 +92,7 @@ def _checks_table(report: VerificationReport) -> Table:
 def _files_table(report: VerificationReport) -> Table:
     style = styles()
     data: list[list[Flowable | str]] = [
-        [Paragraph(h, style.cell_bold) for h in ("File", "Size (bytes)", "Result")]
+        [WrappedParagraph(h, style.cell_bold) for h in ("File", "Size (bytes)", "Result")]
     ]
     commands: list[tuple[Any, ...]] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -100,12 +102,12 @@ def _files_table(report: VerificationReport) -> Table:
     for row in report.files:
         data.append(
             [
-                Paragraph(markup(row.path), style.cell),
-                Paragraph(f"{row.size_bytes:,}", style.cell),
-                Paragraph(row.outcome.value, style.cell_bold),
+                WrappedParagraph(markup(row.path), style.cell),
+                WrappedParagraph(f"{row.size_bytes:,}", style.cell),
+                WrappedParagraph(row.outcome.value, style.cell_bold),
             ]
         )
-        data.append([Paragraph(f"SHA-256: {markup(row.sha256)}", style.mono_small), "", ""])
+        data.append([WrappedParagraph(f"SHA-256: {markup(row.sha256)}", style.mono_small), "", ""])
         last = len(data) - 1
         commands += [
             ("SPAN", (0, last), (-1, last)),
@@ -126,12 +128,12 @@ def render_verification_report(report: VerificationReport, origin: DocumentOrigi
     if report.checks:
         story.append(_checks_table(report))
     else:
-        story.append(Paragraph("No checks were run.", style.body))
+        story.append(WrappedParagraph("No checks were run.", style.body))
     story.append(heading("Files"))
     if report.files:
         story.append(_files_table(report))
     else:
-        story.append(Paragraph("No files were examined.", style.body))
+        story.append(WrappedParagraph("No files were examined.", style.body))
     texts = [report.title, report.verdict]
     texts += [part for check in report.checks for part in (check.name, check.reason)]
     texts += [row.path for row in report.files]
@@ -143,6 +145,7 @@ def render_verification_report(report: VerificationReport, origin: DocumentOrigi
         origin=origin,
         furniture=Furniture(
             header_lines=(report.title, f"Verdict: {report.verdict_outcome.value}"),
+            marking=Marking.OFFICIAL_SENSITIVE,
             footer_note=f"Verification report · {origin.software}",
         ),
         texts=texts,

@@ -26,7 +26,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from rvr_desktop.evidence.errors import InvalidInput
-from rvr_desktop.evidence.forms.model import YES_NO_UNKNOWN_ANSWERS, Field, FieldType
+from rvr_desktop.evidence.forms.model import YES_NO_UNKNOWN_ANSWERS, Field, FieldType, Template
 
 SIGNATURE_METHODS = ("typed_name", "drawn_signature", "recorded_on_call")
 _SIGNATURE_KEYS = frozenset({"method", "name", "image_png_base64", "signed_at"})
@@ -136,6 +136,7 @@ def _check_length(field: Field, count: int, unit: str) -> str | None:
 def _check_text(field: Field, value: Any) -> str | None:
     if not isinstance(value, str):
         return "enter text"
+    value = field.normalise.apply(value)
     if field.type is FieldType.TEXT and ("\n" in value or "\r" in value):
         return "keep this to one line"
     too = _check_length(field, len(value), "characters")
@@ -209,6 +210,33 @@ def _check_signature(value: Any) -> str | None:
         if not raw.startswith(_PNG_MAGIC):
             return "the signature image must be a PNG"
     return None
+
+
+def normalise_answers(template: Template, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """The answers with every text answer tidied as its field's ``normalise`` rule says.
+
+    Group rows are tidied too; anything that is not text is left exactly as it is.
+    """
+    tidied = dict(answers)
+    for field in template.fields():
+        value = tidied.get(field.id)
+        if field.type is FieldType.GROUP and isinstance(value, list):
+            rules = [child for child in field.fields if child.normalise.changes_anything]
+            if rules:
+                tidied[field.id] = [_normalise_row(rules, row) for row in value]
+        elif field.normalise.changes_anything and isinstance(value, str):
+            tidied[field.id] = field.normalise.apply(value)
+    return tidied
+
+
+def _normalise_row(rules: list[Field], row: Any) -> Any:
+    if not isinstance(row, Mapping):
+        return row
+    tidied = dict(row)
+    for child in rules:
+        if isinstance(tidied.get(child.id), str):
+            tidied[child.id] = child.normalise.apply(tidied[child.id])
+    return tidied
 
 
 def ensure_json_answers(answers: Any) -> dict[str, Any]:

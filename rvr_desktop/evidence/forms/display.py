@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
+from rvr_desktop.evidence.clock import document_date, document_time
 from rvr_desktop.evidence.forms.answers import (
     is_number,
     is_unanswered,
@@ -25,16 +27,16 @@ _SIGNATURE_METHODS = {
 
 
 def display_datetime(value: Any) -> str:
+    """A date and time answer in UK time, as documents print times: '16 October 2026, 15:20
+    BST', whatever offset it was written with."""
     moment = parse_datetime(value)
     if moment is None:
         return str(value)
-    offset = moment.strftime("%z")
-    zone = "UTC" if offset in ("+0000", "") else f"UTC{offset[:3]}:{offset[3:]}"
-    return f"{moment:%d/%m/%Y %H:%M} {zone}"
+    return document_time(math.floor(moment.timestamp()) * 1000)
 
 
 def display_value(field: Field, value: Any) -> str:
-    """The answer as a person reads it (dates as dd/mm/yyyy, choices by their labels).
+    """The answer as a person reads it (dates as '16 October 2026', choices by their labels).
 
     A value that does not fit its field is shown as it is rather than hidden.
     """
@@ -51,7 +53,7 @@ def display_value(field: Field, value: Any) -> str:
         return "; ".join(field.choice_label(str(v)) for v in value)
     if kind is FieldType.DATE:
         day = parse_date(value)
-        return f"{day:%d/%m/%Y}" if day else str(value)
+        return document_date(day) if day else str(value)
     if kind is FieldType.TIME:
         clock = parse_time(value)
         return f"{clock:%H:%M}" if clock else str(value)

@@ -30,6 +30,7 @@ from rvr_desktop.evidence.forms.model import (
     Field,
     FieldType,
     GateRules,
+    Normalise,
     PdfHint,
     RiskLevel,
     RiskRules,
@@ -79,6 +80,7 @@ class _Reader:
         required = table.boolean("required", False)
         choices = self._choices(table, kind)
         validation = self._validation(table, kind)
+        normalise = self._normalise(table, kind)
         condition = self._condition(table, "visible_when", group, siblings)
         pdf = self._pdf(table, section_id, group)
         data_class = table.text("class", OPEN_CLASS)
@@ -122,6 +124,7 @@ class _Reader:
             fail_reason=fail_reason,
             with_note=with_note,
             integer=integer,
+            normalise=normalise,
             item_label=item_label,
         )
         children = table.tables(
@@ -185,6 +188,19 @@ class _Reader:
         if len(set(values)) != len(values):
             raise table.fail("two choices have the same 'value'")
         return tuple(choices)
+
+    def _normalise(self, table: StrictTable, kind: FieldType) -> Normalise:
+        rules = table.table("normalise", f"{table.where}, normalise")
+        if rules is None:
+            return Normalise()
+        remove = rules.text("remove", "")
+        upper_case = rules.boolean("upper_case", False)
+        rules.finish()
+        if kind not in (FieldType.TEXT, FieldType.MULTILINE):
+            raise rules.fail("'normalise' applies only to text and multiline fields")
+        if "\n" in remove:
+            raise rules.fail("'remove' cannot take out line breaks")
+        return Normalise(remove, upper_case)
 
     def _validation(self, table: StrictTable, kind: FieldType) -> Validation:
         rules = table.table("validation", f"{table.where}, validation")

@@ -77,6 +77,28 @@ class Validation:
 
 
 @dataclass(frozen=True)
+class Normalise:
+    """How a text answer is tidied before it is checked and stored (template data).
+
+    For a reference number an officer may type with spaces or slashes ('42 AB 12345/26'),
+    so the form keeps one spelling of it ('42AB1234526').
+    """
+
+    remove: str = ""
+    """Characters taken out of the answer wherever they are, e.g. ' /' for spaces and slashes."""
+    upper_case: bool = False
+    """Letters written as capitals."""
+
+    def apply(self, value: str) -> str:
+        tidied = value.translate({ord(c): None for c in self.remove}) if self.remove else value
+        return tidied.upper() if self.upper_case else tidied
+
+    @property
+    def changes_anything(self) -> bool:
+        return bool(self.remove) or self.upper_case
+
+
+@dataclass(frozen=True)
 class Condition:
     """Shows a field only when another field's answer fits."""
 
@@ -118,6 +140,8 @@ class Field:
     """Yes / no / not known with a free-text note beside it."""
     integer: bool = False
     """Number fields: whole numbers only."""
+    normalise: Normalise = Normalise()
+    """Text fields: how the answer is tidied before it is checked and stored."""
     fields: tuple[Field, ...] = ()
     """Repeating groups: the fields of each row."""
     item_label: str = ""

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from rvr_desktop.evidence.clock import document_date
 from rvr_desktop.evidence.forms.deadlines import DueDate, due_dates
 from rvr_desktop.evidence.forms.display import NOT_ANSWERED, display_value
 from rvr_desktop.evidence.forms.model import Field, FieldType, Template
@@ -82,7 +83,8 @@ class PrintableForm:
     """For a risk template printed whole or in its own document."""
     due_dates: tuple[PrintableRow, ...] = ()
     """Dates by which something is owed, soonest first: the rule id, a label, the date
-    ('dd/mm/yyyy (N days from dd/mm/yyyy)') and, as ``block``, the answer it counts from."""
+    ('23 October 2026 (7 days from 16 October 2026)') and, as ``block``, the answer it
+    counts from."""
 
 
 def _wanted(field: Field, document: str | None) -> bool:
@@ -131,8 +133,8 @@ def printable_form(
 def _due_text(due: DueDate) -> str:
     days = (due.due - due.start).days
     if days == 0:
-        return f"{due.due:%d/%m/%Y}"
-    return f"{due.due:%d/%m/%Y} ({days} days from {due.start:%d/%m/%Y})"
+        return document_date(due.due)
+    return f"{document_date(due.due)} ({days} days from {document_date(due.start)})"
 
 
 def _table(

@@ -9,6 +9,7 @@ Every save and finalise is recorded in the audit chain with the answers' hash.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from enum import StrEnum
 from typing import Any
 
 from rvr_desktop.evidence.errors import NotFound, VaultDamaged
-from rvr_desktop.evidence.forms.answers import ensure_json_answers
+from rvr_desktop.evidence.forms.answers import ensure_json_answers, normalise_answers
 from rvr_desktop.evidence.forms.errors import FormIncomplete
 from rvr_desktop.evidence.forms.loader import parse_template
 from rvr_desktop.evidence.forms.model import Template, TemplateSnapshot
@@ -59,7 +60,10 @@ class FormVersion:
         return parse_stored_template(self.template)
 
 
+@functools.lru_cache(maxsize=32)
 def parse_stored_template(snapshot: TemplateSnapshot) -> Template:
+    """The stored template parsed (once: a template never changes, and every autosave reads
+    its rules)."""
     source = f"stored template '{snapshot.template_id}' version {snapshot.version}"
     return parse_template(snapshot.text, source)
 
@@ -179,7 +183,7 @@ def create_form(
     vault: Vault, case_id: int, template: Template, answers: Mapping[str, Any] | None = None
 ) -> FormVersion:
     """Start a form for a case: version 1, a draft, filled against ``template``."""
-    clean = ensure_json_answers(answers or {})
+    clean = normalise_answers(template, ensure_json_answers(answers or {}))
     with vault.transaction() as tx:
         reference = _case_reference(tx, case_id)
         _store_template(tx, vault, template)
@@ -195,11 +199,14 @@ def save_draft(vault: Vault, form_id: int, answers: Mapping[str, Any]) -> FormVe
     """Autosave: a new draft version, unless nothing changed since the latest version.
 
     After a final version this starts a new draft; the final version stays as it was.
-    Drafts may be incomplete; only finalising checks the answers.
+    Drafts may be incomplete; only finalising checks the answers. Text answers are kept
+    as the template's ``normalise`` rules tidy them (a URN typed with spaces is stored
+    without).
     """
-    clean = ensure_json_answers(answers)
+    given = ensure_json_answers(answers)
     with vault.transaction() as tx:
         latest = _latest(tx, form_id)
+        clean = normalise_answers(latest.parsed_template(), given)
         if canonical_json(clean) == canonical_json(latest.answers):
             return latest
         return _append(

@@ -1,9 +1,9 @@
 """Sign a rendered statement PDF: PAdES B-B by the officer, B-T with a time-stamping service.
 
-The renderer leaves room for the signature box and passes where it is; we add a visible
-signature there (officer, number, time) in one incremental update, so the rendered bytes
-stay exactly as they were and the signature covers the whole file. Document metadata is
-the renderer's job and is not touched here.
+The renderer leaves room for the signature box, outlines it and passes where it is; we
+add a visible signature there (officer, number, UK time) in one incremental update, so
+the rendered bytes stay exactly as they were and the signature covers the whole file.
+Document metadata is the renderer's job and is not touched here.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from pyhanko.sign.timestamps import HTTPTimeStamper
 from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 from pyhanko.stamp import TextStampStyle
 
-from rvr_desktop.evidence.clock import Clock, SystemClock
+from rvr_desktop.evidence.clock import Clock, SystemClock, document_time
 from rvr_desktop.evidence.documents.model import SignatureBox
 from rvr_desktop.evidence.signing._pyhanko import signer_for
 from rvr_desktop.evidence.signing.credential import SigningCredential, ensure_can_sign_at
@@ -44,9 +44,8 @@ from rvr_desktop.evidence.signing.timeutil import utc_datetime
 SIGNATURE_FIELD = "OfficerSignature"
 TIMESTAMP_TIMEOUT_S = 30
 
-_STAMP_TEXT = "Digitally signed by %(officer)s\n%(number)s\n%(ts)s%(test_label)s"
+_STAMP_TEXT = "Digitally signed by %(officer)s\n%(number)s\n%(signed_at)s%(test_label)s"
 _TEST_LABEL = "\nTEST IDENTITY - NOT FOR EVIDENCE"
-_TIME_FORMAT = "%Y-%m-%d %H:%M:%S UTC"
 _STAMP_FONT_SIZE = 9
 
 
@@ -56,8 +55,9 @@ def _stamp_style(text: str) -> TextStampStyle:
         text_box_style=TextBoxStyle(
             font=StampFont(text, _STAMP_FONT_SIZE), font_size=_STAMP_FONT_SIZE
         ),
-        border_width=1,
-        timestamp_format=_TIME_FORMAT,
+        # The document already outlines the box on the same whole points; a second
+        # border of the stamp's own would sit a fraction off it.
+        border_width=0,
     )
 
 
@@ -145,6 +145,9 @@ def sign_pdf(
     text_params = {
         "officer": officer.name,
         "number": number,
+        # The signing time as the documents print times (UK time, to the second). Not
+        # pyHanko's own 'ts', which it always fills in with a format of its own.
+        "signed_at": document_time(int(signing_time.timestamp()) * 1000, seconds=True),
         "test_label": _TEST_LABEL if credential.is_test_identity else "",
     }
     meta = PdfSignatureMetadata(
@@ -163,9 +166,7 @@ def sign_pdf(
         meta,
         signer_for(credential),
         timestamper=timestamper,
-        stamp_style=_stamp_style(
-            _STAMP_TEXT % {**text_params, "ts": signing_time.strftime(_TIME_FORMAT)}
-        ),
+        stamp_style=_stamp_style(_STAMP_TEXT % text_params),
         new_field_spec=fields.SigFieldSpec(SIGNATURE_FIELD, on_page=page, box=_whole_points(box)),
     )
     try:
