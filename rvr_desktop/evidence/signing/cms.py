@@ -207,6 +207,29 @@ def signature_timestamp_token(signature_der: bytes) -> bytes | None:
     return None
 
 
+def signer_certificate(signature_der: bytes) -> x509.Certificate | None:
+    """The signer's certificate among those a detached signature carries, if found."""
+    try:
+        signed_data = _parse(signature_der)
+        sid = signed_data["signer_infos"][0]["sid"]
+        for choice in signed_data["certificates"] or []:
+            cert = choice.chosen
+            if choice.name != "certificate":
+                continue
+            if sid.name == "issuer_and_serial_number":
+                wanted = sid.chosen
+                if (
+                    cert.issuer == wanted["issuer"]
+                    and cert.serial_number == wanted["serial_number"].native
+                ):
+                    return from_asn1(cert)
+            elif cert.key_identifier == sid.chosen.native:
+                return from_asn1(cert)
+    except (_NotOurSignature, ValueError, KeyError, TypeError, IndexError):
+        return None
+    return None
+
+
 def signature_value(signature_der: bytes) -> bytes:
     """The SignerInfo's signature octets: what a signature time-stamp is over."""
     value: bytes = _parse(signature_der)["signer_infos"][0]["signature"].native
