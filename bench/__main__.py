@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import argparse
 
-from bench import bundle_bench, documents_bench, ui_bench, vault_bench, verifier_bench
+from bench import (
+    bundle_bench,
+    documents_bench,
+    timestamp_bench,
+    ui_bench,
+    vault_bench,
+    verifier_bench,
+)
 from rvr_desktop.app import configure_process
 
 
@@ -20,6 +27,7 @@ def main() -> None:
         lambda: bundle_bench.run(size),
         lambda: ui_bench.run(size),
         lambda: verifier_bench.run(quick=args.quick),
+        lambda: timestamp_bench.run(quick=args.quick),
     ):
         for figure in run():
             print(figure.line(), flush=True)

@@ -17,7 +17,7 @@ from rvr_desktop.evidence.signing.archive import (
 )
 from rvr_desktop.evidence.signing.cms import DetachedSignature, sign_detached_long_term
 from rvr_desktop.evidence.signing.errors import TimestampServiceFailed, ValidationDataUnreadable
-from signing.live_pki import CHECKING_DAY, SIGNING_DAY, LivePki
+from signing.live_pki import SIGNING_DAY, LivePki
 from signing.misbehaving_tsa import Misbehaviour, misbehaving_tsa
 from tests.core.clocks import FakeClock
 
