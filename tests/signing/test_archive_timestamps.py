@@ -17,6 +17,7 @@ from rvr_desktop.evidence.signing.archive import (
 )
 from rvr_desktop.evidence.signing.cms import DetachedSignature, sign_detached_long_term
 from rvr_desktop.evidence.signing.errors import TimestampServiceFailed, ValidationDataUnreadable
+from rvr_desktop.evidence.signing.trust import TrustStore
 from signing.live_pki import SIGNING_DAY, LivePki
 from signing.misbehaving_tsa import Misbehaviour, misbehaving_tsa
 from tests.core.clocks import FakeClock
@@ -210,3 +211,21 @@ def test_the_signature_time_stamp_is_checked_at_the_time_the_first_archive_time_
     assert archive.proven_existence_time == FIRST_RENEWAL
     assert result.bottom_line
     assert result.known_not_revoked
+
+
+def test_an_archive_time_stamp_from_a_unit_nobody_trusts_is_refused(force_pki: LivePki) -> None:
+    signed = _signed(force_pki)
+    chain = _renew(force_pki, signed, (), FIRST_RENEWAL)
+
+    result = verify_archive_timestamps(
+        MANIFEST,
+        [signed.signature],
+        chain,
+        TrustStore.empty(),
+        signature_validation_data=signed.validation_data,
+        at_time=COURT_DAY,
+    )
+
+    assert not result.bottom_line
+    assert result.timestamps[0].intact and not result.timestamps[0].trusted
+    assert "does not chain to a trusted root" in result.problems[0]

@@ -290,3 +290,27 @@ def _with_token(signature: bytes, token: bytes) -> bytes:
     return cms.ContentInfo({"content_type": "signed_data", "content": info["content"]}).dump(
         force=True
     )
+
+
+def test_a_crl_issued_after_the_certificate_expired_proves_nothing_about_it(
+    force_pki: LivePki,
+) -> None:
+    # no validation data kept at signing; the CA's CRL of September no longer lists
+    # certificates that expired in April, so it cannot say this one was never revoked
+    signed = _sign(
+        force_pki,
+        "officer-short-lived",
+        timestamp_url=force_pki.tsa_url,
+        fetch_validation_data=False,
+    )
+    crl = CrlFile.of("interm.crl", force_pki.crl_of("interm", CHECKING_DAY))
+
+    result = verify_detached(
+        signed.signature, MANIFEST, force_pki.trust(), at_time=CHECKING_DAY, crl_files=[crl]
+    )
+
+    assert result.bottom_line
+    assert not result.known_not_revoked
+    assert result.revocation is not None
+    assert result.revocation.outcome == RevocationOutcome.INDETERMINATE
+    assert "after the certificate expired" in result.revocation.explanation
