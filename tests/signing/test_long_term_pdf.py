@@ -198,3 +198,22 @@ def test_a_statement_checked_at_a_time_before_it_was_signed_names_the_time(
 
     assert not check.bottom_line
     assert any("in the future" in p for p in check.problems)
+
+
+def test_after_the_time_stamping_unit_expired_the_statement_holds_at_the_time_a_later_proof_shows(
+    force_pki: LivePki, officer: OfficerProfile, statement: bytes
+) -> None:
+    # the unit's certificate expires in 2055; in 2056 only a later proof (the bundle's
+    # archive time-stamps) can show the file existed while it was still good
+    signed = _sign(force_pki, officer, "officer-good", statement, timestamp_url=force_pki.tsa_url)
+    in_2056 = datetime(2056, 6, 1, tzinfo=SIGNING_DAY.tzinfo)
+    archived = datetime(2031, 3, 1, tzinfo=SIGNING_DAY.tzinfo)
+
+    alone = validate_pdf(signed.pdf, force_pki.trust(), at_time=in_2056)
+    proven = validate_pdf(signed.pdf, force_pki.trust(), at_time=in_2056, proven_at=archived)
+
+    assert alone.document_timestamps_ok is False
+    assert not alone.bottom_line
+    assert proven.document_timestamps_ok is True
+    assert proven.problems == ()
+    assert proven.bottom_line

@@ -214,12 +214,16 @@ def validate_pdf(
     crl_files: Sequence[CrlFile] = (),
     online: bool = False,
     fetch_timeout: float = FETCH_TIMEOUT_S,
+    proven_at: datetime | None = None,
 ) -> PdfSignatureCheck:
     """Check the statement's signature; never raises for a damaged, unsigned or non-PDF file.
 
     ``at_time`` is now (by default): a signing time after it is a problem. Revocation is
     weighed from the statement's DSS, ``crl_files`` and, only when ``online``, the
-    certificates' own OCSP and CRL addresses fetched now.
+    certificates' own OCSP and CRL addresses fetched now. ``proven_at`` is a time a later
+    proof (the bundle's archive time-stamps) shows the file existed: the newest time-stamp
+    in the file is then checked at that time rather than now, so it stays good after its
+    unit's certificate expires.
     """
     quieten_validation_logs()
     now = at_time or datetime.now(tz=UTC)
@@ -247,6 +251,7 @@ def validate_pdf(
         trust,
         now,
         _Revocation(carried, tuple(crl_files), online, fetch_timeout),
+        proven_at,
     )
 
 
@@ -376,6 +381,7 @@ def _check(
     trust: TrustStore,
     now: datetime,
     revocation_inputs: _Revocation,
+    proven_at: datetime | None = None,
 ) -> PdfSignatureCheck:
     count = len(signatures)
     embedded = signatures[0]
@@ -394,12 +400,12 @@ def _check(
         status: PdfSignatureStatus = validate_pdf_signature(
             embedded,
             signer_validation_context=context,
-            ts_validation_context=validation_context(trust, first_later or now),
+            ts_validation_context=validation_context(trust, first_later or proven_at or now),
             key_usage_settings=SIGNER_KEY_USAGE,
             # only long-term updates may follow the signature: judge them when there are any
             skip_diff=not updated,
         )
-        doc_ts_ok = _document_timestamps_ok(later, ts_times, trust, now)
+        doc_ts_ok = _document_timestamps_ok(later, ts_times, trust, proven_at or now)
         known = [*(from_asn1(c) for c in embedded.other_embedded_certs), *trust.certificates()]
     except Exception as exc:  # a hostile PDF may fail anywhere in pyHanko
         return _failed(
