@@ -11,6 +11,7 @@ from bench import (
     documents_bench,
     startup_bench,
     store_bench,
+    timestamp_bench,
     ui_bench,
     vault_bench,
     verifier_bench,
@@ -18,7 +19,7 @@ from bench import (
 from bench.report import Figure
 from rvr_desktop.app import configure_process
 
-GROUPS = ("startup", "verifier", "vault", "documents", "bundle", "ui", "store")
+GROUPS = ("startup", "verifier", "vault", "documents", "bundle", "ui", "store", "timestamp")
 
 
 def main() -> None:
@@ -38,6 +39,7 @@ def main() -> None:
         "bundle": lambda: bundle_bench.run(size),
         "ui": lambda: ui_bench.run(size),
         "store": lambda: store_bench.run(size, bundles=10 if args.quick else 100),
+        "timestamp": lambda: timestamp_bench.run(quick=args.quick),
     }
     for name, run in groups.items():
         if args.only is not None and name != args.only:

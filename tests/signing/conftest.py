@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -11,6 +12,7 @@ from rvr_desktop.evidence.signing.credential import SigningCredential
 from rvr_desktop.evidence.signing.officer import OfficerProfile
 from rvr_desktop.evidence.signing.training_pki import TrainingCertificateAuthority
 from rvr_desktop.evidence.signing.trust import TrustStore
+from signing.live_pki import LivePki, live_pki
 from signing.pdfs import statement_pdf
 from tests.core.clocks import FakeClock
 
@@ -68,3 +70,11 @@ def trust(authority: TrainingCertificateAuthority) -> TrustStore:
 @pytest.fixture
 def statement() -> bytes:
     return statement_pdf()
+
+
+@pytest.fixture(scope="session")
+def force_pki(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LivePki]:
+    """The force PKI (certomancer's Animator) on 127.0.0.1, started once per test session
+    (per worker) when a test first asks for it, and stopped when the session ends."""
+    with live_pki(tmp_path_factory.mktemp("force-pki")) as pki:
+        yield pki

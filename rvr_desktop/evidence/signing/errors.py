@@ -192,12 +192,44 @@ class SignatureBoxInvalid(PdfSigningError):
 
 
 class TimestampServiceFailed(RvrError):
+    """The time-stamping service gave no usable time-stamp; ``detail`` says what it did."""
+
     def __init__(self, url: str, detail: str) -> None:
+        self.url = url
+        self.detail = detail
         super().__init__(
-            f"The time-stamping service at {url} did not give a time-stamp ({detail}). Nothing "
-            "was signed. Check the network connection and the service address in the signing "
-            "settings, or sign without a time-stamp service, then try again."
+            f"The time-stamping service at {url} did not give a time-stamp: {detail}. Nothing "
+            "was signed. Try again in a moment; if it keeps failing, check the network "
+            "connection and the service address in the signing settings, or sign without "
+            "trusted time (clear the time-stamping service), and the signature will carry "
+            "only this computer's own claim of the signing time."
         )
+
+
+class SigningCertificateRevoked(RvrError):
+    def __init__(self, who: str, when: str, reason: str, source: str) -> None:
+        super().__init__(
+            f"The signing certificate for {who} was revoked on {when} ({reason}), according "
+            f"to {source}. Nothing was signed: a signature made with it would not be "
+            "trusted. Ask your force's PKI team for a new certificate."
+        )
+
+
+class ValidationDataUnreadable(InvalidInput):
+    """Validation data (a certificate, OCSP response or CRL) that cannot be read."""
+
+    def __init__(self, what: str, detail: str) -> None:
+        super().__init__(
+            f"{what} cannot be read ({detail}). Check that it is the right file (a DER or "
+            "PEM CRL from the certificate authority), then try again."
+        )
+
+
+class ArchiveTimestampError(InvalidInput):
+    """Archive time-stamps that cannot be added as asked."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"The archive time-stamp cannot be added: {detail}. Nothing was changed.")
 
 
 class SigningFailed(RvrError):

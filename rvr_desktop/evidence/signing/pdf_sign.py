@@ -1,18 +1,28 @@
-"""Sign a rendered statement PDF: PAdES B-B by the officer, B-T with a time-stamping service.
+"""Sign a rendered statement PDF: PAdES B-B by the officer, B-T with a time-stamping
+service, and B-LTA when the revocation information of the certificates can be fetched.
 
-The renderer leaves room for the signature box, outlines it and passes where it is; we
-add a visible signature there (officer, number, UK time) in one incremental update, so
-the rendered bytes stay exactly as they were and the signature covers the whole file.
-Document metadata is the renderer's job and is not touched here.
+The renderer leaves room for the signature box and passes where it is; we add a visible
+signature there (officer, number, UK time) in one incremental update, so the rendered bytes
+stay exactly as they were and the signature covers the whole file. Document metadata is
+the renderer's job and is not touched here.
+
+For B-LTA two more incremental updates follow the signature: a Document Security Store
+(DSS) with the certificates, OCSP responses and CRLs of the officer's chain and of the
+time-stamping unit, then a document time-stamp over everything. The validator accepts
+exactly those updates after the signature, and only when the last document time-stamp
+covers the whole file.
 """
 
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import aiohttp
+from asn1crypto import crl as asn1_crl  # type: ignore[import-untyped]
+from asn1crypto import ocsp as asn1_ocsp
+from asn1crypto import x509 as asn1_x509
 from pyhanko.pdf_utils import misc
 from pyhanko.pdf_utils.generic import ArrayObject
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -21,9 +31,8 @@ from pyhanko.pdf_utils.writer import BasePdfFileWriter
 from pyhanko.sign import fields
 from pyhanko.sign.general import SigningError
 from pyhanko.sign.signers import PdfSignatureMetadata
-from pyhanko.sign.signers.pdf_signer import PdfSigner, PdfSigningSession
-from pyhanko.sign.timestamps import HTTPTimeStamper
-from pyhanko.sign.timestamps.common_utils import TimestampRequestError
+from pyhanko.sign.signers.pdf_signer import PdfSigner, PdfSigningSession, PdfTimeStamper
+from pyhanko.sign.validation import DocumentSecurityStore
 from pyhanko.stamp import TextStampStyle
 
 from rvr_desktop.evidence.clock import Clock, SystemClock, document_time
@@ -35,14 +44,22 @@ from rvr_desktop.evidence.signing.errors import (
     NotAPdf,
     SignatureBoxInvalid,
     SigningFailed,
-    TimestampServiceFailed,
+)
+from rvr_desktop.evidence.signing.long_term import (
+    SIGNER_CLAIM_ONLY,
+    SignatureLevel,
+    refuse_if_revoked,
+    signer_chain_data,
+    timestamp_chain_data,
 )
 from rvr_desktop.evidence.signing.officer import OfficerProfile
 from rvr_desktop.evidence.signing.stamp_font import StampFont
+from rvr_desktop.evidence.signing.timestamps import TIMESTAMP_TIMEOUT_S, CheckedTimeStamper
 from rvr_desktop.evidence.signing.timeutil import utc_datetime
+from rvr_desktop.evidence.signing.validation_data import FETCH_TIMEOUT_S, ValidationData
 
 SIGNATURE_FIELD = "OfficerSignature"
-TIMESTAMP_TIMEOUT_S = 30
+DOCUMENT_TIMESTAMP_FIELD = "ArchiveTimeStamp1"
 
 _STAMP_TEXT = "Digitally signed by %(officer)s\n%(number)s\n%(signed_at)s%(test_label)s"
 _TEST_LABEL = "\nTEST IDENTITY - NOT FOR EVIDENCE"
@@ -131,16 +148,121 @@ def sign_pdf(
     timestamp_url: str | None = None,
     reason: str | None = None,
     location: str | None = None,
+    timestamp_timeout: float = TIMESTAMP_TIMEOUT_S,
+    long_term: bool = True,
 ) -> bytes:
-    """The signed PDF: the given bytes followed by one incremental update holding the signature.
+    """The signed PDF: the given bytes followed by the incremental update(s) of the signature.
 
     PAdES baseline B-B, or B-T when ``timestamp_url`` names an RFC 3161 time-stamping
-    service (then a failing service is an error, never a silent B-B).
+    service (then a failing service is an error, never a silent B-B), or B-LTA when, with
+    ``long_term``, the revocation information of the officer's certificates can be
+    fetched. :func:`sign_pdf_long_term` says which level was reached and why.
+    """
+    return sign_pdf_long_term(
+        pdf,
+        credential,
+        officer,
+        box,
+        clock=clock,
+        timestamp_url=timestamp_url,
+        reason=reason,
+        location=location,
+        timestamp_timeout=timestamp_timeout,
+        long_term=long_term,
+    ).pdf
+
+
+@dataclass(frozen=True)
+class SignedPdf:
+    """A signed statement and how long its signature can be checked."""
+
+    pdf: bytes
+    level: SignatureLevel
+    """B-B (claimed time only), B-T (time-stamped), B-LTA (with validation data in a DSS
+    and a document time-stamp over everything)."""
+    signing_time: datetime
+    timestamp_time: datetime | None
+    """The signature time-stamp's time (B-T and above)."""
+    validation_data: ValidationData
+    """What went into the DSS (empty below B-LTA)."""
+    notes: tuple[str, ...]
+    """Why the level is not higher, in plain words; empty at B-LTA with nothing missing."""
+
+
+def sign_pdf_long_term(
+    pdf: bytes,
+    credential: SigningCredential,
+    officer: OfficerProfile,
+    box: SignatureBox,
+    *,
+    clock: Clock | None = None,
+    timestamp_url: str | None = None,
+    reason: str | None = None,
+    location: str | None = None,
+    timestamp_timeout: float = TIMESTAMP_TIMEOUT_S,
+    long_term: bool = True,
+    fetch_timeout: float = FETCH_TIMEOUT_S,
+) -> SignedPdf:
+    """Sign as :func:`sign_pdf` does, saying which level was reached.
+
+    With a time-stamping service and ``long_term``: first the revocation information of
+    the officer's chain is fetched (a certificate it shows revoked is refused:
+    :class:`~rvr_desktop.evidence.signing.errors.SigningCertificateRevoked`); then the
+    signature with its time-stamp; then, when revocation information was found, a DSS with
+    it and the time-stamping unit's, and a document time-stamp (B-LTA). Any failure of the
+    time-stamping service at any step raises and returns nothing, so there is never a
+    half-made file. A revocation service that cannot be reached only lowers the level to
+    B-T, and the notes say so.
     """
     signing_time = utc_datetime(clock or SystemClock())
     ensure_can_sign_at(credential, signing_time)
     writer = _open(pdf)
     page = _page_number(writer, box)
+    notes: list[str] = []
+    validation = ValidationData()
+    if timestamp_url and long_term:
+        validation, missing = signer_chain_data(credential, fetch_timeout)
+        refuse_if_revoked(credential, validation, signing_time)
+        notes += missing
+    stamper = (
+        CheckedTimeStamper(timestamp_url, timeout=timestamp_timeout) if timestamp_url else None
+    )
+    signed = _sign(writer, page, credential, officer, box, signing_time, stamper, reason, location)
+    if stamper is None or not stamper.tokens:
+        return SignedPdf(
+            signed, SignatureLevel.B_B, signing_time, None, ValidationData(), (SIGNER_CLAIM_ONLY,)
+        )
+    token = stamper.tokens[-1]
+    if not (long_term and validation.has_revocation_info):
+        if long_term:
+            notes.append(
+                "No revocation information could be fetched for the officer's certificate, "
+                "so the statement is PAdES B-T: its time is trusted, but checking it after "
+                "the certificate expires will need the CA's records."
+            )
+        return SignedPdf(
+            signed, SignatureLevel.B_T, signing_time, token.gen_time, ValidationData(), tuple(notes)
+        )
+    tsa_data, missing = timestamp_chain_data(token, credential, fetch_timeout)
+    validation = validation.merged(tsa_data)
+    notes += missing
+    archived = _add_dss_and_document_timestamp(signed, validation, stamper)
+    return SignedPdf(
+        archived, SignatureLevel.B_LTA, signing_time, token.gen_time, validation, tuple(notes)
+    )
+
+
+def _sign(
+    writer: IncrementalPdfFileWriter,
+    page: int,
+    credential: SigningCredential,
+    officer: OfficerProfile,
+    box: SignatureBox,
+    signing_time: datetime,
+    stamper: CheckedTimeStamper | None,
+    reason: str | None,
+    location: str | None,
+) -> bytes:
     number = officer.rank_and_number + (f", {officer.station}" if officer.station else "")
     text_params = {
         "officer": officer.name,
@@ -158,22 +280,40 @@ def sign_pdf(
         reason=reason,
         location=location,
     )
-    timestamper = (
-        HTTPTimeStamper(timestamp_url, timeout=TIMESTAMP_TIMEOUT_S) if timestamp_url else None
-    )
     signer = _FixedTimePdfSigner(
         signing_time,
         meta,
         signer_for(credential),
-        timestamper=timestamper,
+        timestamper=stamper,
         stamp_style=_stamp_style(_STAMP_TEXT % text_params),
         new_field_spec=fields.SigFieldSpec(SIGNATURE_FIELD, on_page=page, box=_whole_points(box)),
     )
     try:
         output = signer.sign_pdf(writer, appearance_text_params=text_params)
-    except (TimestampRequestError, aiohttp.ClientError, TimeoutError) as exc:
-        raise TimestampServiceFailed(timestamp_url or "", str(exc) or type(exc).__name__) from exc
     except (SigningError, misc.PdfError, ValueError) as exc:
         raise SigningFailed(str(exc) or type(exc).__name__) from exc
     signed: bytes = output.getvalue()
     return signed
+
+
+def _add_dss_and_document_timestamp(
+    signed: bytes, validation: ValidationData, stamper: CheckedTimeStamper
+) -> bytes:
+    """Two incremental updates: the DSS with ``validation``, then a document time-stamp."""
+    buffer = io.BytesIO(signed)
+    try:
+        DocumentSecurityStore.add_dss(
+            buffer,
+            sig_contents=None,
+            certs=[asn1_x509.Certificate.load(c) for c in validation.certificates],
+            ocsps=[asn1_ocsp.OCSPResponse.load(o) for o in validation.ocsp_responses],
+            crls=[asn1_crl.CertificateList.load(c) for c in validation.crls],
+        )
+        buffer.seek(0)
+        output = PdfTimeStamper(stamper, field_name=DOCUMENT_TIMESTAMP_FIELD).timestamp_pdf(
+            IncrementalPdfFileWriter(buffer, strict=True), "sha256"
+        )
+    except (SigningError, misc.PdfError, ValueError) as exc:
+        raise SigningFailed(str(exc) or type(exc).__name__) from exc
+    archived: bytes = output.getvalue()
+    return archived

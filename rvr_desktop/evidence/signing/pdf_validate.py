@@ -4,22 +4,38 @@ pyHanko reports a signature intact, valid and trusted even when bytes were appen
 after ``%%EOF`` or an incremental update was added after signing (its own bottom line
 allows some updates). A statement is never legitimately changed after signing, so we
 also require that the signature covers the whole file and that no update follows the
-signed revision. The certificate is checked at the signing time (the time-stamp when
-there is one), offline, against the given trust store only.
+signed revision, with one exception: the long-term (PAdES B-LTA) updates our signer
+makes, a Document Security Store (validation data) and document time-stamps, and only
+when pyHanko's difference analysis finds nothing else changed and the last document
+time-stamp covers every byte of the file. The certificate is checked at the signing
+time (the time-stamp when there is one), offline, against the given trust store only.
+
+Revocation is weighed from the DSS the statement carries, CRL files given by the evidence
+officer, and (only when asked) the certificates' own OCSP and CRL addresses; see
+:mod:`rvr_desktop.evidence.signing.revocation` for the rules.
 """
 
 from __future__ import annotations
 
 import io
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from cryptography import x509
 from pyhanko.pdf_utils.generic import ArrayObject, ByteStringObject, DictionaryObject, PdfObject
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.fields import enumerate_sig_fields
-from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation import (
+    DocumentSecurityStore,
+    validate_pdf_signature,
+    validate_pdf_timestamp,
+)
+from pyhanko.sign.validation.errors import NoDSSFoundError
+from pyhanko.sign.validation.generic_cms import extract_tst_data_iter
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
 
@@ -36,7 +52,20 @@ from rvr_desktop.evidence.signing.certs import (
     from_asn1,
     summarise,
 )
+from rvr_desktop.evidence.signing.long_term import (
+    SIGNER_CLAIM_ONLY,
+    CrlFile,
+    SignatureLevel,
+    fetch_online,
+    revocation_sources,
+)
+from rvr_desktop.evidence.signing.revocation import (
+    RevocationCheck,
+    RevocationOutcome,
+    check_revocation,
+)
 from rvr_desktop.evidence.signing.trust import TrustedRoot, TrustStore
+from rvr_desktop.evidence.signing.validation_data import FETCH_TIMEOUT_S, ValidationData
 
 # What the gap a signature's /ByteRange leaves out must hold: its value as one hex string.
 _HEX_STRING = re.compile(rb"<[0-9A-Fa-f\s]*>")
@@ -64,9 +93,12 @@ class PdfSignatureCheck:
     valid: bool
     """The signature is cryptographically valid for the signer's certificate."""
     covers_whole_file: bool
-    """The signature covers every byte of the file: nothing was added after it."""
+    """The signature covers every byte of the file, or (B-LTA) every byte up to its own
+    revision with the last document time-stamp covering every byte after: nothing was
+    added that no signature covers."""
     modification_free: bool
-    """No incremental update follows the signed revision."""
+    """No incremental update follows the signed revision, other than long-term validation
+    updates (a DSS and document time-stamps) that change nothing else."""
     trusted: bool
     """The signer's certificate chains to a root in the trust store, valid at signing time."""
     trusted_root: TrustedRoot | None
@@ -81,6 +113,22 @@ class PdfSignatureCheck:
     """Everything that failed, in plain English; empty when the bottom line holds."""
     warnings: tuple[str, ...] = ()
     """Things to know that do not fail the check (such as a test identity)."""
+    level: SignatureLevel | None = None
+    """The PAdES baseline level the file shows: B-B, B-T, or B-LTA (validation data in a
+    DSS and a document time-stamp over it all)."""
+    trusted_signing_time: datetime | None = None
+    """The signature time-stamp's time when it is good; None means the signing time is only
+    the signer's claim."""
+    document_timestamps: tuple[datetime, ...] = ()
+    """The times of the document (archive) time-stamps after the signature, oldest first."""
+    document_timestamps_ok: bool | None = None
+    """Every document time-stamp is intact, valid and trusted at the time the next one (or,
+    for the last, now) proves; None when there is none."""
+    revocation: RevocationCheck | None = None
+    """Whether the signer's chain was revoked, weighed by the rules in ``revocation``."""
+    known_not_revoked: bool = False
+    """Revocation information shows the chain not revoked at the trusted signing time (or,
+    without one, now)."""
 
     @property
     def sound(self) -> bool:
@@ -125,6 +173,12 @@ class PdfSignatureCheck:
             "is_test_identity": self.is_test_identity,
             "problems": list(self.problems),
             "warnings": list(self.warnings),
+            "level": None if self.level is None else self.level.value,
+            "trusted_signing_time": _iso(self.trusted_signing_time),
+            "document_timestamps": [_iso(t) for t in self.document_timestamps],
+            "document_timestamps_ok": self.document_timestamps_ok,
+            "revocation": None if self.revocation is None else self.revocation.to_json(),
+            "known_not_revoked": self.known_not_revoked,
         }
 
 
@@ -153,11 +207,23 @@ def _failed(problem: str, *, count: int = 0) -> PdfSignatureCheck:
 
 
 def validate_pdf(
-    pdf: bytes, trust: TrustStore, *, at_time: datetime | None = None
+    pdf: bytes,
+    trust: TrustStore,
+    *,
+    at_time: datetime | None = None,
+    crl_files: Sequence[CrlFile] = (),
+    online: bool = False,
+    fetch_timeout: float = FETCH_TIMEOUT_S,
+    proven_at: datetime | None = None,
 ) -> PdfSignatureCheck:
     """Check the statement's signature; never raises for a damaged, unsigned or non-PDF file.
 
-    ``at_time`` is now (by default): a signing time after it is a problem.
+    ``at_time`` is now (by default): a signing time after it is a problem. Revocation is
+    weighed from the statement's DSS, ``crl_files`` and, only when ``online``, the
+    certificates' own OCSP and CRL addresses fetched now. ``proven_at`` is a time a later
+    proof (the bundle's archive time-stamps) shows the file existed: the newest time-stamp
+    in the file is then checked at that time rather than now, so it stays good after its
+    unit's certificate expires.
     """
     quieten_validation_logs()
     now = at_time or datetime.now(tz=UTC)
@@ -170,13 +236,60 @@ def validate_pdf(
         malformed = [p for value in values for p in _shape_problems(value, pdf)]
         # pyHanko cannot even list a signature whose dictionary is malformed
         signatures = [] if malformed else list(reader.embedded_regular_signatures)
+        doc_timestamps = [] if malformed else list(reader.embedded_timestamp_signatures)
+        carried = _dss_data(reader)
     except Exception as exc:  # a hostile PDF may fail anywhere in pyHanko
         return _failed(f"The PDF cannot be read ({exc or type(exc).__name__}).")
     if malformed:
         return _failed(" ".join(malformed), count=len(values))
     if not signatures:
         return _failed("The PDF has no signature.")
-    return _check(signatures, total_revisions, trust, now)
+    return _check(
+        signatures,
+        doc_timestamps,
+        total_revisions,
+        trust,
+        now,
+        _Revocation(carried, tuple(crl_files), online, fetch_timeout),
+        proven_at,
+    )
+
+
+@dataclass(frozen=True)
+class _Revocation:
+    carried: ValidationData
+    crl_files: tuple[CrlFile, ...]
+    online: bool
+    timeout: float
+
+    def check(
+        self,
+        signer: x509.Certificate,
+        known: Sequence[x509.Certificate],
+        trusted_time: datetime | None,
+        now: datetime,
+    ) -> RevocationCheck:
+        fetched = fetch_online(signer, known, self.timeout) if self.online else None
+        sources = revocation_sources(
+            self.carried,
+            "the validation data the statement carries (its DSS)",
+            self.crl_files,
+            fetched,
+        )
+        return check_revocation(signer, known, sources, trusted_time=trusted_time, now=now)
+
+
+def _dss_data(reader: PdfFileReader) -> ValidationData:
+    """The certificates, OCSP responses and CRLs in the PDF's DSS (empty without one)."""
+    try:
+        dss = DocumentSecurityStore.read_dss(reader)
+    except NoDSSFoundError:
+        return ValidationData()
+    return ValidationData.of(
+        (cert.dump() for cert in dss.load_certs()),
+        (ref.get_object().data for ref in dss.ocsps),
+        (ref.get_object().data for ref in dss.crls),
+    )
 
 
 def _signature_values(reader: PdfFileReader) -> list[PdfObject]:
@@ -263,22 +376,37 @@ def _shown(value: object) -> str:
 
 def _check(
     signatures: list[EmbeddedPdfSignature],
+    doc_timestamps: list[EmbeddedPdfSignature],
     total_revisions: int,
     trust: TrustStore,
     now: datetime,
+    revocation_inputs: _Revocation,
+    proven_at: datetime | None = None,
 ) -> PdfSignatureCheck:
     count = len(signatures)
     embedded = signatures[0]
+    later = sorted(
+        (t for t in doc_timestamps if t.signed_revision > embedded.signed_revision),
+        key=lambda t: t.signed_revision,
+    )
     try:
         signer = summarise(from_asn1(embedded.signer_cert))
         claimed = embedded.self_reported_timestamp
-        context = validation_context(trust, claimed or now)
+        stamped = _stated_timestamp_time(embedded)
+        ts_times = [_stated_timestamp_time(t) for t in later]
+        first_later = ts_times[0] if ts_times else None
+        updated = embedded.signed_revision != total_revisions - 1
+        context = validation_context(trust, stamped or claimed or now)
         status: PdfSignatureStatus = validate_pdf_signature(
             embedded,
             signer_validation_context=context,
+            ts_validation_context=validation_context(trust, first_later or proven_at or now),
             key_usage_settings=SIGNER_KEY_USAGE,
-            skip_diff=True,  # any update after signing fails below; no need to judge it
+            # only long-term updates may follow the signature: judge them when there are any
+            skip_diff=not updated,
         )
+        doc_ts_ok = _document_timestamps_ok(later, ts_times, trust, proven_at or now)
+        known = [*(from_asn1(c) for c in embedded.other_embedded_certs), *trust.certificates()]
     except Exception as exc:  # a hostile PDF may fail anywhere in pyHanko
         return _failed(
             f"The signature cannot be checked: it is damaged ({exc or type(exc).__name__}).",
@@ -290,12 +418,28 @@ def _check(
         if timestamp is None
         else bool(timestamp.intact and timestamp.valid and timestamp.trusted)
     )
-    covers = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
-    unmodified = embedded.signed_revision == total_revisions - 1
+    trusted_time = timestamp.timestamp if timestamp is not None and timestamp_ok else None
+    if not updated:
+        covers = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+        unmodified = True
+    else:
+        last = later[-1] if later else None
+        unmodified = (
+            last is not None
+            and last.signed_revision == total_revisions - 1
+            and status.modification_level == ModificationLevel.LTA_UPDATES
+        )
+        covers = (
+            unmodified
+            and last is not None
+            and status.coverage == SignatureCoverageLevel.ENTIRE_REVISION
+            and last.evaluate_signature_coverage() == SignatureCoverageLevel.ENTIRE_FILE
+        )
     root = trusted_root_of(status, trust)
 
     timing: list[str] = []
     problems: list[str] = []
+    warnings: list[str] = [TEST_IDENTITY_WARNING] if signer.is_test_identity else []
     if count != 1:
         problems.append(
             f"The PDF has {count} signatures; a statement is signed exactly once, so "
@@ -313,6 +457,11 @@ def _check(
         )
     if not unmodified:
         problems.append("The PDF was changed after signing: an update was appended to it.")
+    if doc_ts_ok is False:
+        problems.append(
+            "A document time-stamp after the signature is not valid or does not chain to a "
+            "trusted root."
+        )
     moment = claimed if timestamp is None else timestamp.timestamp
     in_date = moment is None or signer.not_before <= moment <= signer.not_after
     if not in_date and moment is not None:
@@ -341,7 +490,14 @@ def _check(
     ):
         timing.append("The signing time is later than the time-stamp, which cannot be.")
     problems += timing
-    if not problems and not status.bottom_line:
+    if timestamp is None:
+        warnings.append(SIGNER_CLAIM_ONLY)
+    revocation = revocation_inputs.check(from_asn1(embedded.signer_cert), known, trusted_time, now)
+    if revocation.outcome == RevocationOutcome.FAIL:
+        problems.append(revocation.explanation)
+    elif revocation.outcome == RevocationOutcome.PASS and revocation.revoked_at is not None:
+        warnings.append(revocation.explanation)
+    if not problems and not _pyhanko_bottom_line(status, updated):
         problems.append("pyHanko judged the signature not valid for a reason not listed here.")
 
     return PdfSignatureCheck(
@@ -360,8 +516,66 @@ def _check(
         certificate_in_date=in_date,
         signing_time_ok=not timing,
         problems=tuple(problems),
-        warnings=(TEST_IDENTITY_WARNING,) if signer.is_test_identity else (),
+        warnings=tuple(warnings),
+        level=_level(timestamp is not None, later, covers),
+        trusted_signing_time=trusted_time,
+        document_timestamps=tuple(t for t in ts_times if t is not None),
+        document_timestamps_ok=doc_ts_ok,
+        revocation=revocation,
+        known_not_revoked=revocation.known_not_revoked,
     )
+
+
+def _pyhanko_bottom_line(status: PdfSignatureStatus, updated: bool) -> bool:
+    if not updated:
+        return bool(status.bottom_line)
+    # pyHanko's own bottom line also needs its diff policy satisfied, which LTA updates are
+    return bool(status.intact and status.valid and status.trusted)
+
+
+def _level(time_stamped: bool, later: list[EmbeddedPdfSignature], covers: bool) -> SignatureLevel:
+    if not time_stamped:
+        return SignatureLevel.B_B
+    return SignatureLevel.B_LTA if later and covers else SignatureLevel.B_T
+
+
+def _stated_timestamp_time(embedded: EmbeddedPdfSignature) -> datetime | None:
+    """The time a time-stamp token states, before it is checked: the moment to check the
+    certificates it vouches for at. The token itself is checked as well."""
+    signed_data = (
+        embedded.signed_data
+        if embedded.sig_object_type == "/DocTimeStamp"
+        else next(extract_tst_data_iter(embedded.signer_info, signed=False), None)
+    )
+    if signed_data is None:
+        return None
+    try:
+        moment: datetime = signed_data["encap_content_info"]["content"].parsed["gen_time"].native
+    except (KeyError, ValueError, TypeError, AttributeError):
+        return None
+    return moment
+
+
+def _document_timestamps_ok(
+    later: list[EmbeddedPdfSignature],
+    times: list[datetime | None],
+    trust: TrustStore,
+    now: datetime,
+) -> bool | None:
+    """Each document time-stamp intact, valid and trusted, its certificate checked at the
+    time the next one proves (the last at ``now``), and their times in order."""
+    if not later:
+        return None
+    for index, stamp in enumerate(later):
+        nxt = times[index + 1] if index + 1 < len(times) else None
+        status = validate_pdf_timestamp(
+            stamp, validation_context=validation_context(trust, nxt or now), skip_diff=True
+        )
+        if not (status.intact and status.valid and status.trusted):
+            return False
+        if nxt is not None and status.timestamp > nxt:
+            return False
+    return True
 
 
 def _out_of_date(signer: CertificateSummary, moment: datetime) -> str:
