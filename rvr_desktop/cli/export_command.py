@@ -22,7 +22,11 @@ def register(subcommands: Any) -> None:
     export.add_argument("--zip", action="store_true", help="one .zip file instead of a folder")
     export.add_argument("--recipient", help="who the bundle is for (recorded in the audit chain)")
     export.add_argument("--reason", help="why it is exported (recorded in the audit chain)")
-    export.add_argument("--timestamp-url", help="an RFC 3161 time-stamping service (PAdES B-T)")
+    export.add_argument(
+        "--timestamp-url",
+        help="an RFC 3161 time-stamping service: trusted time, and the validation data that "
+        "keeps the signatures checkable for years (PAdES B-LTA)",
+    )
     export.set_defaults(handler=run_export)
 
 

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from rvr_desktop import SOFTWARE
 from rvr_desktop.app import configure_process
 from rvr_desktop.cli import (
+    bundle_commands,
     case_commands,
     demo_command,
     export_command,
@@ -51,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     export_command.register(subcommands)
     demo_command.register(subcommands)
     submit_command.register(subcommands)
+    bundle_commands.register(subcommands)
     verify = subcommands.add_parser(
         "verify", help="open the Verify window for evidence officers (no vault needed)"
     )

@@ -19,6 +19,7 @@ from rvr_desktop.app import configure_process
 from rvr_desktop.evidence.bundle.result import BundleStatus, Verdict
 from rvr_desktop.evidence.bundle.verify import verify_bundle
 from rvr_desktop.evidence.errors import InvalidInput, RvrError
+from rvr_desktop.evidence.signing.long_term import CrlFile
 from rvr_desktop.evidence.signing.trust import TrustStore
 
 EXIT_CODES = {Verdict.VERIFIED: 0, Verdict.FAILED: 1, Verdict.NOT_TRUSTED: 2}
@@ -54,6 +55,20 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         metavar="ROOT.pem",
         help="a trusted root certificate (PEM); repeat for several",
+    )
+    parser.add_argument(
+        "--crl",
+        action="append",
+        default=[],
+        metavar="FILE.crl",
+        help="a certificate revocation list from the force's CA (DER or PEM) to check the "
+        "signer's certificate against; repeat for several",
+    )
+    parser.add_argument(
+        "--online",
+        action="store_true",
+        help="also ask the certificates' own OCSP and CRL addresses now (off by default: "
+        "the check uses only what the bundle carries and the --crl files)",
     )
     parser.add_argument("--json", action="store_true", help="print the result as one JSON document")
     parser.add_argument("--report", metavar="OUT.pdf", help="also write a verification report PDF")
@@ -94,6 +109,11 @@ def print_status(status: BundleStatus) -> None:
         print(f"{check.outcome.value:<13} {check.shown_title}: {check.reason}")
     for note in status.notes:
         print(f"NOTE          {note}")
+    if status.revocation_unknown:
+        print(
+            "NOTE          To check revocation, give the CA's revocation list with "
+            "--crl FILE.crl, or ask the CA's own services with --online."
+        )
     print(status.verdict_text)
     if status.verdict is Verdict.NOT_TRUSTED:
         print("Give the force's root certificate with --trust ROOT.pem (it may be repeated).")
@@ -104,12 +124,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         trust = TrustStore.from_paths([Path(p) for p in args.trust])
+        crl_files = tuple(CrlFile.read(Path(p)) for p in args.crl)
         if args.batch:
             return _verify_batch(args)
         if args.bundle.lower().startswith("s3://"):
-            status = _verify_stored(args, trust)
+            status = _verify_stored(args, trust, crl_files)
         else:
-            status = verify_bundle(Path(args.bundle), trust)
+            status = verify_bundle(
+                Path(args.bundle), trust, crl_files=crl_files, online=args.online
+            )
     except RvrError as exc:
         print(f"rvr-verify: {exc}", file=sys.stderr)
         return EXIT_CANNOT_RUN
@@ -134,7 +157,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     return exit_code
 
 
-def _verify_stored(args: argparse.Namespace, trust: TrustStore) -> BundleStatus:
+def _verify_stored(
+    args: argparse.Namespace, trust: TrustStore, crl_files: Sequence[CrlFile]
+) -> BundleStatus:
     # boto3 loads only for a bundle in a store.
     from rvr_desktop.evidence.store.client import Bucket, make_client
     from rvr_desktop.evidence.store.receipt import Receipt
@@ -145,7 +170,15 @@ def _verify_stored(args: argparse.Namespace, trust: TrustStore) -> BundleStatus:
     if args.receipt:
         receipt = Receipt.from_json(_read_json(Path(args.receipt)))
     address = Bucket(stored.bucket, args.endpoint_url or "", args.region or "")
-    return verify_stored_bundle(make_client(address), address, stored, trust, receipt=receipt)
+    return verify_stored_bundle(
+        make_client(address),
+        address,
+        stored,
+        trust,
+        receipt=receipt,
+        crl_files=crl_files,
+        online=args.online,
+    )
 
 
 def _verify_batch(args: argparse.Namespace) -> int:

@@ -80,7 +80,10 @@ def test_a_good_bundle_is_not_verified_without_its_root_then_verified_once_trust
     assert banner.detail.text().startswith("VERIFIED AS A TRAINING BUNDLE, NOT EVIDENCE")
     assert banner.headline.property("outcome") == "pass"
     assert banner.test_warning.isVisibleTo(verify_window)
-    assert all(row[0] == "PASS" for row in verify_window.checks.rows())
+    assert all(
+        row[0] == "PASS" for row in verify_window.checks.rows() if row[1] != "signer not revoked"
+    )
+    assert "revoked) is not known" in banner.detail.text()
     details = verify_window.details.toPlainText()
     assert "DEMO-2026-0001" in details and "CPS Direct (training)" in details
     assert "TEST IDENTITY - NOT FOR EVIDENCE" in details

@@ -17,6 +17,7 @@ from enum import StrEnum
 from rvr_desktop.evidence.bundle.errors import MalformedBag
 from rvr_desktop.evidence.bundle.hashing import DEFAULT_WORKERS, Digest, hash_members
 from rvr_desktop.evidence.bundle.layout import (
+    ARCHIVE_TIMESTAMPS_DIR,
     BAG_INFO_TXT,
     BAGIT_TXT,
     FETCH_TXT,
@@ -232,13 +233,17 @@ def check_tag_files(
 ) -> ManifestCheck:
     """Compare every file outside data/ with tagmanifest-sha256.txt.
 
-    The tag manifest itself and its signature are the two files it cannot list; any
-    other file outside data/ that it does not list (bag-info.txt, say) is a failure.
+    The tag manifest itself, its signature and the archive time-stamps (made after it)
+    are the files it cannot list; any other file outside data/ that it does not list
+    (bag-info.txt, say) is a failure. The archive time-stamps are checked token by token
+    over exactly what each covers (:mod:`.long_term_files`).
     """
     present = {
         m.path: m
         for m in source.list_files()
-        if not m.path.startswith(PAYLOAD_PREFIX) and m.path not in (TAGMANIFEST_TXT, SIGNATURE_P7S)
+        if not m.path.startswith(PAYLOAD_PREFIX)
+        and m.path not in (TAGMANIFEST_TXT, SIGNATURE_P7S)
+        and not m.path.startswith(ARCHIVE_TIMESTAMPS_DIR + "/")
     }
     return _check(source, bag.tag_manifest, present, dict(bag.tag_bytes), progress, cancel, 1)
 

@@ -31,6 +31,7 @@ from rvr_desktop.evidence.bundle.errors import (
     UnsafeBundlePath,
 )
 from rvr_desktop.evidence.bundle.layout import (
+    ARCHIVE_TIMESTAMPS_DIR,
     BAG_INFO_TXT,
     BAGGING_DATE,
     BAGIT_TXT,
@@ -39,6 +40,7 @@ from rvr_desktop.evidence.bundle.layout import (
     PAYLOAD_PREFIX,
     SIGNATURE_P7S,
     TAGMANIFEST_TXT,
+    VALIDATION_DIR,
     BundleLayout,
 )
 from rvr_desktop.evidence.bundle.lookalikes import LookalikeIndex
@@ -56,6 +58,9 @@ from rvr_desktop.evidence.progress import CancelToken, ProgressCallback, no_prog
 COPY_CHUNK = 1 << 20
 
 Signer = Callable[[bytes], bytes]
+AfterSigning = Callable[[bytes, bytes], Sequence[tuple[str, bytes]]]
+"""Given the tag manifest and its signature, the tag files made after signing."""
+_TAG_FOLDERS = (VALIDATION_DIR + "/", ARCHIVE_TIMESTAMPS_DIR + "/")
 """Given the tag manifest's bytes, returns a detached CMS signature in DER."""
 
 
@@ -208,12 +213,18 @@ class BagWriter:
         sign: Signer | None,
         *,
         bagging_date: date | None = None,
+        listed_tag_files: Sequence[tuple[str, bytes]] = (),
+        after_signing: AfterSigning | None = None,
     ) -> WrittenBag:
         """Write the tag files and the signature, then move the bag into place.
 
         ``bag_info`` is written in the given order, followed by Bagging-Date (today, UTC,
         unless given) and Payload-Oxum. ``sign`` receives the exact bytes of
         tagmanifest-sha256.txt; its DER result becomes tagmanifest-sha256.txt.p7s.
+        ``listed_tag_files`` are further tag files the tag manifest lists (so the signature
+        covers them); ``after_signing`` receives the tag manifest and the signature and
+        returns tag files that cannot be listed because they are made after it (archive
+        time-stamps), written before the bag is moved into place.
         """
         with self._abandon_on_error():
             self._check_open()
@@ -234,6 +245,7 @@ class BagWriter:
                 (BAGIT_TXT, format_bagit_txt()),
                 (BAG_INFO_TXT, format_bag_info(info)),
                 (MANIFEST_TXT, format_manifest((e.path, e.sha256) for e in self._entries)),
+                *((self._claim_tag(name), data) for name, data in listed_tag_files),
             ]
             tag_manifest = format_manifest(
                 (name, hashlib.sha256(data).hexdigest()) for name, data in tag_files
@@ -244,6 +256,11 @@ class BagWriter:
                 if not isinstance(signature, bytes) or not signature:
                     raise TypeError("the signer must return the DER bytes of a CMS signature")
                 tag_files.append((SIGNATURE_P7S, signature))
+                if after_signing is not None:
+                    tag_files += [
+                        (self._claim_tag(name), data)
+                        for name, data in after_signing(tag_manifest, signature)
+                    ]
             with translate_os_errors(self.final):
                 for name, data in tag_files:
                     target = self._sink.open_file(name, len(data))
@@ -300,6 +317,12 @@ class BagWriter:
     def _advance(self, count: int) -> None:
         self._done += count
         self._progress(self._done, self._total)
+
+    def _claim_tag(self, path: str) -> str:
+        """A tag file in one of the bundle's own tag folders: made by us, never a user's name."""
+        if not path.startswith(_TAG_FOLDERS) or path_problem(path) or "%" in path:
+            raise UnsafeBundlePath(path, "it is not a tag file of an RVR bundle")
+        return path
 
     def _claim(self, relative_path: str) -> str:
         """The bag path for a new payload file, refused if unsafe or already taken."""

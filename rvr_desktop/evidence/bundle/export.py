@@ -7,7 +7,9 @@ the exhibits' bytes and the audit chain up to the snapshot's head (blobs, attach
 and audit records never change once written). What goes in is listed in :mod:`.contents`.
 
 The statement and the officer's exhibits statement are PAdES-signed; the tag manifest is
-signed with a detached CMS signature.
+signed with a detached CMS signature. With a time-stamping service both carry trusted
+time and the validation data that keeps them checkable for years (PAdES B-LTA in the
+PDFs; ``validation/`` and ``archive-timestamps/`` beside the CMS: :mod:`.long_term_files`).
 The bundle is written under a temporary name and renamed only when whole; a failure or
 a cancel leaves nothing behind and the vault untouched. Only after the bundle is in place
 is the export recorded (the export record and an audit record holding the signed tag
@@ -29,6 +31,7 @@ from rvr_desktop.evidence.bundle.bagit_writer import BagWriter
 from rvr_desktop.evidence.bundle.export_documents import render_documents
 from rvr_desktop.evidence.bundle.export_json import audit_line, bag_info, case_json
 from rvr_desktop.evidence.bundle.layout import BundleLayout
+from rvr_desktop.evidence.bundle.long_term_files import BundleSigner, prepare_signing
 from rvr_desktop.evidence.bundle.names import portable_component
 from rvr_desktop.evidence.case import attachments, cases
 from rvr_desktop.evidence.case.cases import Case, ExportRecord
@@ -37,7 +40,6 @@ from rvr_desktop.evidence.crashpoints import crash_point
 from rvr_desktop.evidence.errors import InvalidInput, RvrError
 from rvr_desktop.evidence.progress import CancelToken, ProgressCallback, no_progress
 from rvr_desktop.evidence.records.audit_chain import ChainAnchor, short_code
-from rvr_desktop.evidence.signing.cms import sign_detached
 from rvr_desktop.evidence.vault import Vault, audit
 
 
@@ -99,8 +101,15 @@ def export_case(
     snapshot = read_case_snapshot(vault, request.case_id)
     case, head = snapshot.case, snapshot.head
     now = vault.clock.utc_now_ms()
+    # Fetched first: the tag manifest lists it, so the signature covers it.
+    prepared = prepare_signing(
+        snapshot.credential, datetime.fromtimestamp(now / 1000, tz=UTC), request.timestamp_url
+    )
     rendered = render_documents(
         snapshot, now, clock=vault.clock, timestamp_url=request.timestamp_url
+    )
+    signer = BundleSigner(
+        snapshot.credential, prepared, timestamp_url=request.timestamp_url, clock=vault.clock
     )
     files = (
         (
@@ -136,9 +145,9 @@ def export_case(
         crash_point("export.payload-written-before-tag-files")
         written = w.finish(
             bag_info(snapshot, exported_utc_ms=now, recipient=request.recipient),
-            sign=lambda tag_manifest: sign_detached(
-                tag_manifest, snapshot.credential, clock=vault.clock
-            ),
+            sign=signer.sign,
+            listed_tag_files=prepared.listed_files(),
+            after_signing=signer.archive,
         )
     crash_point("export.bundle-in-place-before-record")
     record = ExportRecord(

@@ -3,9 +3,12 @@ PDF the app made carrying active content."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from rvr_desktop.evidence.bundle import contents as c
 from rvr_desktop.evidence.bundle.layout import PAYLOAD_PREFIX
 from rvr_desktop.evidence.bundle.result import Aspect, CheckList
+from rvr_desktop.evidence.bundle.signature_checks import LongTermInputs
 from rvr_desktop.evidence.bundle.source import BagSource
 from rvr_desktop.evidence.signing.pdf_active_content import active_content
 from rvr_desktop.evidence.signing.pdf_validate import validate_pdf
@@ -26,12 +29,23 @@ def signed_pdf_checks(
     trust: TrustStore,
     signer_fingerprint: str | None,
     checks: CheckList,
+    inputs: LongTermInputs,
+    proven_at: datetime | None,
 ) -> None:
     """Two checks per signed PDF: the file is exactly as signed (integrity: one signature,
     its digest matching, covering every byte, no update after it), and the signature is
-    sound and the bundle's own signer's (signature)."""
+    sound and the bundle's own signer's (signature). ``proven_at`` is the time the
+    bundle's archive time-stamps prove the file existed (the tag manifest lists its hash):
+    the PDF's newest time-stamp is checked then rather than now."""
     document = SIGNED_PDF_TITLES.get(member.removeprefix(PAYLOAD_PREFIX), member)
-    result = validate_pdf(source.read_small(member, MAX_PDF_BYTES), trust)
+    result = validate_pdf(
+        source.read_small(member, MAX_PDF_BYTES),
+        trust,
+        at_time=inputs.at_time,
+        crl_files=inputs.crl_files,
+        online=inputs.online,
+        proven_at=proven_at,
+    )
     unchanged = (
         result.signature_count == 1
         and result.intact

@@ -47,6 +47,10 @@ class Aspect(StrEnum):
     TRUST = "trust"
     RETENTION = "retention"
     """For a bundle checked in the force's store: kept unalterable, as its receipt says."""
+    REVOCATION = "revocation"
+    """The signer's certificate was not revoked when it signed. An unknown status (no
+    revocation information at hand) is said in plain words but does not stop a verdict:
+    read ``known_not_revoked``."""
 
 
 TITLES = {
@@ -65,6 +69,9 @@ TITLES = {
         "Notes, forms and exhibits match the audit trail"
     ),
     "no active content in PDFs": "No code or hidden files in the app's PDFs",
+    "signer not revoked": "Officer's certificate not withdrawn when it signed",
+    "archive time-stamps": "Later time-stamps keeping the signature provable",
+    "validation data": "Certificates and revocation answers kept with the signature",
 }
 """What each check looks at, in words an evidence officer reads without the BagIt or CMS
 specifications open; the check's name keeps the exact technical term (for --json and the
@@ -113,6 +120,9 @@ class BundleStatus:
     """Things to know that do not change the verdict (a TEST identity, ignored entries)."""
     location: str = ""
     """Where the bundle was checked from when not a local path (``s3://bucket/key``)."""
+    trusted_signing_time: datetime | None = None
+    """The signature time-stamp's time, when good: a signing time that does not rest on
+    the signer's computer. None means the signing time is only the signer's claim."""
 
     @property
     def shown_location(self) -> str:
@@ -142,9 +152,31 @@ class BundleStatus:
         return self._holds(Aspect.TRUST)
 
     @property
+    def known_not_revoked(self) -> bool:
+        """Revocation information shows the signer's certificate good when it signed."""
+        return self._holds(Aspect.REVOCATION)
+
+    @property
+    def revocation_unknown(self) -> bool:
+        """A sound, trusted signature whose certificate's revocation nobody could learn."""
+        return (
+            self.signatures_valid
+            and self.trusted
+            and any(
+                ch.aspect is Aspect.REVOCATION and ch.outcome is Outcome.INDETERMINATE
+                for ch in self.checks
+            )
+        )
+
+    @property
     def bottom_line(self) -> bool:
-        """Verified: intact, validly signed and trusted, with every check passing."""
-        return bool(self.checks) and all(ch.outcome is Outcome.PASS for ch in self.checks)
+        """Verified: intact, validly signed and trusted, with every check passing, except
+        that a revocation status nobody could learn is said, not held against it."""
+        return bool(self.checks) and all(
+            ch.outcome is Outcome.PASS
+            or (ch.aspect is Aspect.REVOCATION and self.revocation_unknown)
+            for ch in self.checks
+        )
 
     @property
     def verdict(self) -> Verdict:
@@ -159,13 +191,19 @@ class BundleStatus:
     @property
     def verdict_text(self) -> str:
         """The verdict as a sentence an evidence officer reads: never more than is known."""
+        unknown = (
+            " Whether the officer's certificate had been withdrawn (revoked) is not known: "
+            "there was no revocation information to check."
+            if self.revocation_unknown
+            else ""
+        )
         if self.verdict is Verdict.VERIFIED and self.is_test_identity:
             return (
                 "VERIFIED AS A TRAINING BUNDLE, NOT EVIDENCE: complete, unaltered and signed "
-                "with a TEST identity from the RVR Desktop training PKI."
+                "with a TEST identity from the RVR Desktop training PKI." + unknown
             )
         if self.verdict is Verdict.VERIFIED:
-            return "VERIFIED: complete, unaltered and signed by a trusted officer."
+            return "VERIFIED: complete, unaltered and signed by a trusted officer." + unknown
         if self.verdict is Verdict.NOT_TRUSTED:
             return (
                 "NOT VERIFIED: the files agree with the bundle's signature, but no root you "
@@ -191,6 +229,10 @@ class BundleStatus:
             "intact": self.intact,
             "signatures_valid": self.signatures_valid,
             "trusted": self.trusted,
+            "known_not_revoked": self.known_not_revoked,
+            "trusted_signing_time": None
+            if self.trusted_signing_time is None
+            else self.trusted_signing_time.isoformat(),
             "checks": [ch.to_json() for ch in self.checks],
             "signer": None if self.signer is None else self.signer.to_json(),
             "signing_time": None if self.signing_time is None else self.signing_time.isoformat(),

@@ -8,6 +8,9 @@ and the unsigned framing must be exactly what its one signer implies.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from asn1crypto import cms as asn1_cms  # type: ignore[import-untyped]
@@ -16,30 +19,73 @@ from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 
 from rvr_desktop.evidence.bundle.bagit_reader import LoadedBag
 from rvr_desktop.evidence.bundle.layout import SIGNATURE_P7S, TAGMANIFEST_TXT
+from rvr_desktop.evidence.bundle.long_term_files import StoredLongTermData
 from rvr_desktop.evidence.bundle.result import Aspect, CheckList
+from rvr_desktop.evidence.signing.archive import verify_archive_timestamps
 from rvr_desktop.evidence.signing.certs import sha256_fingerprint
 from rvr_desktop.evidence.signing.cms import CmsVerification, verify_detached
+from rvr_desktop.evidence.signing.long_term import CrlFile
+from rvr_desktop.evidence.signing.revocation import RevocationOutcome
 from rvr_desktop.evidence.signing.trust import TrustStore
 
 SIGNATURE = "tag manifest signature"
 UNCHANGED = "tag manifest unchanged since signing"
 TRUSTED = "signer trusted"
+REVOKED = "signer not revoked"
+ARCHIVED = "archive time-stamps"
+
+
+@dataclass(frozen=True)
+class LongTermInputs:
+    """What, besides the trusted roots, the signature checks weigh revocation and time with."""
+
+    stored: StoredLongTermData = field(default_factory=StoredLongTermData)
+    crl_files: Sequence[CrlFile] = ()
+    """CRL files the evidence officer gave (``--crl``)."""
+    online: bool = False
+    """Fetch revocation answers from the certificates' own addresses now (``--online``)."""
+    at_time: datetime | None = None
+
+
+@dataclass(frozen=True)
+class SignatureFindings:
+    """The CMS check and what the archive time-stamps prove, for the checks that follow."""
+
+    cms: CmsVerification | None
+    proven_at: datetime | None
+    """The time the archive time-stamps prove the signature existed, when they hold."""
 
 
 def signature_checks(
-    bag: LoadedBag, trust: TrustStore, checks: CheckList
-) -> CmsVerification | None:
-    """Three checks, each on its own facts: the tag manifest is exactly what was signed
-    (integrity), the signature and its certificates are sound (signature), and the signer
-    chains to a trusted root (trust, made only when the signature is sound: whose a broken
-    signature is cannot be known)."""
+    bag: LoadedBag, trust: TrustStore, checks: CheckList, inputs: LongTermInputs = LongTermInputs()
+) -> SignatureFindings:
+    """The checks of the tag manifest's signature, each on its own facts: the tag manifest
+    is exactly what was signed (integrity), the signature and its certificates are sound
+    (signature), the archive time-stamps hold (signature, when there are any), the signer
+    chains to a trusted root (trust) and was not revoked when it signed (revocation); trust
+    and revocation are judged only for a sound signature: whose a broken one is cannot be
+    known."""
     if bag.signature is None:
         missing = f"{SIGNATURE_P7S} is missing: nothing proves who made this bundle"
         checks.failed(UNCHANGED, Aspect.INTEGRITY, missing)
         checks.failed(SIGNATURE, Aspect.SIGNATURE, missing)
         checks.not_evaluated(TRUSTED, Aspect.TRUST, "not checked: there is no signature")
-        return None
-    result = verify_detached(bag.signature, bag.tag_manifest_bytes, trust)
+        return SignatureFindings(None, None)
+    proven_at = _archive_checks(bag, bag.signature, trust, checks, inputs)
+    stamps = inputs.stored.archive_timestamps
+    carried = inputs.stored.validation_data
+    if stamps:
+        carried = carried.merged(stamps[0].validation_data)
+    result = verify_detached(
+        bag.signature,
+        bag.tag_manifest_bytes,
+        trust,
+        at_time=inputs.at_time,
+        validation_data=carried,
+        crl_files=inputs.crl_files,
+        online=inputs.online,
+        timestamp_checked_at=proven_at,
+    )
     who = "an unreadable certificate" if result.signer is None else result.signer.common_name
     where = f"{SIGNATURE_P7S} over {TAGMANIFEST_TXT}: "
     if result.intact and result.valid:
@@ -51,7 +97,7 @@ def signature_checks(
         )
         broken = _signature_problem(bag.signature, result, trust)
     else:
-        broken = " ".join(result.problems) or "the signature does not verify"
+        broken = " ".join(_own_problems(result)) or "the signature does not verify"
         checks.failed(
             UNCHANGED,
             Aspect.INTEGRITY,
@@ -60,15 +106,16 @@ def signature_checks(
         )
     if broken is not None:
         checks.failed(SIGNATURE, Aspect.SIGNATURE, where + broken)
-        checks.not_evaluated(
-            TRUSTED,
-            Aspect.TRUST,
-            "not checked: the signature does not verify (see above), so whose it is cannot "
-            "be known",
+        not_checked = (
+            "not checked: the signature does not verify (see above), so whose it is cannot be known"
         )
-        return result
+        checks.not_evaluated(TRUSTED, Aspect.TRUST, not_checked)
+        checks.not_evaluated(REVOKED, Aspect.REVOCATION, not_checked)
+        return SignatureFindings(result, proven_at)
     checks.passed(
-        SIGNATURE, Aspect.SIGNATURE, f"valid CMS signature by {who} over {TAGMANIFEST_TXT}"
+        SIGNATURE,
+        Aspect.SIGNATURE,
+        f"valid CMS signature by {who} over {TAGMANIFEST_TXT}" + _time_words(result),
     )
     if result.trusted and result.trusted_root is not None:
         checks.passed(
@@ -89,15 +136,81 @@ def signature_checks(
             TRUSTED,
             Aspect.TRUST,
             f"the certificate naming {who} does not chain to any of the {len(trust.roots)} "
-            "trusted root(s): " + " ".join(result.problems),
+            "trusted root(s): " + " ".join(_own_problems(result)),
         )
-    return result
+    _revocation_check(result, checks)
+    return SignatureFindings(result, proven_at)
+
+
+def _own_problems(result: CmsVerification) -> list[str]:
+    """The signature's problems without the revocation finding, which has its own check."""
+    revocation = None if result.revocation is None else result.revocation.explanation
+    return [p for p in result.problems if p != revocation]
+
+
+def _time_words(result: CmsVerification) -> str:
+    if result.trusted_signing_time is not None:
+        return (
+            f", time-stamped by a trusted time-stamping service at "
+            f"{result.trusted_signing_time.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC"
+        )
+    return "; its signing time is only the signer's own claim (no time-stamp)"
+
+
+def _revocation_check(result: CmsVerification, checks: CheckList) -> None:
+    revocation = result.revocation
+    if revocation is None:
+        return
+    if revocation.outcome is RevocationOutcome.FAIL:
+        checks.failed(REVOKED, Aspect.REVOCATION, revocation.explanation)
+    elif revocation.outcome is RevocationOutcome.PASS:
+        checks.passed(REVOKED, Aspect.REVOCATION, revocation.explanation)
+    else:
+        checks.not_evaluated(REVOKED, Aspect.REVOCATION, revocation.explanation)
+
+
+def _archive_checks(
+    bag: LoadedBag, signature: bytes, trust: TrustStore, checks: CheckList, inputs: LongTermInputs
+) -> datetime | None:
+    """The chain of archive time-stamps, when the bundle has any: each over exactly what
+    it must cover, trusted at the time the next one proves."""
+    stamps = inputs.stored.archive_timestamps
+    if not stamps:
+        return None
+    chain = verify_archive_timestamps(
+        bag.tag_manifest_bytes,
+        [signature],
+        stamps,
+        trust,
+        signature_validation_data=inputs.stored.validation_data,
+        at_time=inputs.at_time,
+        crl_files=inputs.crl_files,
+        online=inputs.online,
+    )
+    if chain.bottom_line:
+        first = chain.timestamps[0].time
+        when = (
+            ""
+            if first is None
+            else "; the oldest proves the signature existed at "
+            f"{first.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC"
+        )
+        checks.passed(
+            ARCHIVED,
+            Aspect.SIGNATURE,
+            f"{len(stamps)} archive time-stamp(s), each over the tag manifest, its "
+            f"signature, their validation data and every earlier time-stamp{when}"
+            + "".join(f" {n}" for n in chain.notes),
+        )
+    else:
+        checks.failed(ARCHIVED, Aspect.SIGNATURE, " ".join(chain.problems))
+    return chain.proven_existence_time
 
 
 def _signature_problem(signature: bytes, result: CmsVerification, trust: TrustStore) -> str | None:
     """Why an intact, cryptographically valid signature is still not sound, or None."""
-    if result.trusted and not result.bottom_line:
-        return " ".join(result.problems)
+    if result.trusted and _own_problems(result):
+        return " ".join(_own_problems(result))
     if _outside_validity(result):
         return "the signer's certificate was not valid at the signing time it claims"
     return _damaged_certificate(signature, result, trust)

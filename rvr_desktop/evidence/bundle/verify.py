@@ -13,6 +13,8 @@ result they build is :mod:`.result`. Nothing here opens a vault.
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -28,14 +30,16 @@ from rvr_desktop.evidence.bundle.bagit_reader import (
     check_tag_files,
     load_bag,
 )
-from rvr_desktop.evidence.bundle.errors import BundleUnreadable
+from rvr_desktop.evidence.bundle.errors import BundleUnreadable, MalformedBag
 from rvr_desktop.evidence.bundle.layout import PAYLOAD_PREFIX
+from rvr_desktop.evidence.bundle.long_term_files import StoredLongTermData, read_long_term_data
 from rvr_desktop.evidence.bundle.pdf_checks import active_content_checks, signed_pdf_checks
 from rvr_desktop.evidence.bundle.result import Aspect, BundleStatus, CheckList
-from rvr_desktop.evidence.bundle.signature_checks import signature_checks
+from rvr_desktop.evidence.bundle.signature_checks import LongTermInputs, signature_checks
 from rvr_desktop.evidence.bundle.source import BagSource
 from rvr_desktop.evidence.errors import InvalidInput, RvrError
 from rvr_desktop.evidence.progress import CancelToken, ProgressCallback, no_progress
+from rvr_desktop.evidence.signing.long_term import CrlFile
 from rvr_desktop.evidence.signing.trust import TrustStore
 
 
@@ -53,8 +57,14 @@ def verify_bundle(
     progress: ProgressCallback = no_progress,
     cancel: CancelToken | None = None,
     now: datetime | None = None,
+    crl_files: Sequence[CrlFile] = (),
+    online: bool = False,
 ) -> BundleStatus:
     """Check the bundle at ``path`` (a folder or a .zip) against ``trust``.
+
+    Revocation is weighed from what the bundle carries, ``crl_files`` (given by the
+    evidence officer) and, only when ``online``, the certificates' own OCSP and CRL
+    addresses, fetched now.
 
     Raises :class:`BundleNotFound` when there is nothing at ``path``; everything wrong
     with the bundle itself, hostile input included, is reported in the result.
@@ -74,7 +84,16 @@ def verify_bundle(
         return _with(empty, checks)
     with source:
         try:
-            return _verify(source, path, trust, checks, verified_at, progress, cancel)
+            return _verify(
+                source,
+                path,
+                trust,
+                checks,
+                verified_at,
+                progress,
+                cancel,
+                LongTermInputs(crl_files=tuple(crl_files), online=online, at_time=now),
+            )
         except BundleUnreadable:
             raise
         except InvalidInput as exc:  # hostile or malformed content met part-way through
@@ -124,6 +143,7 @@ def _verify(
     verified_at: datetime,
     progress: ProgressCallback,
     cancel: CancelToken | None,
+    inputs: LongTermInputs,
 ) -> BundleStatus:
     notes = [f"Ignored container entry: {name}" for name in source.ignored_entries]
     bag = load_bag(source)
@@ -143,7 +163,13 @@ def _verify(
         checks.passed("Payload-Oxum", Aspect.INTEGRITY, oxum.message)
     else:
         checks.failed("Payload-Oxum", Aspect.INTEGRITY, oxum.message)
-    cms = signature_checks(bag, trust, checks)
+    try:
+        stored = read_long_term_data(source, [e.path for e in bag.tag_manifest.entries])
+    except MalformedBag as exc:
+        checks.failed("validation data", Aspect.INTEGRITY, str(exc))
+        stored = StoredLongTermData()
+    findings = signature_checks(bag, trust, checks, replace(inputs, stored=stored))
+    cms = findings.cms
     good = {f.path for f in payload_check.files if f.status is FileStatus.OK}
     signer_fingerprint = (
         None if cms is None or cms.signer is None else cms.signer.sha256_fingerprint
@@ -155,7 +181,14 @@ def _verify(
                 f"signed PDF {member}",
                 Aspect.SIGNATURE,
                 functools.partial(
-                    signed_pdf_checks, source, member, trust, signer_fingerprint, checks
+                    signed_pdf_checks,
+                    source,
+                    member,
+                    trust,
+                    signer_fingerprint,
+                    checks,
+                    inputs,
+                    findings.proven_at,
                 ),
             )
         elif document == c.STATEMENT_PDF:
@@ -189,6 +222,7 @@ def _verify(
         is_test_identity=False if cms is None else cms.is_test_identity,
         verified_at=verified_at,
         notes=tuple(notes),
+        trusted_signing_time=None if cms is None else cms.trusted_signing_time,
     )
 
 

@@ -219,6 +219,8 @@ class ValidationDataUnreadable(InvalidInput):
     """Validation data (a certificate, OCSP response or CRL) that cannot be read."""
 
     def __init__(self, what: str, detail: str) -> None:
+        self.what = what
+        self.detail = detail
         super().__init__(
             f"{what} cannot be read ({detail}). Check that it is the right file (a DER or "
             "PEM CRL from the certificate authority), then try again."

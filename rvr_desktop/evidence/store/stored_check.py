@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +25,7 @@ from rvr_desktop.evidence.bundle.source import ReadLimits
 from rvr_desktop.evidence.bundle.verify import verify_bundle
 from rvr_desktop.evidence.errors import InvalidInput
 from rvr_desktop.evidence.fsutil import ensure_private_dir
+from rvr_desktop.evidence.signing.long_term import CrlFile
 from rvr_desktop.evidence.signing.trust import TrustStore
 from rvr_desktop.evidence.store.client import Bucket, S3Client, boto_datetime, store_errors
 from rvr_desktop.evidence.store.errors import StoreError
@@ -79,6 +81,8 @@ def verify_stored_bundle(
     receipt: Receipt | None = None,
     limits: ReadLimits | None = None,
     now: datetime | None = None,
+    crl_files: Sequence[CrlFile] = (),
+    online: bool = False,
 ) -> BundleStatus:
     """Download, verify and check the lock of one stored bundle."""
     limits = limits or ReadLimits()
@@ -91,7 +95,7 @@ def verify_stored_bundle(
             versions = _versions(client, stored)
             local = folder / (Path(stored.key).name or "bundle.zip")
             sha256 = _download(client, stored, head, local, limits)
-        status = verify_bundle(local, trust, now=now)
+        status = verify_bundle(local, trust, now=now, crl_files=crl_files, online=online)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     checks = retention_checks(head, versions, sha256, receipt, now or datetime.now(UTC))
