@@ -20,12 +20,10 @@ from rvr_desktop.evidence.bundle.export import ExportRequest, export_case
 from rvr_desktop.evidence.bundle.verify import verify_bundle
 from rvr_desktop.evidence.case import attachments, cases, timeline
 from rvr_desktop.evidence.case.consistency import vault_problems
-from rvr_desktop.evidence.case.mg11 import MG11_TEMPLATE_ID, build_statement, record_read_back
-from rvr_desktop.evidence.case.snapshot import read_case_snapshot
-from rvr_desktop.evidence.documents import DocumentOrigin, render_statement
+from rvr_desktop.evidence.case.mg11 import MG11_TEMPLATE_ID, record_read_back
+from rvr_desktop.evidence.case.signed_statement import read_signed_pdf, sign_statement
 from rvr_desktop.evidence.errors import RvrError
 from rvr_desktop.evidence.signing.officer import OfficerProfile, save_officer_profile
-from rvr_desktop.evidence.signing.pdf_sign import sign_pdf
 from rvr_desktop.evidence.signing.pdf_validate import validate_pdf
 from rvr_desktop.evidence.signing.training_pki import create_test_identity_in_vault
 from rvr_desktop.evidence.signing.trust import TrustStore
@@ -98,18 +96,13 @@ def step_signed_statement(ctx: SelfTestContext) -> str:
     form = forms.create_form(vault, ctx.case_id, mg11, dict(mg11.example or {}))
     record_read_back(vault, ctx.case_id)
     forms.finalise(vault, form.form_id)
-    snapshot = read_case_snapshot(vault, ctx.case_id)
-    rendered = render_statement(
-        build_statement(snapshot.case, snapshot.officer, snapshot.statement),
-        DocumentOrigin(profile.name, vault.clock.utc_now_ms(), SOFTWARE),
-    )
-    if rendered.signature_box is None:
-        raise RvrError("the statement has no signature box")
-    signed = sign_pdf(rendered.data, snapshot.credential, profile, rendered.signature_box)
-    check = validate_pdf(signed, ctx.trust)
+    signed = sign_statement(vault, ctx.case_id)
+    with vault.reader() as tx:
+        pdf = read_signed_pdf(tx, signed)
+    check = validate_pdf(pdf, ctx.trust)
     if not check.bottom_line:
         raise RvrError("the signed statement does not validate: " + " ".join(check.problems))
-    return f"MG11 rendered ({rendered.page_count} page(s)), signed (PAdES) and validated"
+    return f"MG11 rendered, signed (PAdES), kept in the vault ({len(pdf):,} bytes) and validated"
 
 
 def step_export_bundle(ctx: SelfTestContext) -> str:

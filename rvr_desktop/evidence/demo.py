@@ -17,7 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from rvr_desktop.evidence import forms
-from rvr_desktop.evidence.case import attachments, cases, mg11, timeline
+from rvr_desktop.evidence.case import attachments, cases, mg11, signed_statement, timeline
 from rvr_desktop.evidence.case.safety_gate import record_safety_gate
 from rvr_desktop.evidence.clock import DOCUMENT_ZONE, ManualClock, SystemClock
 from rvr_desktop.evidence.errors import RvrError
@@ -247,8 +247,14 @@ def demo_start_utc_ms(now_utc_ms: int) -> int:
     return int(start.timestamp() * 1000)
 
 
-def build_demo_vault(folder: Path, *, kdf: KdfParams = DEFAULT_KDF) -> DemoVault:
-    """Create ``folder/demo-vault`` holding one realistic, entirely invented case."""
+def build_demo_vault(
+    folder: Path, *, kdf: KdfParams = DEFAULT_KDF, sign_statement: bool = True
+) -> DemoVault:
+    """Create ``folder/demo-vault`` holding one realistic, entirely invented case.
+
+    Without ``sign_statement`` the witness has confirmed the statement but it is not yet
+    signed, so a test can sign it with another identity or with trusted time.
+    """
     ensure_private_dir(folder)
     root = folder / "demo-vault"
     passphrase = demo_passphrase()
@@ -279,7 +285,7 @@ def build_demo_vault(folder: Path, *, kdf: KdfParams = DEFAULT_KDF) -> DemoVault
         record_safety_gate(vault, case.id, gate, demo_gate_answers(gate.example or {}))
         clock.advance(180)
         timeline.record_event(vault, case.id, CallEvent.CALL_STARTED, "Call started")
-        _the_call(vault, case.id, clock, registry, call_start)
+        _the_call(vault, case.id, clock, registry, call_start, sign_statement)
         timeline.record_event(vault, case.id, CallEvent.CALL_ENDED, "Call ended")
         return DemoVault(
             root, passphrase, passphrase_file, case.reference, case.id, identity.root_pem_path
@@ -294,6 +300,7 @@ def _the_call(
     clock: ManualClock,
     registry: forms.TemplateRegistry,
     call_start: int,
+    sign_statement: bool,
 ) -> None:
     elapsed = 0.0
     notes: list[timeline.TimelineEntry] = []
@@ -369,6 +376,10 @@ def _the_call(
             }
             forms.save_draft(vault, mg11_form.form_id, answers)
             forms.finalise(vault, mg11_form.form_id)
+            clock.advance(20)
+            if sign_statement:
+                # Signed as the witness confirmed it: every export carries this very PDF.
+                signed_statement.sign_statement(vault, case_id)
     clock.advance(60)
 
 

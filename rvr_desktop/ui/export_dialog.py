@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -35,6 +35,7 @@ from rvr_desktop.evidence.bundle.verify import verify_bundle
 from rvr_desktop.evidence.case.cases import Case
 from rvr_desktop.evidence.errors import InvalidInput
 from rvr_desktop.evidence.progress import Cancelled, CancelToken, ProgressCallback
+from rvr_desktop.evidence.signing.errors import TimestampServiceFailed
 from rvr_desktop.evidence.signing.identity_store import stored_identity
 from rvr_desktop.evidence.vault import Vault
 from rvr_desktop.ui.services import Services
@@ -73,6 +74,8 @@ class ExportDialog(QDialog):
         self._vault = vault
         self._case = case
         self.outcome: ExportOutcome | None = None
+        self.without_trusted_time = False
+        """The officer chose to export without the time-stamping service (it failed)."""
 
         identity = stored_identity(vault)
         self.test_banner = QLabel(
@@ -214,7 +217,7 @@ class ExportDialog(QDialog):
             self.recipient_field.text().strip(),
             self.reason_field.text().strip(),
             BundleLayout.ZIP if self.zip_choice.isChecked() else BundleLayout.FOLDER,
-            self._services.settings.timestamp_url,
+            None if self.without_trusted_time else self._services.settings.timestamp_url,
         )
 
     def start_export(self) -> None:
@@ -279,6 +282,21 @@ class ExportDialog(QDialog):
 
     def _on_failed(self, error: object) -> None:
         error = cast(BaseException, error)
+        if isinstance(error, TimestampServiceFailed) and not self.without_trusted_time:
+            self._show_message("The time-stamping service did not answer.", error=True)
+            if self._services.dialogs.confirm(
+                self,
+                "Export without trusted time?",
+                f"The time-stamping service at {error.url} did not answer ({error.detail}). "
+                "Nothing was written. Export now without trusted time? The bundle's "
+                "signature will then carry only this computer's own claim of when it was "
+                "made, and cannot be kept provable for years. Choose No to try again later.",
+            ):
+                self.without_trusted_time = True
+                # Once the failed task has finished, so the dialog is no longer busy.
+                QTimer.singleShot(0, self.start_export)
+            self.export_stopped.emit(error)
+            return
         if isinstance(error, Cancelled):
             self._show_message("Export cancelled. Nothing was written and nothing was recorded.")
         else:

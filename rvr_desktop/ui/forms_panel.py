@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from rvr_desktop.evidence import forms
+from rvr_desktop.evidence.case.signed_statement import signed_statements
 from rvr_desktop.evidence.clock import format_local
 from rvr_desktop.evidence.errors import RvrError
 from rvr_desktop.evidence.forms import FormIncomplete, FormVersion, TemplateRegistry
@@ -49,6 +50,8 @@ class FormsPanel(QWidget):
         self._registry = registry
         self.editors: dict[int, FormEditor] = {}
         self._pending: set[int] = set()
+        self.signed_forms: set[int] = set()
+        """Forms of signed statements: shown, never edited again."""
         self._autosave = QTimer(self)
         self._autosave.setSingleShot(True)
         self._autosave.setInterval(AUTOSAVE_DELAY_MS)
@@ -91,6 +94,8 @@ class FormsPanel(QWidget):
         for version in forms.forms_for_case(vault, case_id):
             if version.template.template_id != GATE_TEMPLATE_ID:
                 self._add(version)
+        for signed in signed_statements(vault, case_id):
+            self.mark_signed(signed.form_id)
         self._update_buttons()
 
     # ---- forms --------------------------------------------------------------------
@@ -141,7 +146,22 @@ class FormsPanel(QWidget):
         self._update_buttons()
 
     def _update_buttons(self) -> None:
-        self.finalise_button.setEnabled(self.current_form_id is not None)
+        self.finalise_button.setEnabled(
+            self.current_form_id is not None and self.current_form_id not in self.signed_forms
+        )
+
+    def mark_signed(self, form_id: int) -> None:
+        """A signed statement's form never changes: shown, but no longer editable."""
+        self.signed_forms.add(form_id)
+        editor = self.editors.get(form_id)
+        if editor is not None:
+            editor.setEnabled(False)
+            editor.setToolTip(
+                "This statement was signed and never changes. For anything the witness adds "
+                "or corrects, start a further statement (Statement tab)."
+            )
+        self._pending.discard(form_id)
+        self._update_buttons()
 
     # ---- saving -------------------------------------------------------------------
 

@@ -1,13 +1,17 @@
-"""The statement's last steps: read it back, take the witness's confirmation, then export.
+"""The statement's last steps: read it back, take the witness's confirmation, sign, export.
 
-What is still missing comes from the core (:func:`statement_readiness`) in plain words;
-Export stays disabled until nothing is.
+What is still missing comes from the core (:func:`statement_readiness`) in plain words.
+The statement is signed as soon as the witness has confirmed it (off the GUI thread: a
+time-stamping service may be slow) and kept in the vault as the one original every export
+carries; a change after that is a further statement. Export stays disabled until a
+statement is signed or ready to be.
 """
 
 from __future__ import annotations
 
 import base64
 from datetime import datetime
+from typing import cast
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QShowEvent
@@ -34,9 +38,17 @@ from rvr_desktop.evidence.case.mg11 import (
     record_read_back,
     statement_readiness,
 )
+from rvr_desktop.evidence.case.signed_statement import (
+    SignedStatement,
+    sign_statement,
+    signed_statements,
+    start_further_statement,
+)
 from rvr_desktop.evidence.clock import format_local
 from rvr_desktop.evidence.errors import RvrError
 from rvr_desktop.evidence.forms import FormIncomplete, FormVersion
+from rvr_desktop.evidence.progress import CancelToken, ProgressCallback
+from rvr_desktop.evidence.signing.errors import TimestampServiceFailed
 from rvr_desktop.evidence.vault import Vault
 from rvr_desktop.ui.forms_panel import FormsPanel
 from rvr_desktop.ui.services import Services
@@ -55,10 +67,12 @@ class StatementPanel(QWidget):
     Emits:
         export_requested(): Export was pressed (only possible when ready).
         interpreter_requested(): the officer wants the interpreter form.
+        statement_signed(signed: SignedStatement): a statement was signed and kept.
     """
 
     export_requested = Signal()
     interpreter_requested = Signal()
+    statement_signed = Signal(object)
 
     def __init__(
         self,
@@ -74,6 +88,8 @@ class StatementPanel(QWidget):
         self._case_id = case_id
         self._forms = forms_panel
         self.readiness: StatementReadiness | None = None
+        self.signed: list[SignedStatement] = []
+        self.signing = False
 
         self.ready_label = QLabel(self)
         self.ready_label.setObjectName("readyText")
@@ -152,11 +168,34 @@ class StatementPanel(QWidget):
         interpreter_row.addWidget(self.interpreter_button)
         self.interpreter_button.setEnabled(forms_panel is not None)
 
+        sign_box = QGroupBox("4. The signed statement", self)
+        self.signed_label = QLabel(sign_box)
+        self.signed_label.setWordWrap(True)
+        self.signed_label.setAccessibleName("The signed statement")
+        self.sign_button = QPushButton("Sign statement", sign_box)
+        self.sign_button.setAccessibleName("Sign the statement the witness confirmed")
+        self.sign_button.setToolTip(
+            "Signed once, as the witness confirmed it; every export carries this signed copy"
+        )
+        self.sign_button.clicked.connect(lambda: self.sign(self._services.settings.timestamp_url))
+        self.further_button = QPushButton("Start a further statement", sign_box)
+        self.further_button.setAccessibleName("Start a further statement from the same witness")
+        self.further_button.setToolTip(
+            "For anything the witness adds or corrects after signing: a new MG11 with its own "
+            "read-back, confirmation and signature"
+        )
+        self.further_button.clicked.connect(self.start_further)
+        sign_row = QHBoxLayout(sign_box)
+        sign_row.addWidget(self.signed_label, 1)
+        sign_row.addWidget(self.sign_button)
+        sign_row.addWidget(self.further_button)
+
         body = QWidget(self)
         body_layout = QVBoxLayout(body)
         body_layout.addWidget(read_box)
         body_layout.addWidget(confirm_box)
         body_layout.addWidget(interpreter_box)
+        body_layout.addWidget(sign_box)
         body_layout.addStretch(1)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
@@ -184,23 +223,33 @@ class StatementPanel(QWidget):
     def refresh(self) -> StatementReadiness:
         readiness = statement_readiness(self._vault, self._case_id)
         self.readiness = readiness
-        self.ready_label.setText(
-            "Ready: the statement can be signed and exported."
-            if readiness.ready
-            else "Not ready to sign yet. Still to do:"
+        self.signed = signed_statements(self._vault, self._case_id)
+        latest = latest_form_of(self._vault, self._case_id, MG11_TEMPLATE_ID)
+        latest_signed = next(
+            (s for s in self.signed if latest is not None and s.form_id == latest.form_id), None
         )
-        self.ready_label.setProperty("ready", "true" if readiness.ready else "false")
+        if latest_signed is not None:
+            headline = "Signed: the statement is ready to export."
+        elif readiness.ready:
+            headline = "Ready: the statement can be signed and exported."
+        elif self.signed:
+            headline = "A further statement is under way. Still to do before it is signed:"
+        else:
+            headline = "Not ready to sign yet. Still to do:"
+        exportable = bool(self.signed) or readiness.ready
+        self.ready_label.setText(headline)
+        self.ready_label.setProperty("ready", "true" if exportable else "false")
         self.ready_label.style().unpolish(self.ready_label)
         self.ready_label.style().polish(self.ready_label)
         self.problems.setText("\n".join(f"•  {p}" for p in readiness.problems))
         self.problems.setVisible(not readiness.ready)
-        self.export_button.setEnabled(readiness.ready)
+        self.export_button.setEnabled(exportable and not self.signing)
         self.export_button.setToolTip(
-            "Sign the statement and export the case"
-            if readiness.ready
+            "Export the case with its signed statement"
+            if exportable
             else "Not ready: " + " ".join(readiness.problems)
         )
-        latest = latest_form_of(self._vault, self._case_id, MG11_TEMPLATE_ID)
+        self._show_signed(latest_signed, readiness)
         read_back = readiness.read_back or (
             None if latest is None else read_back_of(self._vault, self._case_id, latest)
         )
@@ -211,8 +260,8 @@ class StatementPanel(QWidget):
             self.read_back_label.setText("Start the MG11 form (Forms tab) and write the statement.")
         else:
             self.read_back_label.setText("Not yet read back (for the current text).")
-        self.read_back_button.setEnabled(latest is not None)
-        self.confirm_button.setEnabled(latest is not None)
+        self.read_back_button.setEnabled(latest is not None and latest_signed is None)
+        self.confirm_button.setEnabled(latest is not None and latest_signed is None)
         if latest is not None and not self.name_field.text():
             self.name_field.setText(str(latest.answers.get("witness_name", "")))
         signature = None if latest is None else latest.answers.get("witness_signature")
@@ -234,6 +283,24 @@ class StatementPanel(QWidget):
                 "If an interpreter was used, record who and their declaration."
             )
         return readiness
+
+    def _show_signed(
+        self, latest_signed: SignedStatement | None, readiness: StatementReadiness
+    ) -> None:
+        lines = [
+            f"Statement {s.number} signed at {format_local(s.signed_utc_ms)[:19]} "
+            f"(SHA-256 {s.pdf_sha256[:16]}…): every export carries this very file."
+            for s in self.signed
+        ]
+        if self.signing:
+            lines.append("Signing the statement…")
+        elif latest_signed is None and readiness.ready:
+            lines.append("Confirmed by the witness, not yet signed: sign it now.")
+        elif not lines:
+            lines.append("Signed as soon as the witness has confirmed it.")
+        self.signed_label.setText("\n".join(lines))
+        self.sign_button.setEnabled(readiness.ready and latest_signed is None and not self.signing)
+        self.further_button.setEnabled(latest_signed is not None and not self.signing)
 
     def _update_confirmation(self) -> None:
         drawn = self.method == "drawn_signature"
@@ -300,6 +367,63 @@ class StatementPanel(QWidget):
             )
         except RvrError as exc:
             self._services.errors.report(self, exc, "saving the witness's confirmation")
+        if self.refresh().ready:
+            # The officer's signature attests what the witness has just confirmed.
+            self.sign(self._services.settings.timestamp_url)
+
+    # ---- signing ------------------------------------------------------------------
+
+    def sign(self, timestamp_url: str | None) -> None:
+        """Sign the confirmed statement off the GUI thread and keep it as the original."""
+        if self.signing:
+            return
+        vault, case_id = self._vault, self._case_id
+
+        def work(progress: ProgressCallback, cancel: CancelToken) -> SignedStatement:
+            return sign_statement(vault, case_id, timestamp_url=timestamp_url)
+
+        self.signing = True
+        task = self._services.tasks.start("signing the statement", work)
+        task.succeeded.connect(self._on_signed)
+        task.failed.connect(lambda error: self._on_sign_failed(error, timestamp_url))
+        self.refresh()
+
+    def _on_signed(self, signed: object) -> None:
+        self.signing = False
+        self.refresh()
+        if self._forms is not None:
+            self._forms.mark_signed(cast(SignedStatement, signed).form_id)
+        self.statement_signed.emit(signed)
+
+    def _on_sign_failed(self, error: object, timestamp_url: str | None) -> None:
+        self.signing = False
+        self.refresh()
+        if isinstance(error, TimestampServiceFailed) and timestamp_url:
+            if self._services.dialogs.confirm(
+                self,
+                "Sign without trusted time?",
+                f"The time-stamping service at {error.url} did not answer ({error.detail}). "
+                "Sign now without trusted time? The signature will then carry only this "
+                "computer's own claim of when it was signed. Choose No to try again later "
+                "with Sign statement.",
+            ):
+                self.sign(None)
+            return
+        if isinstance(error, BaseException):
+            self._services.errors.report(self, error, "signing the statement")
+
+    def start_further(self) -> None:
+        """A further statement from the same witness, after the last one was signed."""
+        try:
+            started = start_further_statement(self._vault, self._case_id)
+        except RvrError as exc:
+            self._services.errors.report(self, exc, "starting a further statement")
+            return
+        self.name_field.clear()
+        self.pad.clear()
+        self._show_in_forms(started)
+        if self._forms is not None:
+            self._forms.select_or_start(MG11_TEMPLATE_ID)
         self.refresh()
 
     def _show_in_forms(self, version: FormVersion) -> None:

@@ -15,9 +15,9 @@ from rvr_desktop.evidence.bundle.layout import BundleLayout
 from rvr_desktop.evidence.bundle.verify import verify_bundle
 from rvr_desktop.evidence.case import attachments, cases
 from rvr_desktop.evidence.case.mg11 import StatementNotReady
-from rvr_desktop.evidence.case.snapshot import NoOfficerProfile
 from rvr_desktop.evidence.errors import DiskFull, InvalidInput
 from rvr_desktop.evidence.progress import Cancelled, CancelToken
+from rvr_desktop.evidence.signing.errors import NoOfficerProfile
 from rvr_desktop.evidence.signing.trust import TrustStore
 from rvr_desktop.evidence.vault import Vault, audit
 from tests.bundle.conftest import DemoBundle

@@ -19,6 +19,7 @@ from rvr_desktop.evidence.bundle.export import ExportRequest, export_case
 from rvr_desktop.evidence.bundle.layout import BundleLayout
 from rvr_desktop.evidence.bundle.result import Outcome, Verdict
 from rvr_desktop.evidence.bundle.verify import verify_bundle
+from rvr_desktop.evidence.case.signed_statement import sign_statement
 from rvr_desktop.evidence.demo import DemoVault, build_demo_vault
 from rvr_desktop.evidence.signing.errors import (
     SigningCertificateRevoked,
@@ -35,13 +36,25 @@ from tests.signing.live_pki import LivePki
 pytestmark = pytest.mark.slow
 
 
+def _force_demo(folder: Path, pki: LivePki, timestamp_url: str | None) -> DemoVault:
+    """The demo case, its statement signed by a force officer's identity (not a TEST one)."""
+    demo = build_demo_vault(folder, kdf=FAST_INSECURE_KDF, sign_statement=False)
+    with Vault.unlock(demo.root, demo.passphrase) as vault:
+        store_credential(vault, pki.credential("officer-good"))
+        sign_statement(vault, demo.case_id, timestamp_url=timestamp_url)
+    return demo
+
+
 @pytest.fixture(scope="module")
 def force_demo(tmp_path_factory: pytest.TempPathFactory, force_pki: LivePki) -> DemoVault:
-    """The demo case, its vault holding a force officer's identity instead of a TEST one."""
-    demo = build_demo_vault(tmp_path_factory.mktemp("force-demo"), kdf=FAST_INSECURE_KDF)
-    with Vault.unlock(demo.root, demo.passphrase) as vault:
-        store_credential(vault, force_pki.credential("officer-good"))
-    return demo
+    """The statement signed with trusted time, as the force's officers sign it."""
+    return _force_demo(tmp_path_factory.mktemp("force-demo"), force_pki, force_pki.tsa_url)
+
+
+@pytest.fixture(scope="module")
+def untimestamped_demo(tmp_path_factory: pytest.TempPathFactory, force_pki: LivePki) -> DemoVault:
+    """The statement signed while no time-stamping service could be reached."""
+    return _force_demo(tmp_path_factory.mktemp("untimestamped-demo"), force_pki, None)
 
 
 def _export(
@@ -150,9 +163,12 @@ def test_a_changed_or_stray_long_term_file_is_named_and_fails(
 
 
 def test_an_untimestamped_bundle_is_checked_against_the_crl_the_evidence_officer_gives(
-    force_demo: DemoVault, force_pki: LivePki, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    untimestamped_demo: DemoVault,
+    force_pki: LivePki,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    bundle = _export(force_demo, tmp_path / "out", None)
+    bundle = _export(untimestamped_demo, tmp_path / "out", None)
     root = tmp_path / "force-root.pem"
     root.write_bytes(force_pki.root_pem())
 

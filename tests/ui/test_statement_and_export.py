@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import cast
 
+import pytest
 from cryptography.hazmat.primitives.serialization import BestAvailableEncryption, pkcs12
 from PySide6.QtCore import QPointF
 from PySide6.QtGui import QGuiApplication
@@ -17,9 +18,11 @@ from pytestqt.qtbot import QtBot
 
 from rvr_desktop.evidence import forms
 from rvr_desktop.evidence.bundle import contents as c
+from rvr_desktop.evidence.case.signed_statement import SignedStatement, read_signed_pdf
 from rvr_desktop.evidence.demo import build_demo_vault
 from rvr_desktop.evidence.forms import FormState
 from rvr_desktop.evidence.progress import Cancelled, CancelToken, ProgressCallback
+from rvr_desktop.evidence.signing.errors import TimestampServiceFailed
 from rvr_desktop.evidence.signing.identity_store import stored_identity
 from rvr_desktop.evidence.signing.officer import OfficerProfile, load_officer_profile
 from rvr_desktop.evidence.signing.training_pki import TrainingCertificateAuthority
@@ -110,15 +113,25 @@ def test_officer_reads_back_takes_a_drawn_confirmation_exports_and_sees_it_verif
     assert statement.pad.isVisibleTo(statement)
     statement.pad.add_stroke([QPointF(20, 90), QPointF(80, 40), QPointF(140, 95)])
     assert statement.name_field.text() == "Priya Example"
-    statement.confirm_button.click()
+    with qtbot.waitSignal(statement.statement_signed, timeout=30_000) as signing:
+        statement.confirm_button.click()
+        assert "Signing the statement" in statement.signed_label.text()
     assert dialogs.errors == []
+    signed = cast(SignedStatement, signing.args[0])
+    assert signed.number == 1
+    assert "Statement 1 signed at" in statement.signed_label.text()
+    assert not statement.sign_button.isEnabled() and statement.further_button.isEnabled()
+    # The signed statement's form is shown, but can no longer be changed.
+    forms_panel = window.workspace.forms
+    assert forms_panel is not None
+    assert not forms_panel.editors[signed.form_id].isEnabled()
     readiness = statement.readiness
     assert readiness is not None and readiness.ready, readiness
     assert readiness.form is not None and readiness.form.state is FormState.FINAL
     signature = readiness.form.answers["witness_signature"]
     assert signature["method"] == "drawn_signature" and signature["name"] == "Priya Example"
     assert signature["image_png_base64"].startswith("iVBORw0KGgo")  # a PNG
-    assert "Ready" in statement.ready_label.text() and statement.export_button.isEnabled()
+    assert "Signed" in statement.ready_label.text() and statement.export_button.isEnabled()
     assert "Drawn signature" in statement.confirmation_label.text()
 
     exports = tmp_path / "exports"
@@ -161,6 +174,20 @@ def test_officer_reads_back_takes_a_drawn_confirmation_exports_and_sees_it_verif
     assert outcome.status.bottom_line and outcome.status.is_test_identity
     assert outcome.status.info(c.INFO_RECIPIENT) == "CPS Direct (training)"
     assert outcome.status.info(c.INFO_CHAIN_CODE) == seen["code"]
+    # The bundle carries the statement signed at confirmation, byte for byte.
+    with window.vault.reader() as tx:
+        kept = read_signed_pdf(tx, signed)
+    assert (outcome.result.bundle / "data" / c.STATEMENT_PDF).read_bytes() == kept
+
+    # Something the witness adds after signing is a further statement.
+    statement.further_button.click()
+    assert "further statement is under way" in statement.ready_label.text()
+    assert statement.export_button.isEnabled()  # the signed one can still go
+    assert not statement.sign_button.isEnabled()
+    editor = forms_panel.current_editor()
+    assert editor is not None and editor.isEnabled()
+    assert forms_panel.current_form_id != signed.form_id
+    assert editor.answers()["witness_name"] == "Priya Example"
 
 
 def test_export_is_refused_with_what_is_missing(
@@ -327,4 +354,57 @@ def test_cancel_while_the_bundle_is_being_written_leaves_nothing_behind(
     assert list(destination.iterdir()) == []  # no bundle, no hidden temporary folder
     assert window.vault is not None
     assert forms.forms_for_case(window.vault, demo.case_id)  # the vault is untouched
+    window.close()
+
+
+@pytest.mark.parametrize("export_anyway", [True, False])
+def test_a_dead_time_stamping_service_lets_the_officer_export_without_trusted_time_or_wait(
+    qtbot: QtBot,
+    services: Services,
+    dialogs: ScriptedDialogs,
+    settings: AppSettings,
+    tmp_path: Path,
+    export_anyway: bool,
+) -> None:
+    demo = build_demo_vault(tmp_path / "demo", kdf=FAST_INSECURE_KDF)
+    destination = tmp_path / "exports"
+    destination.mkdir()
+    # Nothing listens on port 9 of this machine: the service cannot be reached.
+    settings.timestamp_url = "http://127.0.0.1:9/tsa"
+    dialogs.confirm_answer = export_anyway
+    window = MainWindow(services, vault_path=demo.root)
+    qtbot.addWidget(window)
+    window.show()
+    unlock(qtbot, window, demo.passphrase)
+    window.open_case(demo.case_id)
+    seen: dict[str, object] = {}
+
+    def export(dialog: QDialog) -> bool:
+        assert isinstance(dialog, ExportDialog)
+        dialog.folder_field.setText(str(destination))
+        qtbot.keyClicks(dialog.recipient_field, "CPS Direct (training)")
+        qtbot.keyClicks(dialog.reason_field, "The service is down today")
+        with qtbot.waitSignal(dialog.export_stopped, timeout=30_000) as stopped:
+            dialog.export_button.click()
+        seen["first"] = stopped.args[0]
+        if export_anyway:
+            qtbot.waitUntil(lambda: dialog.outcome is not None, timeout=30_000)
+            seen["outcome"] = dialog.outcome
+        else:
+            seen["message"] = dialog.message.text()
+            seen["can retry"] = dialog.export_button.isEnabled()
+        dialog.reject()
+        return False
+
+    dialogs.expect(export)
+    window.app_actions.export_bundle.trigger()
+    window.services.tasks.wait_for_workers()
+    assert isinstance(seen["first"], TimestampServiceFailed)
+    if export_anyway:
+        outcome = cast(ExportOutcome, seen["outcome"])
+        assert outcome.status.intact and outcome.status.trusted_signing_time is None
+        assert len(list(destination.iterdir())) == 1
+    else:
+        assert "did not answer" in str(seen["message"]) and seen["can retry"] is True
+        assert list(destination.iterdir()) == []
     window.close()

@@ -14,6 +14,7 @@ from rvr_desktop.evidence.bundle.bundle_records import (
     forms_match,
     json_objects,
     read_json_object,
+    statements_match,
 )
 from rvr_desktop.evidence.bundle.layout import PAYLOAD_PREFIX
 from rvr_desktop.evidence.bundle.result import Aspect, CheckList
@@ -109,6 +110,7 @@ def _records_match_contents(
         problems.append(f"{subject} is in the notes but not in the audit chain")
     problems += exhibits_match(source, mine, good)
     problems += forms_match(source, mine, good)
+    problems += statements_match(mine, good)
     if problems:
         checks.failed(
             name,
@@ -120,6 +122,6 @@ def _records_match_contents(
         checks.passed(
             name,
             Aspect.INTEGRITY,
-            f"{len(entries)} timeline entries and every exhibit and exported form "
-            "have the SHA-256 the audit chain recorded",
+            f"{len(entries)} timeline entries and every exhibit, exported form and signed "
+            "statement have the SHA-256 the audit chain recorded",
         )

@@ -114,7 +114,7 @@ def forms_match(source: BagSource, mine: list[AuditRecord], good: dict[str, str]
     problems = []
     for member in sorted(good):
         is_form = member.startswith(PAYLOAD_PREFIX + "forms/") and member.endswith(".json")
-        if not is_form and member != PAYLOAD_PREFIX + c.MG11_FORM_JSON:
+        if not is_form and not c.is_mg11_form_json(member.removeprefix(PAYLOAD_PREFIX)):
             continue
         form = read_json_object(source, member)
         answers_sha = hashlib.sha256(canonical_json(form.get("answers"))).hexdigest()
@@ -132,4 +132,40 @@ def forms_match(source: BagSource, mine: list[AuditRecord], good: dict[str, str]
             problems.append(f"{member}: the answers do not match their recorded SHA-256")
         elif (f"form:{form.get('form_id')}", hashlib.sha256(record).hexdigest()) not in saved:
             problems.append(f"{member}: this version of the form is not in the audit chain")
+    return problems
+
+
+def statements_match(mine: list[AuditRecord], good: dict[str, str]) -> list[str]:
+    """Each statement PDF is the original the vault kept when it was signed: its SHA-256 is
+    the one a ``statement.signed`` record holds, and every such record's PDF is present.
+
+    Bundles from before statements were signed at confirmation hold no such record; their
+    statement was signed at export, and its own signature is the proof.
+    """
+    signed = {
+        r.body.subject: r.body.content_sha256
+        for r in mine
+        if r.body is not None and r.body.action == "statement.signed"
+    }
+    if not signed:
+        return []
+    present = {
+        digest: member
+        for member, digest in good.items()
+        if c.is_statement_pdf(member.removeprefix(PAYLOAD_PREFIX))
+    }
+    problems = []
+    for subject, digest in sorted(signed.items()):
+        if digest not in present:
+            problems.append(
+                f"the audit chain records {subject} signed with SHA-256 {digest}, but no "
+                "statement in the bundle has it"
+            )
+    recorded = set(signed.values())
+    for digest, member in sorted(present.items(), key=lambda item: item[1]):
+        if digest not in recorded:
+            problems.append(
+                f"{member} is not the statement the vault kept when it was signed (its "
+                f"SHA-256 {digest} is in no statement.signed record)"
+            )
     return problems

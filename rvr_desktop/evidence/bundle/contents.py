@@ -8,6 +8,7 @@ MG11's back page, and the MG11 form's answers, which include them) live only und
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 BUNDLE_FORMAT = "rvr-evidence-bundle"
 BUNDLE_FORMAT_VERSION = 1
@@ -39,6 +40,42 @@ INFO_FORMAT = "RVR-Bundle-Format"
 def exhibit_folder(exhibit_ref: str) -> str:
     """JS/1 -> 'exhibits/JS-1'."""
     return "exhibits/" + re.sub(r"[^A-Za-z0-9_-]", "-", exhibit_ref)
+
+
+@dataclass(frozen=True)
+class StatementPaths:
+    """Where one signed MG11 statement and its restricted parts go."""
+
+    pdf: str
+    form_json: str
+    restricted_pdf: str
+
+
+def statement_paths(number: int) -> StatementPaths:
+    """The first statement keeps the plain names; a further one adds its number
+    (``statement/MG11-statement-2.pdf``)."""
+    if number == 1:
+        return StatementPaths(STATEMENT_PDF, MG11_FORM_JSON, RESTRICTED_PDF)
+    return StatementPaths(
+        f"statement/MG11-statement-{number}.pdf",
+        f"restricted/MG11-form-{number}.json",
+        f"restricted/MG11-restricted-details-{number}.pdf",
+    )
+
+
+_FURTHER = r"(?:-[2-9]|-[1-9][0-9]{1,3})?"
+_STATEMENT_PDF = re.compile(rf"statement/MG11-statement{_FURTHER}\.pdf")
+_MG11_FORM_JSON = re.compile(rf"restricted/MG11-form{_FURTHER}\.json")
+
+
+def is_statement_pdf(path: str) -> bool:
+    """A signed MG11 statement's path under data/: the first or a further one."""
+    return _STATEMENT_PDF.fullmatch(path) is not None
+
+
+def is_mg11_form_json(path: str) -> bool:
+    """An MG11 form version's JSON under data/restricted/: the first or a further one."""
+    return _MG11_FORM_JSON.fullmatch(path) is not None
 
 
 def form_paths(template_id: str, form_id: int, version: int) -> tuple[str, str]:

@@ -6,14 +6,17 @@ Three steps: read one snapshot of the case in a single read transaction
 the exhibits' bytes and the audit chain up to the snapshot's head (blobs, attachment rows
 and audit records never change once written). What goes in is listed in :mod:`.contents`.
 
-The statement and the officer's exhibits statement are PAdES-signed; the tag manifest is
-signed with a detached CMS signature. With a time-stamping service both carry trusted
-time and the validation data that keeps them checkable for years (PAdES B-LTA in the
-PDFs; ``validation/`` and ``archive-timestamps/`` beside the CMS: :mod:`.long_term_files`).
-The bundle is written under a temporary name and renamed only when whole; a failure or
-a cancel leaves nothing behind and the vault untouched. Only after the bundle is in place
-is the export recorded (the export record and an audit record holding the signed tag
-manifest's SHA-256); if that record cannot be written, the bundle is removed again.
+Each MG11 statement goes in as the original signed when the witness confirmed it (a
+statement confirmed but not yet signed, as in a vault from before statements were signed
+at confirmation, is signed and kept first, once). The officer's exhibits statement is
+PAdES-signed at export; the tag manifest is signed with a detached CMS signature. With
+a time-stamping service signatures carry trusted time and the validation data that keeps
+them checkable for years (PAdES B-LTA in the PDFs; ``validation/`` and
+``archive-timestamps/`` beside the CMS: :mod:`.long_term_files`). The bundle is written
+under a temporary name and renamed only when whole; a failure or a cancel leaves nothing
+behind and the vault untouched. Only after the bundle is in place is the export recorded
+(the export record and an audit record holding the signed tag manifest's SHA-256); if
+that record cannot be written, the bundle is removed again.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from rvr_desktop.evidence.bundle.long_term_files import BundleSigner, prepare_si
 from rvr_desktop.evidence.bundle.names import portable_component
 from rvr_desktop.evidence.case import attachments, cases
 from rvr_desktop.evidence.case.cases import Case, ExportRecord
+from rvr_desktop.evidence.case.signed_statement import sign_statement
 from rvr_desktop.evidence.case.snapshot import CaseSnapshot, read_case_snapshot
 from rvr_desktop.evidence.crashpoints import crash_point
 from rvr_desktop.evidence.errors import InvalidInput, RvrError
@@ -99,6 +103,10 @@ def export_case(
     """Write the case's signed bundle into ``request.destination`` and record the export."""
     _check_request(request)
     snapshot = read_case_snapshot(vault, request.case_id)
+    if snapshot.unsigned_but_confirmed:
+        # Confirmed before statements were signed at confirmation: signed now, once.
+        sign_statement(vault, request.case_id, timestamp_url=request.timestamp_url)
+        snapshot = read_case_snapshot(vault, request.case_id)
     case, head = snapshot.case, snapshot.head
     now = vault.clock.utc_now_ms()
     # Fetched first: the tag manifest lists it, so the signature covers it.

@@ -1,8 +1,9 @@
 """The bundle's documents, rendered from a case snapshot and nothing else.
 
 No vault here: every input comes from the :class:`CaseSnapshot`, so the statement, the
-notes log, the forms and the exhibits describe the same moment. The statement and the
-officer's exhibits statement are PAdES-signed with the snapshot's credential.
+notes log, the forms and the exhibits describe the same moment. Each MG11 statement is
+the original signed when the witness confirmed it (:mod:`..case.signed_statement`); the
+officer's exhibits statement is PAdES-signed now with the snapshot's credential.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from rvr_desktop.evidence.case import document_inputs
 from rvr_desktop.evidence.case.attachments import Attachment
 from rvr_desktop.evidence.case.mg11 import (
     MG11_TEMPLATE_ID,
+    StatementNotReady,
     build_restricted_details,
-    build_statement,
+    readiness_of,
 )
 from rvr_desktop.evidence.case.snapshot import CaseSnapshot
 from rvr_desktop.evidence.clock import Clock
@@ -30,7 +32,6 @@ from rvr_desktop.evidence.documents import (
     render_form,
     render_notes_log,
     render_restricted_details,
-    render_statement,
 )
 from rvr_desktop.evidence.errors import NotAllowed
 from rvr_desktop.evidence.forms import FormVersion, printable_form
@@ -54,9 +55,9 @@ class RenderedDocuments:
 def render_documents(
     snapshot: CaseSnapshot, exported_utc_ms: int, *, clock: Clock, timestamp_url: str | None
 ) -> RenderedDocuments:
-    """The statement, restricted details, notes log, form PDFs and JSON, the timeline's
-    JSON, the exhibit list and the officer's exhibits statement; refuses while the
-    statement is not ready to sign."""
+    """The signed statements as kept in the vault, their restricted details, the notes
+    log, form PDFs and JSON, the timeline's JSON, the exhibit list and the officer's
+    exhibits statement (signed now); refuses while no statement has been signed."""
     case, officer = snapshot.case, snapshot.officer
 
     def sign(rendered: RenderedPdf) -> bytes:
@@ -67,14 +68,43 @@ def render_documents(
         created_utc_ms=exported_utc_ms,
         software=SOFTWARE,
     )
-    statement = build_statement(case, officer, snapshot.statement)
-    documents = [(c.STATEMENT_PDF, sign(render_statement(statement, origin)))]
+    if not snapshot.signed:
+        raise StatementNotReady(
+            readiness_of(snapshot.statement).problems
+            or ("Sign the statement (the witness has confirmed it) before exporting.",)
+        )
+    # Each statement is the original signed when the witness confirmed it, byte for byte.
+    documents = [(c.statement_paths(s.number).pdf, pdf) for s, pdf in snapshot.signed]
+    signed_forms = {s.form_id: s for s, _ in snapshot.signed}
     forms_json: list[tuple[str, bytes]] = []
     omitted: list[str] = []
-    mg11_final: FormVersion | None = None
+    restricted: list[tuple[str, bytes]] = []
+    urn = next(
+        (
+            str(form.final.answers.get("urn") or "")
+            for form in reversed(snapshot.forms)
+            if form.final is not None and form.latest.form_id in signed_forms
+        ),
+        "",
+    )
     for form in snapshot.forms:
         latest, final = form.latest, form.final
         title = latest.parsed_template().title
+        if latest.template.template_id == MG11_TEMPLATE_ID:
+            signed = signed_forms.get(latest.form_id)
+            if signed is None or final is None:
+                omitted.append(
+                    f"{title} (form {latest.form_id}): a statement not yet signed, not exported"
+                )
+                continue
+            # No version follows a signed one, so the final version is the one signed.
+            paths = c.statement_paths(signed.number)
+            forms_json.append((paths.form_json, form_json(final)))
+            details = build_restricted_details(case, final)
+            restricted.append(
+                (paths.restricted_pdf, render_restricted_details(details, origin).data)
+            )
+            continue
         if final is None:
             omitted.append(f"{title} (form {latest.form_id}): never finalised, not exported")
             continue
@@ -83,16 +113,10 @@ def render_documents(
                 f"{title} (form {latest.form_id}): changed since it was finalised; the final "
                 f"version {final.version} is exported"
             )
-        if final.template.template_id == MG11_TEMPLATE_ID:
-            mg11_final = final
-            forms_json.append((c.MG11_FORM_JSON, form_json(final)))
-            continue
         json_path, pdf_path = c.form_paths(final.template.template_id, final.form_id, final.version)
         forms_json.append((json_path, form_json(final)))
-        documents.append((pdf_path, _form_pdf(snapshot, final, origin, statement.urn)))
-    if mg11_final is not None:
-        restricted = build_restricted_details(case, mg11_final)
-        documents.append((c.RESTRICTED_PDF, render_restricted_details(restricted, origin).data))
+        documents.append((pdf_path, _form_pdf(snapshot, final, origin, urn)))
+    documents.extend(restricted)
     notes = document_inputs.notes_log(case, snapshot.entries)
     documents.append((c.NOTES_PDF, render_notes_log(notes, origin).data))
     documents.append((c.TIMELINE_JSON, timeline_json(snapshot)))
@@ -104,7 +128,7 @@ def render_documents(
         listed = document_inputs.exhibit_list(case, snapshot.attachments)
         documents.append((c.EXHIBIT_LIST_PDF, render_exhibit_list(listed, origin).data))
         producing = document_inputs.exhibit_statement(
-            case, officer, listed, exported_utc_ms, urn=statement.urn
+            case, officer, listed, exported_utc_ms, urn=urn
         )
         documents.append(
             (c.EXHIBIT_STATEMENT_PDF, sign(render_exhibit_statement(producing, origin)))

@@ -23,6 +23,27 @@ SIGNED_PDF_TITLES = {
 }
 
 
+def signed_pdf_title(path: str) -> str:
+    """What a signed PDF is, in words: 'the MG11 statement', 'MG11 statement 2'."""
+    if path in SIGNED_PDF_TITLES:
+        return SIGNED_PDF_TITLES[path]
+    if c.is_statement_pdf(path):
+        number = path.rsplit("-", 1)[1].removesuffix(".pdf")
+        return f"MG11 statement {number} (a further statement)"
+    return path
+
+
+def signed_pdfs_in(good: set[str]) -> list[str]:
+    """The bundle's signed PDFs: the statement, any further statements, the exhibits
+    statement; each as a member name (the statement even when missing, so it is missed)."""
+    further = sorted(
+        (m for m in good if c.is_statement_pdf(m.removeprefix(PAYLOAD_PREFIX))),
+        key=lambda m: (len(m), m),
+    )
+    named = [PAYLOAD_PREFIX + document for document in c.SIGNED_PDFS]
+    return [named[0], *(m for m in further if m not in named), *named[1:]]
+
+
 def signed_pdf_checks(
     source: BagSource,
     member: str,
@@ -37,7 +58,7 @@ def signed_pdf_checks(
     sound and the bundle's own signer's (signature). ``proven_at`` is the time the
     bundle's archive time-stamps prove the file existed (the tag manifest lists its hash):
     the PDF's newest time-stamp is checked then rather than now."""
-    document = SIGNED_PDF_TITLES.get(member.removeprefix(PAYLOAD_PREFIX), member)
+    document = signed_pdf_title(member.removeprefix(PAYLOAD_PREFIX))
     result = validate_pdf(
         source.read_small(member, MAX_PDF_BYTES),
         trust,

@@ -66,7 +66,7 @@ TITLES = {
     "audit chain": "Audit trail unbroken",
     "audit chain head": "Audit trail ends where the bundle says",
     "notes, forms and exhibits match the audit chain": (
-        "Notes, forms and exhibits match the audit trail"
+        "Notes, forms, statements and exhibits match the audit trail"
     ),
     "no active content in PDFs": "No code or hidden files in the app's PDFs",
     "signer not revoked": "Officer's certificate not withdrawn when it signed",

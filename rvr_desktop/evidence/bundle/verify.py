@@ -33,7 +33,11 @@ from rvr_desktop.evidence.bundle.bagit_reader import (
 from rvr_desktop.evidence.bundle.errors import BundleUnreadable, MalformedBag
 from rvr_desktop.evidence.bundle.layout import PAYLOAD_PREFIX
 from rvr_desktop.evidence.bundle.long_term_files import StoredLongTermData, read_long_term_data
-from rvr_desktop.evidence.bundle.pdf_checks import active_content_checks, signed_pdf_checks
+from rvr_desktop.evidence.bundle.pdf_checks import (
+    active_content_checks,
+    signed_pdf_checks,
+    signed_pdfs_in,
+)
 from rvr_desktop.evidence.bundle.result import Aspect, BundleStatus, CheckList
 from rvr_desktop.evidence.bundle.signature_checks import LongTermInputs, signature_checks
 from rvr_desktop.evidence.bundle.source import BagSource
@@ -174,8 +178,7 @@ def _verify(
     signer_fingerprint = (
         None if cms is None or cms.signer is None else cms.signer.sha256_fingerprint
     )
-    for document in c.SIGNED_PDFS:
-        member = PAYLOAD_PREFIX + document
+    for member in signed_pdfs_in(good):
         if member in good:
             checks.guarded(
                 f"signed PDF {member}",
@@ -191,7 +194,7 @@ def _verify(
                     findings.proven_at,
                 ),
             )
-        elif document == c.STATEMENT_PDF:
+        elif member == PAYLOAD_PREFIX + c.STATEMENT_PDF:
             checks.failed(
                 f"signed PDF {member}",
                 Aspect.INTEGRITY,

@@ -13,23 +13,21 @@ from dataclasses import dataclass
 
 from rvr_desktop.evidence.case.attachments import Attachment, read_attachments
 from rvr_desktop.evidence.case.cases import Case, load_case
-from rvr_desktop.evidence.case.mg11 import StatementInputs, read_statement_inputs
+from rvr_desktop.evidence.case.mg11 import StatementInputs, read_statement_inputs, readiness_of
+from rvr_desktop.evidence.case.signed_statement import (
+    SignedStatement,
+    read_signed_pdf,
+    read_signed_statements,
+)
 from rvr_desktop.evidence.case.timeline import TimelineEntry, read_entries
 from rvr_desktop.evidence.errors import NotAllowed
 from rvr_desktop.evidence.forms import FormVersion, read_forms_for_case, read_latest_final
 from rvr_desktop.evidence.records.audit_chain import ChainAnchor
 from rvr_desktop.evidence.signing.credential import SigningCredential
+from rvr_desktop.evidence.signing.errors import NoOfficerProfile
 from rvr_desktop.evidence.signing.identity_store import read_credential
 from rvr_desktop.evidence.signing.officer import OfficerProfile, read_officer_profile
 from rvr_desktop.evidence.vault import Tx, Vault, audit
-
-
-class NoOfficerProfile(NotAllowed):
-    def __init__(self) -> None:
-        super().__init__(
-            "Set your officer profile (name, collar number, station) in Settings before "
-            "exporting: it goes on the signed statement."
-        )
 
 
 class EmptyAuditChain(NotAllowed):
@@ -58,7 +56,9 @@ class CaseSnapshot:
     credential: SigningCredential
     """The vault's signing identity, which signs the bundle."""
     statement: StatementInputs
-    """What the MG11 statement's readiness and document are made from."""
+    """What the latest MG11 statement's readiness and document are made from."""
+    signed: tuple[tuple[SignedStatement, bytes], ...]
+    """Each signed statement, first to last, with its signed PDF (the original)."""
     forms: tuple[FormSnapshot, ...]
     """Every form of the case, in the order they were started."""
     entries: tuple[TimelineEntry, ...]
@@ -67,6 +67,15 @@ class CaseSnapshot:
     """The exhibits' details, in the order they were imported (their bytes stay in the vault)."""
     head: ChainAnchor
     """The audit chain head: the bundle holds the chain up to here and nothing after."""
+
+    @property
+    def unsigned_but_confirmed(self) -> bool:
+        """The latest statement is ready to sign (read back, confirmed, final) but was not
+        signed: a statement confirmed before statements were signed at confirmation."""
+        final = self.statement.final
+        if final is None or any(s.form_id == final.form_id for s, _ in self.signed):
+            return False
+        return readiness_of(self.statement).ready
 
 
 def read_case_snapshot(vault: Vault, case_id: int) -> CaseSnapshot:
@@ -93,6 +102,7 @@ def _read(tx: Tx, vault: Vault, case_id: int) -> CaseSnapshot:
         officer=officer,
         credential=credential,
         statement=read_statement_inputs(tx, case.id),
+        signed=tuple((s, read_signed_pdf(tx, s)) for s in read_signed_statements(tx, case.id)),
         forms=forms,
         entries=tuple(read_entries(tx, case.id)),
         attachments=tuple(read_attachments(tx, case.id)),

@@ -28,6 +28,11 @@ FORM_VERSION_APPEND_ONLY = "form versions are append-only: save a new version in
 EXPORT_APPEND_ONLY = "an export record is append-only"
 EXPORT_GOES_WITH_CASE = "export records are removed only when their case is destroyed"
 SUBMISSION_STAYS_DONE = "a submission never changes once the store holds its bundle"
+SIGNED_STATEMENT_NEVER_CHANGES = (
+    "a signed statement never changes: a change is a further statement, with its own "
+    "read-back and signature"
+)
+SIGNED_STATEMENT_GOES_WITH_CASE = "signed statements are removed only when their case is destroyed"
 
 REFUSALS: tuple[str, ...] = (
     NOTE_NEVER_CHANGES,
@@ -44,6 +49,8 @@ REFUSALS: tuple[str, ...] = (
     EXPORT_APPEND_ONLY,
     EXPORT_GOES_WITH_CASE,
     SUBMISSION_STAYS_DONE,
+    SIGNED_STATEMENT_NEVER_CHANGES,
+    SIGNED_STATEMENT_GOES_WITH_CASE,
 )
 """Every message a trigger of ours raises: the vault refusing a change, not failing."""
 
@@ -288,6 +295,40 @@ BEGIN
 END;
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4]
+# The MG11 is signed once, when the witness has confirmed it; the signed PDF is the
+# original every export carries byte for byte, so it never changes and its form takes no
+# new version after it (no foreign key to forms: a case's rows are deleted in name order).
+_V5 = f"""
+CREATE TABLE signed_statements (
+    id INTEGER PRIMARY KEY,
+    case_id INTEGER NOT NULL REFERENCES cases(id),
+    number INTEGER NOT NULL CHECK (number >= 1),
+    form_id INTEGER NOT NULL UNIQUE,
+    form_version INTEGER NOT NULL,
+    statement_sha256 TEXT NOT NULL,
+    pdf BLOB NOT NULL,
+    pdf_sha256 TEXT NOT NULL,
+    signed_utc_ms INTEGER NOT NULL,
+    signed_by TEXT NOT NULL,
+    audit_seq INTEGER NOT NULL,
+    UNIQUE (case_id, number)
+);
+CREATE TRIGGER signed_statements_no_update BEFORE UPDATE ON signed_statements
+BEGIN
+    {_refuse(SIGNED_STATEMENT_NEVER_CHANGES)}
+END;
+CREATE TRIGGER signed_statements_no_delete BEFORE DELETE ON signed_statements
+WHEN (SELECT status FROM cases WHERE id = OLD.case_id) IS NOT 'destroying'
+BEGIN
+    {_refuse(SIGNED_STATEMENT_GOES_WITH_CASE)}
+END;
+CREATE TRIGGER form_versions_none_after_signing BEFORE INSERT ON form_versions
+WHEN EXISTS (SELECT 1 FROM signed_statements WHERE form_id = NEW.form_id)
+BEGIN
+    {_refuse(SIGNED_STATEMENT_NEVER_CHANGES)}
+END;
+"""  # noqa: S608 (what goes in is the refusals above, never input)
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5]
 
 CURRENT_VERSION = len(MIGRATIONS)
