@@ -3,8 +3,9 @@
 No vault is needed. Verification runs :func:`~rvr_desktop.evidence.bundle.verify.verify_bundle`
 (or, for a bundle opened from the force's evidence store, ``verify_stored_bundle``, which
 downloads it and checks its lock too, as ``rvr-verify s3://...`` does) on the task runner
-with the trusted roots kept in this computer's settings, and the window shows its parts: the verdict, each check with its reason, the signer and trust, the export
-details, and every file with its size and SHA-256 (failing rows in red).
+with the trusted roots kept in this computer's settings, and the window shows its parts:
+the verdict, each check with its reason, the signer and trust, the export details, and
+every file with its size and SHA-256 (failing rows in red).
 """
 
 from __future__ import annotations
