@@ -480,7 +480,7 @@ class MainWindow(QMainWindow):
             self.store_dock.setAccessibleName("Evidence store queue")
             self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.store_dock)
             self.store_dock.hide()
-        self.store_queue_panel = StoreQueuePanel(self.store_queue, self.store_dock)
+        self.store_queue_panel = StoreQueuePanel(self.services, self.store_queue, self.store_dock)
         self.store_dock.setWidget(self.store_queue_panel)
         self.store_queue.resume()
 

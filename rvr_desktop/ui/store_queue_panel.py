@@ -8,6 +8,7 @@ everything about it in words, selectable for copying.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import cast
 
 from PySide6.QtCore import Qt
@@ -23,7 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from rvr_desktop.evidence.errors import RvrError
-from rvr_desktop.evidence.store.receipt import Receipt
+from rvr_desktop.evidence.store.receipt import Receipt, save_receipt
+from rvr_desktop.ui.services import Services
 from rvr_desktop.ui.store_queue import StoreQueue, Submission, SubmissionState, UploadProgress
 
 STATE_TEXT = {
@@ -57,8 +59,11 @@ def speed_text(bytes_per_second: float) -> str:
 class StoreQueuePanel(QWidget):
     """The queue: a list of submissions, the chosen one's details, Retry and Cancel."""
 
-    def __init__(self, store_queue: StoreQueue, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, services: Services, store_queue: StoreQueue, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
+        self._services = services
         self._queue = store_queue
         self.setAccessibleName("Evidence store queue")
         self._rows: list[Submission] = []
@@ -92,7 +97,11 @@ class StoreQueuePanel(QWidget):
         self.cancel_button = QPushButton("Ca&ncel", self)
         self.cancel_button.setAccessibleName("Cancel sending the chosen bundle")
         self.cancel_button.clicked.connect(self.cancel_chosen)
+        self.save_receipt_button = QPushButton("Sa&ve receipt…", self)
+        self.save_receipt_button.setAccessibleName("Save the chosen bundle's receipt as JSON")
+        self.save_receipt_button.clicked.connect(self.save_chosen_receipt)
         buttons = QHBoxLayout()
+        buttons.addWidget(self.save_receipt_button)
         buttons.addStretch(1)
         buttons.addWidget(self.retry_button)
         buttons.addWidget(self.cancel_button)
@@ -193,6 +202,9 @@ class StoreQueuePanel(QWidget):
         self.retry_button.setEnabled(
             submission is not None and submission.state is SubmissionState.FAILED
         )
+        self.save_receipt_button.setEnabled(
+            submission is not None and submission.receipt is not None
+        )
         self.cancel_button.setEnabled(
             submission is not None
             and submission.state in (SubmissionState.WAITING, SubmissionState.UPLOADING)
@@ -226,6 +238,23 @@ class StoreQueuePanel(QWidget):
         submission = self.chosen()
         if submission is not None and submission.state is SubmissionState.FAILED:
             self._queue.retry(submission.id)
+
+    def save_chosen_receipt(self) -> None:
+        """Save the receipt as JSON, for the evidence officer (``rvr-verify --receipt``)."""
+        submission = self.chosen()
+        if submission is None or submission.receipt is None:
+            return
+        start = self._services.settings.export_folder or Path.home()
+        suggested = start / (submission.bundle_name.removesuffix(".zip") + "-receipt.json")
+        target = self._services.dialogs.pick_save_file(
+            self, "Save the receipt", suggested, "Receipt (*.json)"
+        )
+        if target is None:
+            return
+        try:
+            save_receipt(submission.receipt, target)
+        except RvrError as exc:
+            self._services.errors.report(self, exc, "saving the receipt")
 
     def cancel_chosen(self) -> None:
         submission = self.chosen()

@@ -6,6 +6,7 @@ evidence officer opens a stored bundle in the Verify window. Against a real S3 s
 from __future__ import annotations
 
 import json
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -18,8 +19,10 @@ from rvr_desktop.evidence.case import attachments, timeline
 from rvr_desktop.evidence.demo import DemoVault, build_demo_vault
 from rvr_desktop.evidence.store import queue
 from rvr_desktop.evidence.store.access_key import stored_access_key
-from rvr_desktop.evidence.store.client import make_client
+from rvr_desktop.evidence.store.client import Bucket, make_client
+from rvr_desktop.evidence.store.receipt import Receipt
 from rvr_desktop.evidence.store.settings import StoreSettings
+from rvr_desktop.evidence.store.stored_check import StoredBundle
 from rvr_desktop.evidence.store.submission import send_without_vault
 from rvr_desktop.evidence.vault import Vault
 from rvr_desktop.evidence.vault import audit as audit_log
@@ -183,6 +186,11 @@ def test_officer_submits_from_the_export_dialog_and_sees_it_stored_with_its_rece
     ):
         assert fact in detail
     assert not panel.retry_button.isEnabled() and not panel.cancel_button.isEnabled()
+    # The officer saves the receipt for the evidence officer (rvr-verify --receipt).
+    dialogs.save_file = tmp_path / "receipt.json"
+    panel.save_receipt_button.click()
+    saved = Receipt.from_json(json.loads(dialogs.save_file.read_text(encoding="utf-8")))
+    assert saved == receipt
     # The receipt is in the case too.
     assert window.workspace is not None and window.workspace.store_panel is not None
     (line,) = window.workspace.store_panel.lines()
@@ -449,3 +457,56 @@ def test_evidence_officer_opens_a_stored_bundle_in_the_verify_window(
     assert receipt.version_id in rows["receipt's version"][1]
     assert f"s3://{receipt.bucket}/{receipt.key}" in window.path_label.text()
     assert not window.statement_button.isEnabled(), "no local copy is left to open"
+
+
+def test_a_slow_download_from_the_store_shows_progress_and_cancel_stops_it(
+    qtbot: QtBot,
+    services: Services,
+    store: StoreSettings,
+    s3_server: S3Server,
+    demo: DemoVault,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from rvr_desktop.evidence.bundle.export import ExportRequest, export_case
+    from rvr_desktop.evidence.bundle.layout import BundleLayout
+    from rvr_desktop.evidence.progress import Cancelled
+    from rvr_desktop.ui.store_open_dialog import StoreRequest
+
+    with Vault.unlock(demo.root, demo.passphrase) as vault:
+        request = ExportRequest(
+            demo.case_id,
+            tmp_path,
+            "The force's evidence store",
+            "Kept for the CPS",
+            BundleLayout.ZIP,
+        )
+        bundle = export_case(vault, request).bundle
+    receipt = send_without_vault(bundle, store, make_client(store))
+    downloads = tmp_path / "private-temp"
+    downloads.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(downloads))
+    slow = ConnectionCutter(s3_server, download_pause=0.01)
+    try:
+        window = VerifyWindow(services)
+        qtbot.addWidget(window)
+        window.show()
+        address = Bucket(receipt.bucket, slow.endpoint)
+        stored = StoredBundle(receipt.bucket, receipt.key)
+        seen: list[tuple[object, object]] = []
+        with qtbot.waitSignal(window.stopped, timeout=UPLOAD_TIMEOUT_MS) as stopped:
+            window.open_from_store(StoreRequest(stored, address))
+            task = window.progress.task
+            assert task is not None and window.progress.isVisibleTo(window)
+            assert not window.open_store_button.isEnabled()
+            task.progress.connect(lambda done, total: seen.append((done, total)))
+            qtbot.waitUntil(lambda: bool(seen), timeout=UPLOAD_TIMEOUT_MS)
+            qtbot.mouseClick(window.progress.cancel_button, Qt.MouseButton.LeftButton)
+        assert isinstance(stopped.args[0], Cancelled)
+        done, total = seen[0]
+        assert 0 < int(str(done)) < int(str(total)) == receipt.size_bytes, "part-way through"
+        assert "cancelled" in window.banner.detail.text()
+        assert window.status is None and window.open_store_button.isEnabled()
+        assert list(downloads.iterdir()) == [], "the partial download was removed"
+    finally:
+        slow.close()
