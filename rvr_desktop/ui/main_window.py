@@ -493,6 +493,7 @@ class MainWindow(QMainWindow):
             self.store_queue_panel.deleteLater()
             self.store_queue_panel = None
         if self.store_queue is not None:
+            self.store_queue.close()
             self.store_queue.deleteLater()
             self.store_queue = None
 

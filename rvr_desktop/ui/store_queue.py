@@ -93,6 +93,7 @@ class StoreQueue(QObject):
         self._sending: int | None = None
         self._pause = CancelToken()
         self._given_up: set[int] = set()
+        self._closed = False
         self._preparing: list[Task] = []
         self._started_at = 0.0
         self._first_done: int | None = None
@@ -112,6 +113,10 @@ class StoreQueue(QObject):
     def sending(self) -> int | None:
         """The submission being sent now, if any."""
         return self._sending
+
+    def stopped_unexpectedly(self, submission_id: int) -> bool:
+        """An unexpected problem stopped this one; it waits for the officer's Retry."""
+        return submission_id in self._given_up
 
     @property
     def preparing(self) -> bool:
@@ -176,7 +181,7 @@ class StoreQueue(QObject):
             queue.cancel_submission(vault, client, submission_id)
 
         task = self._services.tasks.start("cancel a submission", work)
-        task.finished.connect(self.changed.emit)
+        task.finished.connect(self._after_cancel)
         task.failed.connect(self._report)
 
     def resume(self) -> None:
@@ -193,6 +198,12 @@ class StoreQueue(QObject):
         self._pause.cancel()
         for task in self._preparing:
             task.cancel()
+
+    def close(self) -> None:
+        """Pause, and ignore whatever the workers still report: the vault is going, and
+        this object with it."""
+        self.pause()
+        self._closed = True
 
     # ---- inside ----------------------------------------------------------------------
 
@@ -218,6 +229,8 @@ class StoreQueue(QObject):
         self.changed.emit()
 
     def _on_progress(self, submission_id: int, done: object, total: object) -> None:
+        if self._closed:
+            return
         done_i, total_i = int(str(done)), int(str(total))
         now = time.monotonic()
         if self._first_done is None:
@@ -229,6 +242,8 @@ class StoreQueue(QObject):
         self.progress.emit(self.last_progress)
 
     def _on_failed(self, submission_id: int, error: object) -> None:
+        if self._closed:
+            return
         error = cast(BaseException, error)
         if isinstance(error, (RvrError, Cancelled)):
             return  # the core kept the state and the reason in the vault; the panel shows it
@@ -237,6 +252,8 @@ class StoreQueue(QObject):
         log_unexpected(error, "submitting to the evidence store")
 
     def _on_finished(self) -> None:
+        if self._closed:
+            return
         self._task = None
         self._sending = None
         self.last_progress = None
@@ -244,6 +261,8 @@ class StoreQueue(QObject):
         self.resume()
 
     def _after_preparing(self, task: Task, error: object) -> None:
+        if self._closed:
+            return
         if task in self._preparing:
             self._preparing.remove(task)
         if error is not None:
@@ -251,5 +270,11 @@ class StoreQueue(QObject):
         self.changed.emit()
         self.resume()
 
+    def _after_cancel(self) -> None:
+        if not self._closed:
+            self.changed.emit()
+
     def _report(self, error: object) -> None:
+        if self._closed:
+            return
         self._services.errors.report(None, cast(BaseException, error), "cancelling a submission")

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from rvr_desktop.evidence.errors import RvrError
 from rvr_desktop.evidence.store.receipt import Receipt, save_receipt
+from rvr_desktop.ui.errors import unexpected_message
 from rvr_desktop.ui.services import Services
 from rvr_desktop.ui.store_queue import StoreQueue, Submission, SubmissionState, UploadProgress
 
@@ -145,6 +146,8 @@ class StoreQueuePanel(QWidget):
         self._show_chosen()
 
     def state_text(self, submission: Submission) -> str:
+        if self._queue.stopped_unexpectedly(submission.id):
+            return STATE_TEXT[SubmissionState.FAILED]
         if submission.id == self._queue.sending:
             return STATE_TEXT[SubmissionState.UPLOADING]
         if submission.state is SubmissionState.UPLOADING:
@@ -199,9 +202,7 @@ class StoreQueuePanel(QWidget):
                 self.speed.setText("starting…")
             else:
                 self._on_progress(progress)
-        self.retry_button.setEnabled(
-            submission is not None and submission.state is SubmissionState.FAILED
-        )
+        self.retry_button.setEnabled(submission is not None and self._can_retry(submission))
         self.save_receipt_button.setEnabled(
             submission is not None and submission.receipt is not None
         )
@@ -211,8 +212,15 @@ class StoreQueuePanel(QWidget):
         )
         self.detail.setText("" if submission is None else self._describe(submission))
 
+    def _can_retry(self, submission: Submission) -> bool:
+        return submission.state is SubmissionState.FAILED or self._queue.stopped_unexpectedly(
+            submission.id
+        )
+
     def _describe(self, submission: Submission) -> str:
         where = f"{submission.settings.bucket}/{submission.key}"
+        if self._queue.stopped_unexpectedly(submission.id):
+            return unexpected_message("sending this bundle") + " Press Retry to try again."
         if submission.state is SubmissionState.DONE and submission.receipt is not None:
             return "Stored and locked, read back as sent.\n" + receipt_text(submission.receipt)
         if submission.state is SubmissionState.FAILED:
@@ -236,7 +244,7 @@ class StoreQueuePanel(QWidget):
 
     def retry_chosen(self) -> None:
         submission = self.chosen()
-        if submission is not None and submission.state is SubmissionState.FAILED:
+        if submission is not None and self._can_retry(submission):
             self._queue.retry(submission.id)
 
     def save_chosen_receipt(self) -> None:

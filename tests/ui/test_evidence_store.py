@@ -510,3 +510,32 @@ def test_a_slow_download_from_the_store_shows_progress_and_cancel_stops_it(
         assert list(downloads.iterdir()) == [], "the partial download was removed"
     finally:
         slow.close()
+
+
+def test_an_unexpected_problem_stops_one_bundle_calmly_and_retry_sends_it(
+    qtbot: QtBot,
+    open_app: WindowFactory,
+    store: StoreSettings,
+    demo: DemoVault,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import rvr_desktop.ui.store_queue as store_queue_module
+
+    def broken(*args: object, **kwargs: object) -> object:
+        raise RuntimeError("a bug, with case words it must not show")
+
+    set_up_force_store(store)
+    with monkeypatch.context() as patched:
+        patched.setattr(store_queue_module, "make_client", broken)
+        window = open_app()
+        window.app_actions.submit_to_store.trigger()
+        wait_for_state(qtbot, window, "Failed")
+        panel = panel_of(window)
+        assert "Something unexpected went wrong while sending this bundle" in panel.detail.text()
+        assert "case words" not in panel.detail.text()
+        assert window.store_queue is not None and window.store_queue.sending is None, "no loop"
+    # The bug is fixed; the officer retries.
+    panel.retry_button.click()
+    wait_for_state(qtbot, window, "Done")
+    assert window.vault is not None
+    assert len(queue.receipts_for_case(window.vault, demo.case_id)) == 1
