@@ -67,13 +67,16 @@ def set_up_force_store(settings: StoreSettings) -> None:
 
 @pytest.fixture
 def demo(tmp_path: Path) -> DemoVault:
-    """The demo case, ready to sign, with a 12 MiB video so its bundle goes up in parts."""
-    made = build_demo_vault(tmp_path / "demo", kdf=FAST_INSECURE_KDF)
-    video = tmp_path / "doorbell-video.mp4"
+    """The demo case, ready to sign."""
+    return build_demo_vault(tmp_path / "demo", kdf=FAST_INSECURE_KDF)
+
+
+def add_doorbell_video(demo: DemoVault, folder: Path) -> None:
+    """A 12 MiB exhibit, so the case's bundle goes up (and comes down) in parts."""
+    video = folder / "doorbell-video.mp4"
     video.write_bytes(b"\x00\x00\x00\x18ftypmp42" + bytes(range(256)) * (12 * 4096))
-    with Vault.unlock(made.root, made.passphrase) as vault:
-        attachments.import_file(vault, made.case_id, video, description="Doorbell video")
-    return made
+    with Vault.unlock(demo.root, demo.passphrase) as vault:
+        attachments.import_file(vault, demo.case_id, video, description="Doorbell video")
 
 
 WindowFactory = Callable[[], MainWindow]
@@ -250,7 +253,10 @@ def test_cancel_mid_upload_leaves_no_receipt_and_no_half_record_and_notes_go_on(
     open_app: WindowFactory,
     store: StoreSettings,
     s3_server: S3Server,
+    demo: DemoVault,
+    tmp_path: Path,
 ) -> None:
+    add_doorbell_video(demo, tmp_path)
     slow = ConnectionCutter(s3_server, pause=0.01)  # a slow uplink
     try:
         set_up_force_store(StoreSettings(**{**store.__dict__, "endpoint_url": slow.endpoint}))
@@ -290,6 +296,7 @@ def test_an_upload_interrupted_by_closing_the_app_resumes_when_it_is_reopened(
     demo: DemoVault,
     tmp_path: Path,
 ) -> None:
+    add_doorbell_video(demo, tmp_path)
     slow = ConnectionCutter(s3_server, pause=0.01)
     try:
         set_up_force_store(StoreSettings(**{**store.__dict__, "endpoint_url": slow.endpoint}))
@@ -473,6 +480,7 @@ def test_a_slow_download_from_the_store_shows_progress_and_cancel_stops_it(
     from rvr_desktop.evidence.progress import Cancelled
     from rvr_desktop.ui.store_open_dialog import StoreRequest
 
+    add_doorbell_video(demo, tmp_path)
     with Vault.unlock(demo.root, demo.passphrase) as vault:
         request = ExportRequest(
             demo.case_id,
