@@ -93,6 +93,7 @@ class StoreQueue(QObject):
         self._sending: int | None = None
         self._pause = CancelToken()
         self._given_up: set[int] = set()
+        self._cancelling: set[int] = set()
         self._closed = False
         self._preparing: list[Task] = []
         self._started_at = 0.0
@@ -171,6 +172,7 @@ class StoreQueue(QObject):
         if submission_id == self._sending and self._task is not None:
             self._task.cancel()
             return
+        self._cancelling.add(submission_id)  # never started while it is being cancelled
         vault = self._vault
 
         def work(progress: ProgressCallback, cancel: CancelToken) -> None:
@@ -181,14 +183,15 @@ class StoreQueue(QObject):
             queue.cancel_submission(vault, client, submission_id)
 
         task = self._services.tasks.start("cancel a submission", work)
-        task.finished.connect(self._after_cancel)
+        task.finished.connect(lambda: self._after_cancel(submission_id))
         task.failed.connect(self._report)
 
     def resume(self) -> None:
         """Send the next waiting (or interrupted) bundle, unless one is being sent."""
         if self._task is not None or self._pause.cancelled:
             return
-        waiting = [s for s in queue.unfinished(self._vault) if s.id not in self._given_up]
+        skipped = self._given_up | self._cancelling
+        waiting = [s for s in queue.unfinished(self._vault) if s.id not in skipped]
         if not waiting:
             return
         self._send(waiting[0])
@@ -270,9 +273,12 @@ class StoreQueue(QObject):
         self.changed.emit()
         self.resume()
 
-    def _after_cancel(self) -> None:
-        if not self._closed:
-            self.changed.emit()
+    def _after_cancel(self, submission_id: int) -> None:
+        if self._closed:
+            return
+        self._cancelling.discard(submission_id)
+        self.changed.emit()
+        self.resume()
 
     def _report(self, error: object) -> None:
         if self._closed:
