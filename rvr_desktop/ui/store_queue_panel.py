@@ -12,9 +12,12 @@ from pathlib import Path
 from typing import cast
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextOption
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QHeaderView,
     QLabel,
+    QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QTreeWidget,
@@ -75,7 +78,8 @@ class StoreQueuePanel(QWidget):
         self.list = QTreeWidget(self)
         self.list.setAccessibleName("Bundles for the evidence store")
         self.list.setRootIsDecorated(False)
-        self.list.setHeaderLabels(["Bundle", "State"])
+        self.list.setHeaderLabels(["State", "Bundle"])
+        self.list.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.list.currentItemChanged.connect(self._show_chosen)
         self.bar = QProgressBar(self)
         self.bar.setAccessibleName("Upload progress")
@@ -85,13 +89,13 @@ class StoreQueuePanel(QWidget):
         progress_row = QHBoxLayout()
         progress_row.addWidget(self.bar, 1)
         progress_row.addWidget(self.speed)
-        self.detail = QLabel(self)
-        self.detail.setWordWrap(True)
+        # Read-only text, wrapped anywhere: keys and SHA-256 values are long, and the
+        # officer may select and copy them.
+        self.detail = QPlainTextEdit(self)
+        self.detail.setReadOnly(True)
+        self.detail.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self.detail.setAccessibleName("The chosen bundle in full")
-        self.detail.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByMouse
-            | Qt.TextInteractionFlag.TextSelectableByKeyboard
-        )
+        self.detail.setMaximumHeight(150)
         self.retry_button = QPushButton("&Retry", self)
         self.retry_button.setAccessibleName("Retry sending the chosen bundle")
         self.retry_button.clicked.connect(self.retry_chosen)
@@ -110,6 +114,7 @@ class StoreQueuePanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.list, 1)
+        self.setMinimumWidth(380)
         layout.addLayout(progress_row)
         layout.addWidget(self.detail)
         layout.addLayout(buttons)
@@ -130,7 +135,7 @@ class StoreQueuePanel(QWidget):
         self.list.clear()
         current = None
         for submission in self._rows:
-            item = QTreeWidgetItem([submission.bundle_name, self.state_text(submission)])
+            item = QTreeWidgetItem([self.state_text(submission), submission.bundle_name])
             item.setData(0, Qt.ItemDataRole.UserRole, submission.id)
             self.list.addTopLevelItem(item)
             if submission.id == chosen_id or (
@@ -141,7 +146,6 @@ class StoreQueuePanel(QWidget):
             current = self.list.topLevelItem(self.list.topLevelItemCount() - 1)
         if current is not None:
             self.list.setCurrentItem(current)
-        self.list.resizeColumnToContents(0)
         self._summarise()
         self._show_chosen()
 
@@ -160,8 +164,11 @@ class StoreQueuePanel(QWidget):
         for i in range(self.list.topLevelItemCount()):
             item = self.list.topLevelItem(i)
             if item is not None:
-                found.append((item.text(0), item.text(1)))
+                found.append((item.text(1), item.text(0)))
         return found
+
+    def detail_text(self) -> str:
+        return self.detail.toPlainText()
 
     def chosen(self) -> Submission | None:
         item = self.list.currentItem()
@@ -210,7 +217,7 @@ class StoreQueuePanel(QWidget):
             submission is not None
             and submission.state in (SubmissionState.WAITING, SubmissionState.UPLOADING)
         )
-        self.detail.setText("" if submission is None else self._describe(submission))
+        self.detail.setPlainText("" if submission is None else self._describe(submission))
 
     def _can_retry(self, submission: Submission) -> bool:
         return submission.state is SubmissionState.FAILED or self._queue.stopped_unexpectedly(

@@ -178,7 +178,7 @@ def test_officer_submits_from_the_export_dialog_and_sees_it_stored_with_its_rece
     assert seen, "progress (and speed) was reported while the bundle went up"
     assert window.vault is not None
     (receipt,) = queue.receipts_for_case(window.vault, demo.case_id)
-    detail = panel.detail.text()
+    detail = panel.detail_text()
     for fact in (
         f"Bucket: {store.bucket}",
         f"Key: {receipt.key}",
@@ -227,8 +227,8 @@ def test_a_bucket_without_object_lock_fails_with_the_reason_and_retry_works_once
     window.app_actions.submit_to_store.trigger()  # Evidence › Submit to the evidence store…
     wait_for_state(qtbot, window, "Failed")
     panel = panel_of(window)
-    assert "was not created with Object Lock" in panel.detail.text()
-    assert "Nothing was uploaded" in panel.detail.text()
+    assert "was not created with Object Lock" in panel.detail_text()
+    assert "Nothing was uploaded" in panel.detail_text()
     assert "Failed:" in window.workspace.store_panel.lines()[0]  # type: ignore[union-attr]
 
     # The force's IT turns Object Lock on for the (still empty) bucket; the officer retries.
@@ -363,7 +363,7 @@ def test_wrong_access_key_is_refused_then_the_right_one_kept_in_settings_sends_i
         window.app_actions.submit_to_store.trigger()  # with this computer's (wrong) key
         wait_for_state(qtbot, window, "Failed")
         panel = panel_of(window)
-        assert "refused" in panel.detail.text() and "access key" in panel.detail.text()
+        assert "refused" in panel.detail_text() and "access key" in panel.detail_text()
 
         def enter_key(dialog: QDialog) -> bool:
             assert isinstance(dialog, SettingsDialog)
@@ -539,8 +539,8 @@ def test_an_unexpected_problem_stops_one_bundle_calmly_and_retry_sends_it(
         window.app_actions.submit_to_store.trigger()
         wait_for_state(qtbot, window, "Failed")
         panel = panel_of(window)
-        assert "Something unexpected went wrong while sending this bundle" in panel.detail.text()
-        assert "case words" not in panel.detail.text()
+        assert "Something unexpected went wrong while sending this bundle" in panel.detail_text()
+        assert "case words" not in panel.detail_text()
         assert window.store_queue is not None and window.store_queue.sending is None, "no loop"
     # The bug is fixed; the officer retries.
     panel.retry_button.click()
