@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -307,8 +308,12 @@ def test_an_upload_interrupted_by_closing_the_app_resumes_when_it_is_reopened(
         qtbot.waitUntil(
             lambda: any(s.upload_id for s in queue.submissions(vault)), timeout=UPLOAD_TIMEOUT_MS
         )
-        slow.pause = 0.0  # the parts already on their way arrive
-        first.close()  # the officer closes the app mid-upload: the upload pauses, kept
+        # The officer closes the app mid-upload: the upload pauses at once, and is kept.
+        # A moment later the network is fast again, so the parts on their way arrive soon.
+        speed_up = threading.Timer(0.3, lambda: setattr(slow, "pause", 0.0))
+        speed_up.start()
+        first.close()
+        speed_up.join()
 
         with Vault.unlock(demo.root, demo.passphrase) as closed:
             (waiting,) = queue.submissions(closed)
