@@ -40,5 +40,30 @@ class CancelToken:
             raise Cancelled(what)
 
 
+class _EitherToken(CancelToken):
+    """Cancelled as soon as any of its tokens is."""
+
+    def __init__(self, tokens: tuple[CancelToken, ...]) -> None:
+        super().__init__()
+        self._tokens = tokens
+
+    def cancel(self) -> None:
+        for token in self._tokens:
+            token.cancel()
+
+    @property
+    def cancelled(self) -> bool:
+        return any(token.cancelled for token in self._tokens)
+
+    def raise_if_cancelled(self, what: str = "The operation") -> None:
+        if self.cancelled:
+            raise Cancelled(what)
+
+
+def either(*tokens: CancelToken | None) -> CancelToken:
+    """One token that work can check, cancelled when any of ``tokens`` is."""
+    return _EitherToken(tuple(t for t in tokens if t is not None))
+
+
 def no_progress(done: int, total: int) -> None:
     """The progress callback for callers that do not show progress."""

@@ -50,6 +50,8 @@ class AppActions:
     attach_files: QAction
     capture_screen: QAction
     export_bundle: QAction
+    submit_to_store: QAction
+    store_queue: QAction
     compact_mode: QAction
     next_tab: QAction
     previous_tab: QAction
@@ -105,6 +107,18 @@ class AppActions:
                 "Ctrl+Shift+X",
                 "Sign the statement and export the case for the CPS",
             ),
+            submit_to_store=make_action(
+                parent,
+                "Submit to the evidence &store…",
+                "",
+                "Send the case's signed bundle to the force's evidence store (Object Lock)",
+            ),
+            store_queue=make_action(
+                parent,
+                "Evidence store &queue",
+                "Ctrl+Shift+U",
+                "Show the bundles waiting, uploading, stored or failed",
+            ),
             compact_mode=compact,
             next_tab=make_action(parent, "Ne&xt tab", "Ctrl+PgDown"),
             previous_tab=make_action(parent, "&Previous tab", "Ctrl+PgUp"),
@@ -126,6 +140,7 @@ class AppActions:
             self.attach_files,
             self.capture_screen,
             self.export_bundle,
+            self.submit_to_store,
             self.next_tab,
             self.previous_tab,
         ]

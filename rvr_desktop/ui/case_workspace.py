@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import cast
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from rvr_desktop.evidence.case.cases import Case
@@ -14,19 +15,28 @@ from rvr_desktop.evidence.signing.identity_store import stored_identity
 from rvr_desktop.evidence.vault import Vault
 from rvr_desktop.ui.attachments_panel import AttachmentsPanel
 from rvr_desktop.ui.call_panel import CallPanel, GateDialogFactory
+from rvr_desktop.ui.case_store_panel import CaseStorePanel
 from rvr_desktop.ui.export_dialog import ExportDialog
 from rvr_desktop.ui.forms_panel import FormsPanel
 from rvr_desktop.ui.notes_panel import NotesPanel
 from rvr_desktop.ui.services import Services
 from rvr_desktop.ui.signing_identity_panel import TEST_BANNER_TEXT
 from rvr_desktop.ui.statement_panel import StatementPanel
+from rvr_desktop.ui.store_queue import StoreQueue
 
 NOTES_TAB, ATTACHMENTS_TAB, FORMS_TAB, STATEMENT_TAB = 0, 1, 2, 3
 
 
 class CaseWorkspace(QWidget):
     """Header, call panel and tabs for one case. Everything in it is case content, so the
-    main window destroys it (rather than hiding it) when the vault locks."""
+    main window destroys it (rather than hiding it) when the vault locks.
+
+    Emits:
+        store_queued(): the case's bundle joined the evidence store's queue (the main
+            window shows the queue).
+    """
+
+    store_queued = Signal()
 
     def __init__(
         self,
@@ -36,11 +46,13 @@ class CaseWorkspace(QWidget):
         gate_dialog: GateDialogFactory | None = None,
         registry: TemplateRegistry | None = None,
         parent: QWidget | None = None,
+        store_queue: StoreQueue | None = None,
     ) -> None:
         super().__init__(parent)
         self.case = case
         self._services = services
         self._vault = vault
+        self._store_queue = store_queue
         self.setAccessibleName(f"Case {case.reference}")
 
         self.test_banner = QLabel(
@@ -87,6 +99,11 @@ class CaseWorkspace(QWidget):
         layout.addWidget(self.referral_label)
         layout.addWidget(self.call_panel)
         layout.addWidget(self.tabs, 1)
+        self.store_panel: CaseStorePanel | None = None
+        if store_queue is not None:
+            self.store_panel = CaseStorePanel(store_queue, case.id, self)
+            self.store_panel.submit_button.clicked.connect(self.submit_to_store)
+            layout.addWidget(self.store_panel)
 
         self.refresh_identity()
 
@@ -148,11 +165,32 @@ class CaseWorkspace(QWidget):
                 "The statement cannot be signed yet:\n" + "\n".join(readiness.problems),
             )
             return
-        dialog = ExportDialog(self._services, self._vault, self.case, self)
+        dialog = ExportDialog(self._services, self._vault, self.case, self, self._store_queue)
+        dialog.store_queued.connect(self.store_queued.emit)
         try:
             self._services.dialogs.run(dialog)
         finally:
             dialog.deleteLater()
+
+    def submit_to_store(self) -> None:
+        """Export the case for the force's evidence store and queue it (off the GUI thread)."""
+        if self._store_queue is None:
+            return
+        self.flush()
+        readiness = self.statement.refresh()
+        if not readiness.ready:
+            self._services.dialogs.show_error(
+                self,
+                "Not ready to submit",
+                "The statement cannot be signed yet:\n" + "\n".join(readiness.problems),
+            )
+            return
+        try:
+            self._store_queue.add_case(self.case.id)
+        except RvrError as exc:
+            self._services.errors.report(self, exc, "submitting to the evidence store")
+            return
+        self.store_queued.emit()
 
     def flush(self) -> None:
         """Save anything typed but not yet saved (before the vault locks)."""
@@ -161,4 +199,6 @@ class CaseWorkspace(QWidget):
 
     def set_compact(self, compact: bool) -> None:
         self.referral_label.setVisible(not compact)
+        if self.store_panel is not None:
+            self.store_panel.setVisible(not compact)
         self.notes.set_compact(compact)

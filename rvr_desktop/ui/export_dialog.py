@@ -33,13 +33,14 @@ from rvr_desktop.evidence.bundle.layout import BundleLayout
 from rvr_desktop.evidence.bundle.result import BundleStatus
 from rvr_desktop.evidence.bundle.verify import verify_bundle
 from rvr_desktop.evidence.case.cases import Case
-from rvr_desktop.evidence.errors import InvalidInput
+from rvr_desktop.evidence.errors import InvalidInput, RvrError
 from rvr_desktop.evidence.progress import Cancelled, CancelToken, ProgressCallback
 from rvr_desktop.evidence.signing.errors import TimestampServiceFailed
 from rvr_desktop.evidence.signing.identity_store import stored_identity
 from rvr_desktop.evidence.vault import Vault
 from rvr_desktop.ui.services import Services
 from rvr_desktop.ui.signing_identity_panel import TEST_BANNER_TEXT
+from rvr_desktop.ui.store_queue import StoreQueue
 from rvr_desktop.ui.task_progress import TaskProgress
 from rvr_desktop.ui.trust_roots import trust_store
 from rvr_desktop.ui.verdict_banner import TRUST_HINT, headline_of, outcome_of
@@ -60,19 +61,27 @@ class ExportDialog(QDialog):
     Emits:
         exported(outcome: ExportOutcome): the bundle was written, recorded and verified.
         export_stopped(error: BaseException): the export was cancelled or refused.
+        store_queued(): the bundle joined the evidence store's queue.
     """
 
     exported = Signal(object)
     export_stopped = Signal(object)
+    store_queued = Signal()
 
     def __init__(
-        self, services: Services, vault: Vault, case: Case, parent: QWidget | None = None
+        self,
+        services: Services,
+        vault: Vault,
+        case: Case,
+        parent: QWidget | None = None,
+        store_queue: StoreQueue | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Export {case.reference}")
         self._services = services
         self._vault = vault
         self._case = case
+        self._store_queue = store_queue
         self.outcome: ExportOutcome | None = None
         self.without_trusted_time = False
         """The officer chose to export without the time-stamping service (it failed)."""
@@ -155,12 +164,25 @@ class ExportDialog(QDialog):
         code_row.addWidget(self.chain_code)
         code_row.addWidget(self.copy_code_button)
         code_row.addStretch(1)
+        self.store_button = QPushButton("Submit to the evidence &store", self.result_box)
+        self.store_button.setAccessibleName("Submit the bundle to the force's evidence store")
+        self.store_button.clicked.connect(self.submit_to_store)
+        self.store_button.setVisible(store_queue is not None)
+        self.store_message = QLabel(self.result_box)
+        self.store_message.setWordWrap(True)
+        self.store_message.setAccessibleName("Evidence store")
+        self.store_message.hide()
+        store_row = QHBoxLayout()
+        store_row.addWidget(self.store_button)
+        store_row.addStretch(1)
         result_layout = QVBoxLayout(self.result_box)
         result_layout.addWidget(self.bundle_label)
         result_layout.addWidget(self.verdict_label)
         result_layout.addWidget(self.verdict_detail)
         result_layout.addWidget(code_help)
         result_layout.addLayout(code_row)
+        result_layout.addLayout(store_row)
+        result_layout.addWidget(self.store_message)
         self.result_box.hide()
 
         self.export_button = QPushButton("Export", self)
@@ -303,6 +325,35 @@ class ExportDialog(QDialog):
             self._show_message("The export did not complete.", error=True)
             self._services.errors.report(self, error, "exporting the case")
         self.export_stopped.emit(error)
+
+    def submit_to_store(self) -> None:
+        """Queue this bundle for the force's evidence store (a folder is exported again as
+        one .zip for the store); the queue sends it in the background."""
+        outcome, store_queue = self.outcome, self._store_queue
+        if outcome is None or store_queue is None:
+            return
+        bundle = outcome.result.bundle
+        try:
+            if bundle.suffix.lower() == ".zip":
+                store_queue.add_bundle(self._case.id, bundle)
+            else:
+                store_queue.add_case(self._case.id)
+        except RvrError as exc:
+            self._show_store_message(str(exc), error=True)
+            return
+        self.store_button.setEnabled(False)
+        self._show_store_message(
+            "Queued for the evidence store. It is sent in the background: follow it in the "
+            "evidence store queue (View › Evidence store queue). You can close this dialog."
+        )
+        self.store_queued.emit()
+
+    def _show_store_message(self, text: str, *, error: bool = False) -> None:
+        self.store_message.setObjectName("errorText" if error else "hint")
+        self.store_message.style().unpolish(self.store_message)
+        self.store_message.style().polish(self.store_message)
+        self.store_message.setText(text)
+        self.store_message.show()
 
     def copy_code(self) -> None:
         if self.outcome is not None:

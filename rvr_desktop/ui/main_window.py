@@ -14,6 +14,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
+    QDockWidget,
     QLabel,
     QMainWindow,
     QStackedWidget,
@@ -40,6 +41,8 @@ if TYPE_CHECKING:
     from rvr_desktop.ui.call_panel import GateDialogFactory
     from rvr_desktop.ui.case_list import CaseListScreen
     from rvr_desktop.ui.case_workspace import CaseWorkspace
+    from rvr_desktop.ui.store_queue import StoreQueue
+    from rvr_desktop.ui.store_queue_panel import StoreQueuePanel
     from rvr_desktop.ui.verify_window import VerifyWindow
 
 log = logging.getLogger(__name__)
@@ -93,6 +96,8 @@ class MainWindow(QMainWindow):
         self.vault: Vault | None = None
         self.workspace: CaseWorkspace | None = None
         self.verify_window: VerifyWindow | None = None
+        self.store_queue: StoreQueue | None = None
+        self.store_queue_panel: StoreQueuePanel | None = None
         self._resume: ResumePoint | None = None
         self._full_size = QSize(1100, 760)
         self.setWindowTitle("RVR Desktop")
@@ -112,6 +117,7 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.case_holder)
         self.setCentralWidget(self.stack)
 
+        self.store_dock: QDockWidget | None = None  # built at the first unlock
         self.status_text = QLabel(self)
         self.statusBar().addPermanentWidget(self.status_text)
 
@@ -169,8 +175,11 @@ class MainWindow(QMainWindow):
             ),
             ("&Call", (a.safety_gate, a.start_call, a.end_call, None, a.danger)),
             ("&Notes", (a.new_note, a.amend_note)),
-            ("&Evidence", (a.attach_files, a.capture_screen, None, a.export_bundle)),
-            ("&View", (a.compact_mode, None, a.next_tab, a.previous_tab)),
+            (
+                "&Evidence",
+                (a.attach_files, a.capture_screen, None, a.export_bundle, a.submit_to_store),
+            ),
+            ("&View", (a.compact_mode, a.store_queue, None, a.next_tab, a.previous_tab)),
             ("&Help", (a.about,)),
         )
         for title, items in menus:
@@ -204,6 +213,7 @@ class MainWindow(QMainWindow):
             (a.lock, self.lock),
             (a.quit, self.close),
             (a.about, self.show_about),
+            (a.store_queue, self.toggle_store_queue),
         )
         case_actions: tuple[tuple[QAction, Callable[[CaseWorkspace], object]], ...] = (
             (a.safety_gate, lambda w: w.call_panel.open_safety_gate()),
@@ -215,6 +225,7 @@ class MainWindow(QMainWindow):
             (a.attach_files, lambda w: w.attach_files()),
             (a.capture_screen, lambda w: w.capture_screen()),
             (a.export_bundle, lambda w: w.export_bundle()),
+            (a.submit_to_store, lambda w: w.submit_to_store()),
             (a.next_tab, lambda w: w.step_tab(1)),
             (a.previous_tab, lambda w: w.step_tab(-1)),
         )
@@ -245,6 +256,7 @@ class MainWindow(QMainWindow):
         self.app_actions.new_case.setEnabled(unlocked)
         self.app_actions.find_case.setEnabled(unlocked)
         self.app_actions.lock.setEnabled(unlocked)
+        self.app_actions.store_queue.setEnabled(unlocked)
         if case_open:
             self._sync_call_actions()
         where = "Locked" if self.vault is None else f"Vault open · {self.vault.actor}"
@@ -269,6 +281,7 @@ class MainWindow(QMainWindow):
         vault = cast("Vault", vault)
         self.vault = vault
         self.case_list.set_vault(vault)
+        self._start_store_queue(vault)
         self.idle.set_minutes(self.services.settings.idle_minutes)
         self.idle.start()
         self.clipboard_guard.arm()
@@ -360,7 +373,9 @@ class MainWindow(QMainWindow):
             self.gate_dialog_for(self.vault, case, registry),
             registry,
             self.stack,
+            self.store_queue,
         )
+        self.workspace.store_queued.connect(self.show_store_queue)
         self.workspace.set_compact(self.app_actions.compact_mode.isChecked())
         self.workspace.call_panel.state_changed.connect(self._sync_call_actions)
         self.stack.removeWidget(self.case_holder)
@@ -411,10 +426,13 @@ class MainWindow(QMainWindow):
         self._close_other_windows()
         if self.workspace is not None:
             self.workspace.flush()
+        if self.store_queue is not None:
+            self.store_queue.pause()  # before cancel_all: an upload pauses, never cancels
         self.services.tasks.cancel_all()
         self.services.tasks.wait_for_workers()
         self.clipboard_guard.clear_case_text()
         self._drop_workspace()
+        self._drop_store_queue()
         self.case_list.set_vault(None)
         self.vault = None
         vault.lock()
@@ -439,6 +457,58 @@ class MainWindow(QMainWindow):
             if isinstance(widget, QDialog):
                 widget.reject()
             widget.hide()
+
+    # ---- the evidence store's queue ---------------------------------------------------
+
+    def _start_store_queue(self, vault: Vault) -> None:
+        """Build the queue's view for this vault and resume whatever it still has to send."""
+        warm_up.finish()  # boto3 and the store's core: imported on first use
+        from rvr_desktop.ui.store_queue import StoreQueue
+        from rvr_desktop.ui.store_queue_panel import StoreQueuePanel
+
+        self.store_queue = StoreQueue(self.services, vault, self)
+        self.store_queue.queue_failed.connect(
+            lambda error: self.services.errors.report(
+                self, cast(BaseException, error), "preparing the bundle for the evidence store"
+            )
+        )
+        if self.store_dock is None:
+            from PySide6.QtCore import Qt  # here, not on the way to unlock: see ui/warm_up.py
+
+            self.store_dock = QDockWidget("Evidence store queue", self)
+            self.store_dock.setObjectName("storeQueueDock")
+            self.store_dock.setAccessibleName("Evidence store queue")
+            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.store_dock)
+            self.store_dock.hide()
+        self.store_queue_panel = StoreQueuePanel(self.services, self.store_queue, self.store_dock)
+        self.store_dock.setWidget(self.store_queue_panel)
+        self.store_queue.resume()
+
+    def _drop_store_queue(self) -> None:
+        """The queue names cases' bundles: its view goes with the vault."""
+        if self.store_dock is not None:
+            self.store_dock.hide()
+            self.store_dock.setWidget(QWidget(self.store_dock))
+        if self.store_queue_panel is not None:
+            self.store_queue_panel.deleteLater()
+            self.store_queue_panel = None
+        if self.store_queue is not None:
+            self.store_queue.close()
+            self.store_queue.deleteLater()
+            self.store_queue = None
+
+    def show_store_queue(self) -> None:
+        if self.store_queue_panel is None or self.store_dock is None:
+            return
+        self.store_dock.show()
+        self.store_dock.raise_()
+        self.store_queue_panel.list.setFocus()
+
+    def toggle_store_queue(self) -> None:
+        if self.store_dock is not None and self.store_dock.isVisible():
+            self.store_dock.hide()
+        else:
+            self.show_store_queue()
 
     # ---- verifying bundles ------------------------------------------------------------
 

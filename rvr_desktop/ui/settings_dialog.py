@@ -1,5 +1,6 @@
 """Settings: this computer (idle lock, folders, time-stamping), the officer and signing
-identity (the vault), and the trusted roots (this computer, shared with Verify)."""
+identity (the vault), the trusted roots (this computer, shared with Verify), and the
+evidence store's access key (the vault)."""
 
 from __future__ import annotations
 
@@ -28,9 +29,10 @@ from rvr_desktop.ui.officer_profile_form import OfficerProfileForm
 from rvr_desktop.ui.services import Services
 from rvr_desktop.ui.settings import MAX_IDLE_MINUTES, MIN_IDLE_MINUTES
 from rvr_desktop.ui.signing_identity_panel import SigningIdentityPanel
+from rvr_desktop.ui.store_key_panel import StoreKeyPanel
 from rvr_desktop.ui.trusted_roots_editor import TrustedRootsEditor
 
-GENERAL_TAB, OFFICER_TAB, ROOTS_TAB = range(3)
+GENERAL_TAB, OFFICER_TAB, ROOTS_TAB, STORE_TAB = range(4)
 
 
 def check_timestamp_url(text: str) -> str | None:
@@ -127,6 +129,9 @@ class SettingsDialog(QDialog):
         self.tabs.insertTab(GENERAL_TAB, general, "&General")
         self.tabs.insertTab(OFFICER_TAB, officer_tab, "&Officer and signing")
         self.tabs.insertTab(ROOTS_TAB, self.roots, "Trusted &roots")
+        # ---- the evidence store (where: the force's settings; the access key: the vault)
+        self.store = StoreKeyPanel(services, vault, self)
+        self.tabs.insertTab(STORE_TAB, self.store, "Evidence &store")
 
         self.message = QLabel(self)
         self.message.setObjectName("errorText")

@@ -1,9 +1,11 @@
 """The evidence officer's Verify window: open a bundle, see if it can be relied on, and why.
 
 No vault is needed. Verification runs :func:`~rvr_desktop.evidence.bundle.verify.verify_bundle`
-on the task runner with the trusted roots kept in this computer's settings, and the window
-shows its parts: the verdict, each check with its reason, the signer and trust, the export
-details, and every file with its size and SHA-256 (failing rows in red).
+(or, for a bundle opened from the force's evidence store, ``verify_stored_bundle``, which
+downloads it and checks its lock too, as ``rvr-verify s3://...`` does) on the task runner
+with the trusted roots kept in this computer's settings, and the window shows its parts:
+the verdict, each check with its reason, the signer and trust, the export details, and
+every file with its size and SHA-256 (failing rows in red).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from rvr_desktop.ui.bundle_details import BundleDetails, summary_text
 from rvr_desktop.ui.checks_view import ChecksView
 from rvr_desktop.ui.file_check_model import PATH, SHA256, STATUS, FileCheckModel, FileCheckProxy
 from rvr_desktop.ui.services import Services
+from rvr_desktop.ui.store_open_dialog import StoreOpenDialog, StoreRequest
 from rvr_desktop.ui.task_progress import TaskProgress
 from rvr_desktop.ui.trust_roots import trust_store
 from rvr_desktop.ui.trusted_roots_editor import TrustedRootsDialog
@@ -62,6 +65,8 @@ class VerifyWindow(QMainWindow):
         self._services = services
         self.status: BundleStatus | None = None
         self.bundle_path: Path | None = None
+        self.store_request: StoreRequest | None = None
+        """The bundle in the evidence store being shown (then bundle_path is None)."""
         self._copies = ViewerCopies()
         self.setWindowTitle("Verify an evidence bundle · RVR Desktop")
         self.setAccessibleName("Verify an evidence bundle")
@@ -73,6 +78,9 @@ class VerifyWindow(QMainWindow):
         self.open_folder_button = QPushButton("Open folder…", self)
         self.open_folder_button.setAccessibleName("Open a bundle folder")
         self.open_folder_button.clicked.connect(self.pick_folder)
+        self.open_store_button = QPushButton("Open from the store…", self)
+        self.open_store_button.setAccessibleName("Open a bundle from the evidence store")
+        self.open_store_button.clicked.connect(self.pick_from_store)
         self.roots_button = QPushButton("Trusted roots…", self)
         self.roots_button.setAccessibleName("Manage trusted roots")
         self.roots_button.clicked.connect(self.manage_roots)
@@ -131,7 +139,12 @@ class VerifyWindow(QMainWindow):
         self.copy_button.clicked.connect(self.copy_summary)
 
         top = QHBoxLayout()
-        for button in (self.open_zip_button, self.open_folder_button, self.again_button):
+        for button in (
+            self.open_zip_button,
+            self.open_folder_button,
+            self.open_store_button,
+            self.again_button,
+        ):
             top.addWidget(button)
         top.addStretch(1)
         top.addWidget(self.roots_button)
@@ -196,21 +209,62 @@ class VerifyWindow(QMainWindow):
         if self.busy:
             return
         self.bundle_path = path
+        self.store_request = None
         self.path_label.setText(str(path))
         self.verify_again()
 
+    def pick_from_store(self) -> None:
+        if self.busy:
+            return
+        dialog = StoreOpenDialog(self._services.dialogs, self)
+        try:
+            if self._services.dialogs.run(dialog) and dialog.request is not None:
+                self.open_from_store(dialog.request)
+        finally:
+            dialog.deleteLater()
+
+    def open_from_store(self, request: StoreRequest) -> None:
+        """Download and verify a bundle in the evidence store, and check its lock."""
+        if self.busy:
+            return
+        self.store_request = request
+        self.bundle_path = None
+        receipt = "" if request.receipt is None else "  ·  against its receipt"
+        self.path_label.setText(f"{request.stored.url}{receipt}")
+        self.verify_again()
+
     def verify_again(self) -> None:
-        path = self.bundle_path
-        if path is None or self.busy:
+        path, request = self.bundle_path, self.store_request
+        if (path is None and request is None) or self.busy:
             return
         store, problems = trust_store(self._services.settings)
         if problems:
             self._services.dialogs.show_error(self, "Trusted roots", "\n".join(problems))
         self._show(None)
-        self.banner.clear(f"Checking {path.name}…")
 
-        def work(progress: ProgressCallback, cancel: CancelToken) -> BundleStatus:
-            return verify_bundle(path, store, progress=progress, cancel=cancel)
+        if request is not None:
+            self.banner.clear(f"Downloading {request.stored.url} from the store…")
+
+            def work(progress: ProgressCallback, cancel: CancelToken) -> BundleStatus:
+                from rvr_desktop.evidence.store.client import make_client
+                from rvr_desktop.evidence.store.stored_check import verify_stored_bundle
+
+                return verify_stored_bundle(
+                    make_client(request.address),
+                    request.address,
+                    request.stored,
+                    store,
+                    receipt=request.receipt,
+                    progress=progress,
+                    cancel=cancel,
+                )
+
+        elif path is not None:
+            self.banner.clear(f"Checking {path.name}…")
+            local = path
+
+            def work(progress: ProgressCallback, cancel: CancelToken) -> BundleStatus:
+                return verify_bundle(local, store, progress=progress, cancel=cancel)
 
         task = self._services.tasks.start("verify", work)
         self.progress.follow(task)
@@ -269,9 +323,17 @@ class VerifyWindow(QMainWindow):
         idle = not self.busy
         have = self.status is not None and idle
         present = set() if self.status is None else {f.path for f in self.status.files}
-        for button in (self.open_zip_button, self.open_folder_button, self.roots_button):
+        for button in (
+            self.open_zip_button,
+            self.open_folder_button,
+            self.open_store_button,
+            self.roots_button,
+        ):
             button.setEnabled(idle)
-        self.again_button.setEnabled(idle and self.bundle_path is not None)
+        opened = self.bundle_path is not None or self.store_request is not None
+        self.again_button.setEnabled(idle and opened)
+        # A stored bundle's downloaded copy is gone once checked: open it from a file.
+        present = present if self.bundle_path is not None else set()
         self.statement_button.setEnabled(have and STATEMENT_MEMBER in present)
         self.notes_button.setEnabled(have and NOTES_MEMBER in present)
         self.report_button.setEnabled(have)
@@ -297,7 +359,7 @@ class VerifyWindow(QMainWindow):
             self._services.dialogs.run(dialog)
         finally:
             dialog.deleteLater()
-        if changed and self.bundle_path is not None:
+        if changed and (self.bundle_path is not None or self.store_request is not None):
             self.verify_again()
 
     # ---- what can be done with the result --------------------------------------------
@@ -343,7 +405,9 @@ class VerifyWindow(QMainWindow):
         status = self.status
         if status is None or self.busy:
             return
-        start = self._services.settings.export_folder or status.bundle.parent
+        start = self._services.settings.export_folder or (
+            status.bundle.parent if self.bundle_path is not None else Path.home()
+        )
         suggested = start / f"{status.bundle.name.removesuffix('.zip')}-verification.pdf"
         target = self._services.dialogs.pick_save_file(
             self, "Save the verification report", suggested, "PDF (*.pdf)"
@@ -366,7 +430,8 @@ class VerifyWindow(QMainWindow):
         )
 
     def _on_report_saved(self, path: object) -> None:
-        self.path_label.setText(f"{self.bundle_path}  ·  report saved to {path}")
+        shown = self.bundle_path or (self.store_request and self.store_request.stored.url)
+        self.path_label.setText(f"{shown}  ·  report saved to {path}")
         self.report_saved.emit(path)
 
     def forget(self) -> None:
@@ -377,6 +442,7 @@ class VerifyWindow(QMainWindow):
         self.progress.cancel()
         self._show(None)
         self.bundle_path = None
+        self.store_request = None
         self.path_label.clear()
         self.banner.clear("")
         self._copies.cleanup()

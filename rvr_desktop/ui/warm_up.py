@@ -49,6 +49,14 @@ CORE_MODULES = (
     "rvr_desktop.evidence.bundle.export",
     "rvr_desktop.evidence.bundle.verify",
     "rvr_desktop.evidence.bundle.report",
+    # The evidence store (boto3): its queue resumes at unlock, and the Verify window opens
+    # bundles from the store.
+    "rvr_desktop.evidence.store.settings",
+    "rvr_desktop.evidence.store.client",
+    "rvr_desktop.evidence.store.access_key",
+    "rvr_desktop.evidence.store.outbox",
+    "rvr_desktop.evidence.store.queue",
+    "rvr_desktop.evidence.store.stored_check",
 )
 """Every core module the later screens import that the unlock screen does not.
 

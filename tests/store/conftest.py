@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,46 +9,16 @@ import pytest
 
 from rvr_desktop.evidence.case import attachments
 from rvr_desktop.evidence.demo import DemoVault, build_demo_vault
-from rvr_desktop.evidence.store.settings import StoreSettings
 from rvr_desktop.evidence.vault import Vault
 from rvr_desktop.evidence.vault.kdf import FAST_INSECURE_KDF
-from tests.store.s3 import REGION, S3Server, start_moto, stop
+from tests.s3_fixtures import SMALL_PART, s3_server, store, store_credentials
 
-SMALL_PART = 5 * 1024 * 1024
-"""S3's smallest part: tests use it so a bundle of a few MiB has several parts."""
-
-
-@pytest.fixture(scope="session")
-def s3_server() -> Iterator[S3Server]:
-    server = start_moto()
-    try:
-        yield server
-    finally:
-        stop(server)
+__all__ = ["SMALL_PART", "s3_server", "store", "store_credentials"]
 
 
 @pytest.fixture(autouse=True)
-def _store_credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """boto3's standard chain finds these test credentials, and no real profile."""
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-
-
-@pytest.fixture
-def store(s3_server: S3Server) -> StoreSettings:
-    return StoreSettings(
-        bucket=s3_server.locked_bucket(),
-        retention_days=30,
-        endpoint_url=s3_server.endpoint,
-        region=REGION,
-        prefix="rvr/",
-        part_size_mib=SMALL_PART // 2**20,
-    )
+def _store_credentials(store_credentials: None) -> None:
+    """Every store test runs with the test credentials, never a real profile."""
 
 
 @dataclass(frozen=True)

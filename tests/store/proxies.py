@@ -20,14 +20,21 @@ Headers = dict[str, str]
 class ConnectionCutter:
     """Forwards TCP to the store and, once, closes a connection after ``cut_after`` bytes
     from the app (the middle of a part), as a dropped network would; with ``pause``, it
-    also waits that long on every 64 KiB the app sends (a slow uplink)."""
+    also waits that long on every 64 KiB the app sends (a slow uplink), and with
+    ``download_pause`` on every 64 KiB the store sends back (a slow downlink)."""
 
     def __init__(
-        self, upstream: S3Server, cut_after: int | None = None, *, pause: float = 0.0
+        self,
+        upstream: S3Server,
+        cut_after: int | None = None,
+        *,
+        pause: float = 0.0,
+        download_pause: float = 0.0,
     ) -> None:
         self.upstream = upstream
         self.cut_after = cut_after
         self.pause = pause
+        self.download_pause = download_pause
         self.cuts = 0
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.port = int(self._listener.getsockname()[1])
@@ -68,6 +75,8 @@ class ConnectionCutter:
                     if cut:
                         target.sendall(data[: len(data) // 2])
                         break
+                elif self.download_pause:
+                    time.sleep(self.download_pause)
                 target.sendall(data)
         except OSError:
             pass

@@ -146,6 +146,33 @@ def test_cancel_drops_the_upload_and_records_nothing(
     assert _submitted_records(case_to_send) == []
 
 
+def test_a_paused_upload_stays_queued_and_resumes_into_one_object(
+    s3_server: S3Server, store: StoreSettings, case_to_send: CaseToSend, tmp_path: Path
+) -> None:
+    pause = CancelToken()
+
+    def pause_after_a_part(done: int, total: int) -> None:
+        if done >= SMALL_PART:
+            pause.cancel()
+
+    with case_to_send.unlock() as vault:
+        with pytest.raises(queue.Paused, match="resumes from the parts already stored"):
+            submit_case(
+                vault,
+                case_to_send.demo.case_id,
+                store,
+                make_client(store),
+                progress=pause_after_a_part,
+                cancel=CancelToken(),
+                pause=pause,
+            )
+        (paused,) = queue.submissions(vault)
+        assert paused.state is queue.SubmissionState.WAITING and paused.upload_id
+        receipt = submit_case(vault, case_to_send.demo.case_id, store, make_client(store))
+    assert len(_submitted_records(case_to_send)) == 1
+    assert_kept_locked_and_intact(s3_server, receipt, tmp_path, case_to_send.demo.trust_root)
+
+
 def test_the_receipt_is_in_the_audit_chain_and_the_next_export(
     s3_server: S3Server, store: StoreSettings, case_to_send: CaseToSend, tmp_path: Path
 ) -> None:

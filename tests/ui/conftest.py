@@ -17,7 +17,10 @@ from rvr_desktop.ui.main_window import MainWindow
 from rvr_desktop.ui.screen_capture import ScreenGrabber
 from rvr_desktop.ui.services import Services
 from rvr_desktop.ui.settings import AppSettings
+from tests.s3_fixtures import s3_server, store, store_credentials
 from tests.ui.bundles import DemoBundles, copy_bundles, export_demo_bundles
+
+__all__ = ["s3_server", "store", "store_credentials"]  # the evidence store's, shared
 
 PASSPHRASE = "amber harbour lantern meadow"
 

@@ -57,3 +57,6 @@ def test_every_control_an_officer_reaches_has_an_accessible_name(
     for index in range(window.workspace.tabs.count()):
         window.workspace.tabs.setCurrentIndex(index)
         assert _unnamed(window) == [], f"tab {index}"
+    window.app_actions.store_queue.trigger()
+    assert window.store_dock is not None and window.store_dock.isVisible()
+    assert _unnamed(window) == [], "the evidence store queue"

@@ -15,8 +15,17 @@ from pathlib import Path
 
 import pytest
 
-HEAVY = ("pyhanko", "reportlab", "fontTools", "rvr_desktop.evidence.bundle.export")
-"""Signing, PDF rendering, font subsetting and the bundle exporter."""
+HEAVY = (
+    "pyhanko",
+    "reportlab",
+    "fontTools",
+    "rvr_desktop.evidence.bundle.export",
+    "boto3",
+    "botocore",
+    "rvr_desktop.evidence.store",
+)
+"""Signing, PDF rendering, font subsetting, the bundle exporter, and the evidence store's
+S3 client (boto3 alone takes a few hundred milliseconds to import)."""
 
 CHILD_TIMEOUT_S = 120
 
@@ -65,7 +74,7 @@ import rvr_desktop.ui
 from rvr_desktop.ui import launch, warm_up
 warm_up.start()
 warm_up.finish()
-assert "pyhanko" in sys.modules and "reportlab" in sys.modules
+assert "pyhanko" in sys.modules and "reportlab" in sys.modules and "boto3" in sys.modules
 before = set(sys.modules)
 for info in pkgutil.iter_modules(rvr_desktop.ui.__path__, "rvr_desktop.ui."):
     __import__(info.name)

@@ -29,3 +29,15 @@ def store_access_key(vault: Vault, key: AccessKey) -> None:
         vault.put_setting(tx, ACCESS_KEY_ID, key.key_id.strip())
         vault.put_setting(tx, SECRET_ACCESS_KEY, key.secret.strip())
         audit_log.append(tx, vault, "store.key_set", f"store-key:{key.key_id.strip()}", content=b"")
+
+
+def forget_access_key(vault: Vault) -> bool:
+    """Remove the officer's access key from the vault; False when none was kept."""
+    with vault.transaction() as tx:
+        key_id = vault.get_setting(ACCESS_KEY_ID, tx)
+        if key_id is None and vault.get_setting(SECRET_ACCESS_KEY, tx) is None:
+            return False
+        vault.remove_setting(tx, ACCESS_KEY_ID)
+        vault.remove_setting(tx, SECRET_ACCESS_KEY)
+        audit_log.append(tx, vault, "store.key_forgotten", f"store-key:{key_id or ''}", content=b"")
+    return True

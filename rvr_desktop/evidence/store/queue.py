@@ -23,8 +23,14 @@ from enum import StrEnum
 from pathlib import Path
 
 from rvr_desktop.evidence.case import cases
-from rvr_desktop.evidence.errors import NotFound
-from rvr_desktop.evidence.progress import Cancelled, CancelToken, ProgressCallback, no_progress
+from rvr_desktop.evidence.errors import NotFound, RvrError
+from rvr_desktop.evidence.progress import (
+    Cancelled,
+    CancelToken,
+    ProgressCallback,
+    either,
+    no_progress,
+)
 from rvr_desktop.evidence.records.canonical import canonical_json
 from rvr_desktop.evidence.store.client import S3Client, store_errors
 from rvr_desktop.evidence.store.errors import BundleNotSubmittable, StoredNotAsSent, StoreError
@@ -47,6 +53,17 @@ log = logging.getLogger(__name__)
 
 SUBMITTED_ACTION = "bundle.submitted"
 _DAY_MS = 86_400_000
+
+
+class Paused(RvrError):
+    """The upload stopped for now (the vault is locking, the app closing); it stays in the
+    queue and resumes from the parts already stored."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The submission was paused. It stays in the queue and resumes from the parts "
+            "already stored when the vault is next open."
+        )
 
 
 class SubmissionState(StrEnum):
@@ -179,12 +196,15 @@ def submit(
     *,
     progress: ProgressCallback = no_progress,
     cancel: CancelToken | None = None,
+    pause: CancelToken | None = None,
 ) -> Receipt:
     """Send one queued bundle, check what the store kept, and record the receipt.
 
     Cancelling (``cancel``) abandons the upload for good: the store drops its parts and
-    the submission is marked cancelled; nothing is recorded as stored. Any other failure
-    leaves it failed with the reason, ready to retry (and resume).
+    the submission is marked cancelled; nothing is recorded as stored. Pausing (``pause``,
+    which wins over a cancel that follows it) stops sending and leaves the submission
+    waiting with its upload ID, raising :class:`Paused`. Any other failure leaves it
+    failed with the reason, ready to retry (and resume).
     """
     if submission.state is SubmissionState.DONE and submission.receipt is not None:
         return submission.receipt
@@ -200,10 +220,13 @@ def submit(
                 submission.plan(),
                 on_upload_id=lambda upload_id: _keep_upload_id(vault, submission.id, upload_id),
                 progress=progress,
-                cancel=cancel,
+                cancel=either(cancel, pause),
             )
         stored = read_back(client, settings, submission.plan(), uploaded)
     except Cancelled:
+        if pause is not None and pause.cancelled:
+            _set_state(vault, submission.id, SubmissionState.WAITING, "")
+            raise Paused() from None
         _cancel(vault, client, get_submission(vault, submission.id))
         raise
     except StoreError as exc:

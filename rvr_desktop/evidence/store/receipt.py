@@ -8,11 +8,14 @@ and the next export carries it.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from rvr_desktop.evidence.errors import InvalidInput
+from rvr_desktop.evidence.fsutil import atomic_write_bytes
 
 
 @dataclass(frozen=True)
@@ -92,3 +95,9 @@ class Receipt:
             f"stored as {self.bucket}/{self.key} version {self.version_id}, "
             f"{self.retention_mode} until {self.retain_until:%Y-%m-%d}{hold}"
         )
+
+
+def save_receipt(receipt: Receipt, path: Path) -> None:
+    """Write the receipt as the JSON ``rvr-desktop submit --json`` prints (private, atomic),
+    for ``rvr-verify --receipt`` and the Verify window."""
+    atomic_write_bytes(path, (json.dumps(receipt.to_json(), indent=2) + "\n").encode("utf-8"))

@@ -25,6 +25,7 @@ from rvr_desktop.evidence.bundle.source import ReadLimits
 from rvr_desktop.evidence.bundle.verify import verify_bundle
 from rvr_desktop.evidence.errors import InvalidInput
 from rvr_desktop.evidence.fsutil import ensure_private_dir
+from rvr_desktop.evidence.progress import CancelToken, ProgressCallback, no_progress
 from rvr_desktop.evidence.signing.long_term import CrlFile
 from rvr_desktop.evidence.signing.trust import TrustStore
 from rvr_desktop.evidence.store.client import Bucket, S3Client, boto_datetime, store_errors
@@ -83,8 +84,13 @@ def verify_stored_bundle(
     now: datetime | None = None,
     crl_files: Sequence[CrlFile] = (),
     online: bool = False,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelToken | None = None,
 ) -> BundleStatus:
-    """Download, verify and check the lock of one stored bundle."""
+    """Download, verify and check the lock of one stored bundle.
+
+    ``progress`` reports the download in bytes, then the verification; ``cancel`` stops
+    either (the downloaded copy is removed whatever happens)."""
     limits = limits or ReadLimits()
     version_id = stored.version_id or (receipt.version_id if receipt else None)
     folder = Path(tempfile.mkdtemp(prefix="rvr-verify-store-"))
@@ -94,8 +100,16 @@ def verify_stored_bundle(
             head = _head(client, stored, version_id)
             versions = _versions(client, stored)
             local = folder / (Path(stored.key).name or "bundle.zip")
-            sha256 = _download(client, stored, head, local, limits)
-        status = verify_bundle(local, trust, now=now, crl_files=crl_files, online=online)
+            sha256 = _download(client, stored, head, local, limits, progress, cancel)
+        status = verify_bundle(
+            local,
+            trust,
+            now=now,
+            crl_files=crl_files,
+            online=online,
+            progress=progress,
+            cancel=cancel,
+        )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     checks = retention_checks(head, versions, sha256, receipt, now or datetime.now(UTC))
@@ -197,7 +211,13 @@ def _versions(client: S3Client, stored: StoredBundle) -> list[str]:
 
 
 def _download(
-    client: S3Client, stored: StoredBundle, head: Any, target: Path, limits: ReadLimits
+    client: S3Client,
+    stored: StoredBundle,
+    head: Any,
+    target: Path,
+    limits: ReadLimits,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelToken | None = None,
 ) -> str:
     """Stream the version into ``target`` (private), never past the size limit."""
     size = int(head.get("ContentLength") or 0)
@@ -214,9 +234,13 @@ def _download(
     body = answer["Body"]
     with open(target, "xb") as out:
         while chunk := body.read(CHUNK):
+            if cancel is not None and cancel.cancelled:
+                body.close()
+                cancel.raise_if_cancelled("Opening the bundle from the store")
             written += len(chunk)
             if written > size or written > limits.max_total_bytes:
                 raise StoreError(f"{stored.url} sent more bytes than it declared; refused.")
             digest.update(chunk)
             out.write(chunk)
+            progress(written, size)
     return digest.hexdigest()

@@ -42,6 +42,7 @@ def submit_case(
     timestamp_url: str | None = None,
     progress: ProgressCallback = no_progress,
     cancel: CancelToken | None = None,
+    pause: CancelToken | None = None,
 ) -> Receipt:
     """Export the case for the store and send it, or finish the submission already begun."""
     waiting = [s for s in queue.unfinished(vault) if s.case_id == case_id]
@@ -50,7 +51,7 @@ def submit_case(
     else:
         bundle = export_for_store(vault, case_id, settings, timestamp_url=timestamp_url)
         submission = queue.enqueue(vault, case_id, bundle, settings)
-    return queue.submit(vault, submission, client, progress=progress, cancel=cancel)
+    return queue.submit(vault, submission, client, progress=progress, cancel=cancel, pause=pause)
 
 
 def submit_bundle(

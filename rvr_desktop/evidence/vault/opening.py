@@ -278,6 +278,9 @@ class Vault:
     def put_setting(self, tx: Tx, key: str, value: str) -> None:
         profile.write(tx, key, value)
 
+    def remove_setting(self, tx: Tx, key: str) -> None:
+        profile.remove(tx, key)
+
     def put_officer_name(self, tx: Tx, name: str) -> None:
         self.put_setting(tx, profile.OFFICER_NAME, name)
         self._actor = name

@@ -27,6 +27,10 @@ def write(tx: Tx, key: str, value: str) -> None:
     )
 
 
+def remove(tx: Tx, key: str) -> None:
+    tx.execute("DELETE FROM profile WHERE key = ?", (key,))
+
+
 def actor(tx: Tx) -> str:
     """Who is acting: the officer's name from the profile, else the computer login."""
     return read(tx, OFFICER_NAME) or login_name()
