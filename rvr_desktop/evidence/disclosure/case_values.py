@@ -9,13 +9,16 @@ marked a field, the current template of the same id (from the registry) is asked
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
-from rvr_desktop.evidence.case.cases import Case
-from rvr_desktop.evidence.case.timeline import TimelineEntry
+from rvr_desktop.evidence.case.cases import Case, load_case
+from rvr_desktop.evidence.case.timeline import TimelineEntry, read_entries
 from rvr_desktop.evidence.disclosure.finder import DEFAULT_NAMES, DetailKind, RestrictedValue
 from rvr_desktop.evidence.forms.model import Field, FieldType, Template
-from rvr_desktop.evidence.forms.store import FormVersion
+from rvr_desktop.evidence.forms.registry import FORCE_TEMPLATES_SETTING, load_registry
+from rvr_desktop.evidence.forms.store import FormVersion, read_forms_for_case
+from rvr_desktop.evidence.vault import Vault
 
 REFERRAL_CALLBACK = "call-back number"
 """How the referral's call-back number is named."""
@@ -90,3 +93,15 @@ def case_restricted_values(
         if value.value:
             unique.setdefault((value.kind, value.value.casefold()), value)
     return tuple(unique.values())
+
+
+def restricted_values_for_case(vault: Vault, case_id: int) -> tuple[RestrictedValue, ...]:
+    """The case's restricted values as the vault stands now (every form's latest version,
+    every gate recorded, the referral), for the note box's remark."""
+    with vault.reader() as tx:
+        case = load_case(tx, case_id)
+        entries = read_entries(tx, case_id)
+        forms = read_forms_for_case(tx, case_id)
+        force = vault.get_setting(FORCE_TEMPLATES_SETTING, tx)
+    current = load_registry(None, Path(force) if force else None).templates
+    return case_restricted_values(case, entries, forms, current)

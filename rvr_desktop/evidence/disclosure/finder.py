@@ -231,3 +231,16 @@ def _address_patterns(value: str) -> list[str]:
         else:
             patterns.append(_words_pattern(part))
     return patterns
+
+
+def note_remark(text: str, details: Iterable[RestrictedValue]) -> str:
+    """The quiet remark shown under the note box while a note holds a restricted detail
+    ('This note holds the victim's call-back number and safe word.'); empty when none."""
+    names = names_found(find_restricted(text, details))
+    if not names:
+        return ""
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return (
+        f"This note holds the victim's {listed}. Notes cannot be changed: it will be listed "
+        "for the disclosure officer to redact."
+    )
