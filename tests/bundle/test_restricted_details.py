@@ -18,11 +18,13 @@ import bagit
 import pytest
 
 from rvr_desktop.cli.verify import main as rvr_verify
+from rvr_desktop.evidence import forms
 from rvr_desktop.evidence.bundle.export import ExportRequest, export_case
 from rvr_desktop.evidence.bundle.layout import BundleLayout
 from rvr_desktop.evidence.bundle.result import Outcome
 from rvr_desktop.evidence.bundle.verify import verify_bundle
 from rvr_desktop.evidence.case import timeline
+from rvr_desktop.evidence.forms.registry import set_force_templates_dir
 from rvr_desktop.evidence.signing.identity_store import load_credential
 from rvr_desktop.evidence.signing.trust import TrustStore
 from rvr_desktop.evidence.vault import Vault
@@ -219,3 +221,108 @@ def test_a_public_copy_that_stops_withholding_is_caught(demo_bundle: DemoBundle)
     reasons = _cross_check(demo_bundle)
     assert len(reasons) == 1
     assert "does not withhold" in reasons[0] and "differs from the audit chain" in reasons[0]
+
+
+CONTACT_PLAN = """
+id = "contact-plan"
+version = 1
+title = "Contact plan"
+document = "safeguarding"
+
+[[sections]]
+id = "contact"
+title = "Contact"
+
+[[sections.fields]]
+id = "mobile"
+type = "text"
+label = "Victim's mobile"
+detail = "phone"
+detail_name = "mobile number"
+
+[[sections.fields]]
+id = "plan"
+type = "multiline"
+label = "Plan"
+
+[[sections.fields]]
+id = "children"
+type = "group"
+label = "Children"
+item_label = "Child"
+
+[[sections.fields.fields]]
+id = "name"
+type = "text"
+label = "Name"
+
+[[sections.fields.fields]]
+id = "date_of_birth"
+type = "date"
+label = "Date of birth"
+class = "restricted"
+"""
+
+
+def _export_with_a_force_form(bundle: DemoBundle, out: Path) -> Path:
+    """A force's own form marks the victim's mobile and the children's dates of birth."""
+    folder = out / "force-templates"
+    folder.mkdir()
+    (folder / "contact-plan.toml").write_text(CONTACT_PLAN)
+    with Vault.unlock(bundle.demo.root, bundle.demo.passphrase) as vault:
+        registry = set_force_templates_dir(vault, folder)
+        answers = {
+            "mobile": "07700 900456",
+            "plan": "Text first; ring on 07700 900 456 only after six.",
+            "children": [{"name": "Child A", "date_of_birth": "2022-05-01"}],
+        }
+        form = forms.create_form(vault, bundle.demo.case_id, registry.get("contact-plan"), answers)
+        forms.finalise(vault, form.form_id)
+        return export_case(
+            vault, ExportRequest(bundle.demo.case_id, out, "CPS Direct", "Charging decision")
+        ).bundle
+
+
+def test_a_form_s_restricted_answers_are_withheld_outside_restricted_and_proven(
+    demo_bundle: DemoBundle, tmp_path: Path
+) -> None:
+    bundle = _export_with_a_force_form(demo_bundle, tmp_path)
+    [public_json] = (bundle / "data/forms").glob("contact-plan-*.json")
+    name = public_json.name
+    public = json.loads(public_json.read_text())
+    assert public["withheld"] == ["answers.children[0].date_of_birth", "answers.mobile"]
+    assert public["answers"]["mobile"] == "withheld: see the restricted part of the bundle"
+    full = json.loads((bundle / "data/restricted/forms" / name).read_text())
+    assert full["answers"]["mobile"] == "07700 900456"
+    public_pdf = public_json.with_suffix(".pdf")
+    text = subprocess.run(
+        ["pdftotext", "-q", str(public_pdf), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    assert "withheld: see the restricted part" in text
+    assert "07700 900456" not in text  # the answer; the typed plan spells it its own way
+    assert "2022" not in text and "1 May" not in text
+    check = json.loads((bundle / "data/disclosure-check.json").read_text())
+    # The open 'plan' answer names the number: listed in the form's JSON and its PDF.
+    assert {(p["file"], p["detail"]) for p in check["places"]} == {
+        (f"data/forms/{name}", "mobile number"),
+        (f"data/forms/{public_pdf.name}", "mobile number"),
+    }
+    status = verify_bundle(bundle, TrustStore.from_paths([demo_bundle.root_pem]))
+    assert status.bottom_line, [c for c in status.checks if c.outcome is not Outcome.PASS]
+
+    # An insider changes the whole copy's number and signs again: the chain tells.
+    copy = bundle / "data/restricted/forms" / name
+    copy.write_text(copy.read_text().replace("07700 900456", "07700 900999"))
+    demo_bundle_here = DemoBundle(demo_bundle.demo, bundle, demo_bundle.root_pem)
+    reseal(bundle, _officer_key(demo_bundle))
+    reasons = _cross_check(demo_bundle_here)
+    assert len(reasons) == 1 and "the answers do not match their recorded SHA-256" in reasons[0]
+
+    # Without its whole copy, a withheld form cannot be proven.
+    copy.unlink()
+    reseal(bundle, _officer_key(demo_bundle))
+    reasons = _cross_check(demo_bundle_here)
+    assert (
+        len(reasons) == 1
+        and f"its full copy data/restricted/forms/{name} is missing" in (reasons[0])
+    )

@@ -175,7 +175,7 @@ def test_officer_reads_back_takes_a_drawn_confirmation_exports_and_sees_it_verif
     assert seen["places"] == [
         "data/notes/notes-log.pdf, note 1: the victim's call-back number "
         "(Victim asked us to ring [call-back number] if the line drops.)",
-        "data/notes/timeline.json, note 1.text: the victim's call-back number "
+        "data/notes/timeline.json, note 1 (text): the victim's call-back number "
         "(Victim asked us to ring [call-back number] if the line drops.)",
     ]
     assert outcome.status.disclosure_places == 2

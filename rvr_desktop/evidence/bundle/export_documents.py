@@ -199,7 +199,9 @@ def _timeline_places(public: bytes, values: tuple[RestrictedValue, ...]) -> list
     places: list[Place] = []
     for entry in json.loads(public)["entries"]:
         name = "event" if entry.get("event") else str(entry.get("kind"))
-        places += scan_value(c.TIMELINE_JSON, f"{name} {entry.get('id')}", entry, values)
+        for place in scan_value(c.TIMELINE_JSON, "", entry, values):
+            where = f"{name} {entry.get('id')} ({place.where})"
+            places.append(dataclasses.replace(place, where=where))
     return places
 
 
