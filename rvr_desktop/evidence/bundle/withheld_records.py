@@ -21,7 +21,7 @@ from rvr_desktop.evidence.bundle.bundle_records import (
 )
 from rvr_desktop.evidence.bundle.layout import PAYLOAD_PREFIX
 from rvr_desktop.evidence.bundle.source import BagSource
-from rvr_desktop.evidence.disclosure.withhold import (
+from rvr_desktop.evidence.disclosure.withheld_copy import (
     WithheldMismatch,
     public_copy,
     withheld_places,

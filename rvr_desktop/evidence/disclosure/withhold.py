@@ -16,24 +16,13 @@ template marked a field, the current template of the same id.
 from __future__ import annotations
 
 import copy
-import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from rvr_desktop.evidence.errors import InvalidInput
+from rvr_desktop.evidence.disclosure.withheld_copy import WITHHELD, answered, public_copy
 from rvr_desktop.evidence.forms.model import RESTRICTED_CLASS, FieldType, Template
 
-WITHHELD = "withheld: see the restricted part of the bundle"
-"""What a restricted answer reads outside data/restricted/."""
-
-WITHHELD_KEY = "withheld"
-"""The key of the list of withheld places in a public copy."""
-
-_STEP = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:\[([0-9]+)\])?")
-
-
-class WithheldMismatch(InvalidInput):
-    """A public copy is not its full copy with the listed places withheld."""
+__all__ = ["WITHHELD", "public_copy", "restricted_paths", "withhold_answers"]
 
 
 def restricted_paths(templates: Iterable[Template]) -> set[str]:
@@ -50,10 +39,6 @@ def restricted_paths(templates: Iterable[Template]) -> set[str]:
     return paths
 
 
-def _answered(value: Any) -> bool:
-    return value not in (None, "", [], {})
-
-
 def withhold_answers(
     answers: Mapping[str, Any], restricted: set[str]
 ) -> tuple[dict[str, Any], tuple[str, ...]]:
@@ -62,7 +47,7 @@ def withhold_answers(
     places: list[str] = []
     for key, value in answers.items():
         if key in restricted:
-            if _answered(value):
+            if answered(value):
                 public[key] = WITHHELD
                 places.append(key)
         elif isinstance(value, list):
@@ -70,52 +55,7 @@ def withhold_answers(
                 if not isinstance(row, dict):
                     continue
                 for child, answer in row.items():
-                    if f"{key}.{child}" in restricted and _answered(answer):
+                    if f"{key}.{child}" in restricted and answered(answer):
                         public[key][index][child] = WITHHELD
                         places.append(f"{key}[{index}].{child}")
     return public, tuple(places)
-
-
-def public_copy(full: Mapping[str, Any], places: Sequence[str]) -> dict[str, Any]:
-    """``full`` with each place withheld and the ``withheld`` list added: what the public
-    copy of ``full`` must be, byte for byte once serialised the same way."""
-    result = copy.deepcopy(dict(full))
-    for place in places:
-        _replace(result, place)
-    result[WITHHELD_KEY] = list(places)
-    return result
-
-
-def _replace(document: dict[str, Any], place: str) -> None:
-    steps = place.split(".")
-    target: Any = document
-    for number, step in enumerate(steps):
-        match = _STEP.fullmatch(step)
-        if match is None:
-            raise WithheldMismatch(f"the withheld place {place!r} is not a field path")
-        key, index = match.group(1), match.group(2)
-        last = number == len(steps) - 1
-        if not isinstance(target, dict) or key not in target:
-            raise WithheldMismatch(f"the withheld place {place!r} is not in the full copy")
-        if index is None:
-            if last:
-                if not _answered(target[key]):
-                    raise WithheldMismatch(f"the withheld place {place!r} holds no answer")
-                target[key] = WITHHELD
-                return
-            target = target[key]
-            continue
-        rows = target[key]
-        if not isinstance(rows, list) or int(index) >= len(rows):
-            raise WithheldMismatch(f"the withheld place {place!r} is not in the full copy")
-        if last:
-            raise WithheldMismatch(f"the withheld place {place!r} names a row, not a field")
-        target = rows[int(index)]
-
-
-def withheld_places(document: Mapping[str, Any]) -> tuple[str, ...]:
-    """The ``withheld`` list of a public copy (empty when nothing is withheld)."""
-    value = document.get(WITHHELD_KEY, [])
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise WithheldMismatch("'withheld' must be a list of field paths")
-    return tuple(value)
