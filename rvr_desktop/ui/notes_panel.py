@@ -161,7 +161,7 @@ class NotesPanel(QWidget):
                 "explaining what happened instead.",
             )
             return
-        dialog = AmendDialog(self._vault, entry, self)
+        dialog = AmendDialog(self._vault, entry, self, restricted=self._restricted)
         try:
             if self._services.dialogs.run(dialog) and dialog.amendment is not None:
                 self.model.add(dialog.amendment)
