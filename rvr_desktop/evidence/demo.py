@@ -60,7 +60,11 @@ _WORDS = (
 # statement, the forms and the exhibits below, as a defence lawyer would check it.
 DEMO_NOTES: tuple[tuple[float, str, str], ...] = (
     (0.5, "Victim on video from her sister's kitchen. Door closed, alone in the room.", ""),
-    (1.2, "Safe word confirmed as 'Is my parcel still coming?'. Victim can talk freely.", ""),
+    (
+        1.2,
+        "Safe word agreed at the safety gate and confirmed with her. Victim can talk freely.",
+        "",
+    ),
     (2.0, "Victim appears tearful, speaking quietly but clearly.", ""),
     (3.1, "Incident last night about 22:30 at home address after partner returned from pub.", ""),
     (4.4, "Partner shouted about money, threw a mug which hit the wall by her head.", ""),

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from rvr_desktop.evidence.case import timeline
 from rvr_desktop.evidence.case.timeline import TimelineEntry
+from rvr_desktop.evidence.disclosure.finder import RestrictedValue, note_remark
 from rvr_desktop.evidence.errors import RvrError
 from rvr_desktop.evidence.vault import Vault
 
@@ -23,12 +24,18 @@ class AmendDialog(QDialog):
     """Saves the amendment when accepted; a refusal is explained inside the dialog."""
 
     def __init__(
-        self, vault: Vault, original: TimelineEntry, parent: QWidget | None = None
+        self,
+        vault: Vault,
+        original: TimelineEntry,
+        parent: QWidget | None = None,
+        *,
+        restricted: tuple[RestrictedValue, ...] = (),
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Amend note")
         self._vault = vault
         self._original = original
+        self._restricted = restricted
         self.amendment: TimelineEntry | None = None
 
         intro = QLabel("The original stays in the record, struck through but legible.", self)
@@ -46,6 +53,15 @@ class AmendDialog(QDialog):
         self.reason_field = QLineEdit(self)
         self.reason_field.setAccessibleName("Reason for the amendment")
         self.reason_field.setPlaceholderText("e.g. victim corrected the time")
+
+        self.restricted_remark = QLabel(self)
+        """Shown while the amendment or its reason holds a restricted detail of the victim."""
+        self.restricted_remark.setObjectName("hint")
+        self.restricted_remark.setWordWrap(True)
+        self.restricted_remark.setAccessibleName("Restricted detail in this amendment")
+        self.restricted_remark.hide()
+        self.text_field.textChanged.connect(self._update_remark)
+        self.reason_field.textChanged.connect(self._update_remark)
 
         self.message = QLabel(self)
         self.message.setObjectName("errorText")
@@ -71,11 +87,19 @@ class AmendDialog(QDialog):
         layout.addWidget(self.text_field)
         layout.addWidget(reason_label)
         layout.addWidget(self.reason_field)
+        layout.addWidget(self.restricted_remark)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
         self.resize(480, 320)
         self.text_field.setFocus()
         self.text_field.selectAll()
+        self._update_remark()
+
+    def _update_remark(self) -> None:
+        typed = self.text_field.toPlainText() + "\n" + self.reason_field.text()
+        remark = note_remark(typed, self._restricted).replace("This note", "This amendment")
+        self.restricted_remark.setText(remark)
+        self.restricted_remark.setVisible(bool(remark))
 
     def accept(self) -> None:
         try:

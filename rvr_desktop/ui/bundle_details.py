@@ -23,6 +23,17 @@ EXPORT_FIELDS = (
 def detail_sections(status: BundleStatus) -> list[tuple[str, list[tuple[str, str]]]]:
     """The facts as (section, [(label, value)]) in the order an evidence officer reads them."""
     export = [(shown, status.info(label) or "—") for label, shown in EXPORT_FIELDS]
+    if status.disclosure_places is not None:
+        count = status.disclosure_places
+        export.append(
+            (
+                "Disclosure check",
+                "no restricted detail outside data/restricted/"
+                if count == 0
+                else f"{count} place{'s' if count != 1 else ''} where a restricted detail "
+                "appears outside data/restricted/: redact them before disclosure",
+            )
+        )
     if status.signer is None:
         signer = [("Signer", "no signature could be read")]
     else:

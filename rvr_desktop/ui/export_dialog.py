@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
     QPushButton,
     QRadioButton,
     QVBoxLayout,
@@ -33,6 +34,7 @@ from rvr_desktop.evidence.bundle.layout import BundleLayout
 from rvr_desktop.evidence.bundle.result import BundleStatus
 from rvr_desktop.evidence.bundle.verify import verify_bundle
 from rvr_desktop.evidence.case.cases import Case
+from rvr_desktop.evidence.disclosure.check import DisclosureCheck
 from rvr_desktop.evidence.errors import InvalidInput, RvrError
 from rvr_desktop.evidence.progress import Cancelled, CancelToken, ProgressCallback
 from rvr_desktop.evidence.signing.errors import TimestampServiceFailed
@@ -175,10 +177,20 @@ class ExportDialog(QDialog):
         store_row = QHBoxLayout()
         store_row.addWidget(self.store_button)
         store_row.addStretch(1)
+        self.disclosure_label = QLabel(self.result_box)
+        self.disclosure_label.setWordWrap(True)
+        self.disclosure_label.setAccessibleName("Disclosure check")
+        self.disclosure_list = QListWidget(self.result_box)
+        """Every place a restricted detail appears outside data/restricted/, one a row."""
+        self.disclosure_list.setAccessibleName("Places to redact before disclosure")
+        self.disclosure_list.setWordWrap(True)
+        self.disclosure_list.hide()
         result_layout = QVBoxLayout(self.result_box)
         result_layout.addWidget(self.bundle_label)
         result_layout.addWidget(self.verdict_label)
         result_layout.addWidget(self.verdict_detail)
+        result_layout.addWidget(self.disclosure_label)
+        result_layout.addWidget(self.disclosure_list)
         result_layout.addWidget(code_help)
         result_layout.addLayout(code_row)
         result_layout.addLayout(store_row)
@@ -296,11 +308,33 @@ class ExportDialog(QDialog):
             detail.append(f"{TEST_BANNER_TEXT}: signed with a TEST identity, for training only.")
         detail.extend(outcome.trust_problems)
         self.verdict_detail.setText("\n".join(detail))
+        self._show_disclosure(result.disclosure)
         self.chain_code.setText(result.chain_code)
         self.result_box.show()
         self.close_button.setText("Done")
         self.close_button.setDefault(True)
         self.exported.emit(outcome)
+
+    def _show_disclosure(self, check: DisclosureCheck) -> None:
+        self.disclosure_list.clear()
+        places = check.places
+        if not places:
+            self.disclosure_label.setText(
+                "Disclosure check: no restricted detail of the victim (phone number, address, "
+                "e-mail, date of birth, safe word) appears outside data/restricted/."
+            )
+            self.disclosure_list.hide()
+            return
+        count = "1 place" if len(places) == 1 else f"{len(places)} places"
+        self.disclosure_label.setText(
+            f"<b>Disclosure check: a restricted detail of the victim appears in {count} "
+            "outside data/restricted/.</b> Notes cannot be changed, so tell the disclosure "
+            "officer to redact these before anything is disclosed (the list is also in the "
+            "bundle as data/disclosure-check.json)."
+        )
+        for place in places:
+            self.disclosure_list.addItem(f"{place.described} ({place.context})")
+        self.disclosure_list.show()
 
     def _on_failed(self, error: object) -> None:
         error = cast(BaseException, error)

@@ -15,6 +15,8 @@ from PySide6.QtWidgets import (
 
 from rvr_desktop.evidence.case import timeline
 from rvr_desktop.evidence.case.timeline import TimelineEntry
+from rvr_desktop.evidence.disclosure.case_values import restricted_values_for_case
+from rvr_desktop.evidence.disclosure.finder import RestrictedValue, note_remark
 from rvr_desktop.evidence.errors import RvrError
 from rvr_desktop.evidence.records.timeline_entry import EntryKind
 from rvr_desktop.evidence.vault import Vault
@@ -65,6 +67,14 @@ class NotesPanel(QWidget):
 
         self.hint = QLabel("Notes cannot be deleted; amend a note to correct it.", self)
         self.hint.setObjectName("hint")
+        self.restricted_remark = QLabel("", self)
+        """Shown while the note being typed holds one of the victim's restricted details."""
+        self.restricted_remark.setObjectName("hint")
+        self.restricted_remark.setWordWrap(True)
+        self.restricted_remark.setAccessibleName("Restricted detail in this note")
+        self.restricted_remark.hide()
+        self._restricted: tuple[RestrictedValue, ...] = ()
+        self.input.textChanged.connect(self._update_remark)
 
         buttons = QVBoxLayout()
         buttons.addWidget(self.add_button)
@@ -78,17 +88,33 @@ class NotesPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.table, 1)
         layout.addLayout(entry_row)
+        layout.addWidget(self.restricted_remark)
         layout.addWidget(self.hint)
         self.reload()
 
     def reload(self) -> None:
         self.model.set_entries(timeline.entries(self._vault, self._case_id))
         self.table.scrollToBottom()
+        self.refresh_restricted_details()
 
     def show_entry(self, entry: TimelineEntry) -> None:
         """Add an entry recorded elsewhere (a call event) without reloading the timeline."""
         self.model.add(entry)
         self.table.scrollToBottom()
+        self.refresh_restricted_details()
+
+    def refresh_restricted_details(self) -> None:
+        """Read the case's restricted details again (a gate or a form may have added one)."""
+        try:
+            self._restricted = restricted_values_for_case(self._vault, self._case_id)
+        except RvrError:  # the remark is a courtesy: never stop a note over it
+            self._restricted = ()
+        self._update_remark()
+
+    def _update_remark(self) -> None:
+        remark = note_remark(self.input.toPlainText(), self._restricted)
+        self.restricted_remark.setText(remark)
+        self.restricted_remark.setVisible(bool(remark))
 
     def set_compact(self, compact: bool) -> None:
         self.table.setColumnHidden(AUTHOR, compact)
@@ -109,6 +135,7 @@ class NotesPanel(QWidget):
         self.input.clear_after_save(text)
         self.model.add(entry)
         self.table.scrollToBottom()
+        self.refresh_restricted_details()
 
     def selected_entry(self) -> TimelineEntry | None:
         rows = self.table.selectionModel().selectedRows()
@@ -134,7 +161,7 @@ class NotesPanel(QWidget):
                 "explaining what happened instead.",
             )
             return
-        dialog = AmendDialog(self._vault, entry, self)
+        dialog = AmendDialog(self._vault, entry, self, restricted=self._restricted)
         try:
             if self._services.dialogs.run(dialog) and dialog.amendment is not None:
                 self.model.add(dialog.amendment)

@@ -4,6 +4,7 @@ carried byte for byte by every export; a change is a further statement, never a 
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 from pathlib import Path
 
@@ -192,3 +193,22 @@ def test_destroying_a_case_removes_its_signed_statements(demo_bundle: DemoBundle
             left = tx.scalar("SELECT count(*) FROM signed_statements")
     assert left == 0
     assert tombstone.manifest["signed_statements_sha256"]
+
+
+def test_a_safe_word_said_in_a_further_statement_stays_signed_and_is_listed_for_redaction(
+    demo_bundle: DemoBundle, tmp_path: Path
+) -> None:
+    with Vault.unlock(demo_bundle.demo.root, demo_bundle.demo.passphrase) as vault:
+        case_id = demo_bundle.demo.case_id
+        _take_further_statement(
+            vault, case_id, "If I ask is my parcel still coming? it means he is back. I am scared."
+        )
+        sign_statement(vault, case_id)
+        bundle = _export(vault, demo_bundle, tmp_path / "out")
+    check = json.loads((bundle / "data" / "disclosure-check.json").read_text())
+    assert ("data/statement/MG11-statement-2.pdf", "safe word") in {
+        (p["file"], p["detail"]) for p in check["places"]
+    }
+    assert "parcel still coming" not in json.dumps(check).lower()
+    status = verify_bundle(bundle, TrustStore.from_paths([demo_bundle.root_pem]))
+    assert status.bottom_line and status.disclosure_places == check["count"]

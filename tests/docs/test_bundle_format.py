@@ -181,6 +181,8 @@ def test_the_spec_lists_exactly_the_files_a_demo_bundle_holds(bundle: Path) -> N
         assert required in ("yes", "no"), path
         if path.startswith(LONG_TERM_FOLDERS) or "-<N>." in path:
             continue  # long-term files and further statements: tests/signing, tests/bundle
+        if path.startswith("data/restricted/forms/"):
+            continue  # the shipped templates restrict answers only in the MG11 and the gate
         # the demo case has exhibits, forms and an MG11, so every kind of file is there
         assert any(patterns[path].match(name) for name in present), f"no file for {path}"
 
@@ -191,7 +193,7 @@ def test_bagit_txt_and_the_bag_info_labels_are_as_specified(bundle: Path) -> Non
 
     assert [label for label, _ in bag_info(bundle)] == labels
     info = dict(bag_info(bundle))
-    assert info["RVR-Bundle-Format"] == "rvr-evidence-bundle 1"
+    assert info["RVR-Bundle-Format"] == "rvr-evidence-bundle 2"
     payload = [name for name in files_of(bundle) if name.startswith("data/")]
     size = sum((bundle / name).stat().st_size for name in payload)
     assert info["Payload-Oxum"] == f"{size}.{len(payload)}"
@@ -234,7 +236,12 @@ def test_the_json_files_have_exactly_the_documented_fields(bundle: Path) -> None
     assert fields(form, documented("8.3")) == documented("8.3")
     record_and_body = documented("9.2")
     assert set(full[0]) | set(full[0]["body"]) == record_and_body
-    assert case["format"] == "rvr-evidence-bundle" and case["format_version"] == 1
+    assert case["format"] == "rvr-evidence-bundle" and case["format_version"] == 2
+    check = json_of(bundle, "disclosure-check.json")
+    assert check["places"] == []  # the demo's notes name no restricted detail
+    assert fields(check, documented("8.5")) == {
+        name for name in documented("8.5") if not name.startswith("places[].")
+    }
 
 
 def test_the_test_vector_in_the_spec_holds(bundle: Path) -> None:
@@ -300,6 +307,23 @@ def test_notes_exhibits_and_forms_match_the_chain_as_section_10_says(bundle: Pat
         if b["action"].startswith(("note.", "call.", "clock."))
     }
     entries = json_of(bundle, "notes/timeline.json")["entries"]
+    # Section 8.4: a withheld entry is its full copy with the listed places replaced.
+    full_copies = {
+        e["id"]: e for e in json_of(bundle, "restricted/notes/timeline-withheld.json")["entries"]
+    }
+    assert full_copies, "the demo's safety gate withholds its safe word and call-back number"
+    for index, entry in enumerate(entries):
+        if "withheld" in entry:
+            copy = json.loads(json.dumps(full_copies[entry["id"]]))
+            for place in entry["withheld"]:
+                *path, last = place.split(".")
+                target = copy
+                for key in path:
+                    target = target[key]
+                target[last] = "withheld: see the restricted part of the bundle"
+            copy["withheld"] = entry["withheld"]
+            assert copy == entry
+            entries[index] = full_copies[entry["id"]]
     found = {
         ("event:" if e["event"] is not None else "note:") + str(e["id"]): sha(
             spec_canonical({name: e[name] for name in twelve})

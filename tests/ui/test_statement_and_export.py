@@ -3,6 +3,7 @@ confirmation, and the export with its own verification, progress and cancel."""
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -36,7 +37,7 @@ from rvr_desktop.ui.settings_dialog import OFFICER_TAB, SettingsDialog
 from rvr_desktop.ui.tasks import Task, TaskRunner, Work
 from tests.ui.bundles import HeldWorker
 from tests.ui.conftest import ScriptedDialogs
-from tests.ui.officer import create_vault, new_case, unlock
+from tests.ui.officer import create_vault, new_case, type_note, unlock
 
 
 def set_profile_and_test_identity(
@@ -103,6 +104,8 @@ def test_officer_reads_back_takes_a_drawn_confirmation_exports_and_sees_it_verif
     assert not statement.export_button.isEnabled()
     assert "Start the MG11" in statement.problems.text()
 
+    # The officer types the referral's call-back number into a note, spaced her own way.
+    type_note(qtbot, window, "Victim asked us to ring 077 009 00 123 if the line drops.")
     write_statement(qtbot, window)
     window.workspace.show_tab(STATEMENT_TAB)
     assert "Finalise the MG11" in statement.problems.text()
@@ -156,6 +159,11 @@ def test_officer_reads_back_takes_a_drawn_confirmation_exports_and_sees_it_verif
         seen["detail"] = dialog.verdict_detail.text()
         seen["code"] = dialog.chain_code.text()
         seen["bundle text"] = dialog.bundle_label.text()
+        seen["disclosure"] = dialog.disclosure_label.text()
+        seen["places"] = [
+            dialog.disclosure_list.item(i).text() for i in range(dialog.disclosure_list.count())
+        ]
+        seen["list shown"] = dialog.disclosure_list.isVisibleTo(dialog)
         dialog.copy_code_button.click()
         seen["clipboard"] = QGuiApplication.clipboard().text()
         dialog.reject()
@@ -174,6 +182,18 @@ def test_officer_reads_back_takes_a_drawn_confirmation_exports_and_sees_it_verif
     assert outcome.status.bottom_line and outcome.status.is_test_identity
     assert outcome.status.info(c.INFO_RECIPIENT) == "CPS Direct (training)"
     assert outcome.status.info(c.INFO_CHAIN_CODE) == seen["code"]
+    # The export lists where the number still appears, and so does the bundle.
+    assert seen["list shown"] is True
+    assert "appears in 2 places outside data/restricted/" in str(seen["disclosure"])
+    assert seen["places"] == [
+        "data/notes/notes-log.pdf, note 1: the victim's call-back number "
+        "(Victim asked us to ring [call-back number] if the line drops.)",
+        "data/notes/timeline.json, note 1 (text): the victim's call-back number "
+        "(Victim asked us to ring [call-back number] if the line drops.)",
+    ]
+    assert outcome.status.disclosure_places == 2
+    check = json.loads((outcome.result.bundle / "data" / "disclosure-check.json").read_text())
+    assert check["count"] == 2 and "07700" not in json.dumps(check)
     # The bundle carries the statement signed at confirmation, byte for byte.
     with window.vault.reader() as tx:
         kept = read_signed_pdf(tx, signed)

@@ -16,7 +16,12 @@ from pytestqt.qtbot import QtBot
 
 from rvr_desktop.cli.main import main
 from rvr_desktop.evidence.bundle.archive import open_bag_source
+from rvr_desktop.evidence.bundle.export import ExportRequest, export_case
+from rvr_desktop.evidence.case.timeline import append_note
+from rvr_desktop.evidence.demo import build_demo_vault
 from rvr_desktop.evidence.progress import Cancelled
+from rvr_desktop.evidence.vault import Vault
+from rvr_desktop.evidence.vault.kdf import FAST_INSECURE_KDF
 from rvr_desktop.ui.file_check_model import FAILED_BACKGROUND, STATUS
 from rvr_desktop.ui.main_window import MainWindow
 from rvr_desktop.ui.services import Services
@@ -279,3 +284,25 @@ def test_rvr_desktop_verify_opens_the_window_on_the_bundle(
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # launch installs its own
     assert main(["verify", str(demo_bundles.folder)]) == 0
     assert seen == {"headline": "NOT VERIFIED", "path": str(demo_bundles.folder)}
+
+
+def test_the_evidence_officer_sees_how_many_places_the_disclosure_check_lists(
+    qtbot: QtBot, verify_window: VerifyWindow, tmp_path: Path
+) -> None:
+    demo = build_demo_vault(tmp_path / "demo", kdf=FAST_INSECURE_KDF)
+    with Vault.unlock(demo.root, demo.passphrase) as vault:
+        append_note(vault, demo.case_id, "Ring her back on 07700-900-123 or 077 009 00 123.")
+        bundle = export_case(
+            vault, ExportRequest(demo.case_id, tmp_path, "CPS Direct", "Charging decision")
+        ).bundle
+    verify(qtbot, verify_window, bundle)
+    details = verify_window.details.toPlainText()
+    # Two spellings, each in the notes log and in timeline.json.
+    assert (
+        "4 places where a restricted detail appears outside data/restricted/: redact them "
+        "before disclosure" in details
+    )
+    assert (
+        "The officer's disclosure check lists 4 places where a restricted detail appears "
+        "outside data/restricted/" in details
+    )

@@ -11,7 +11,6 @@ from rvr_desktop.evidence.bundle.bagit_reader import LoadedBag
 from rvr_desktop.evidence.bundle.bundle_records import (
     audit_records,
     exhibits_match,
-    forms_match,
     json_objects,
     read_json_object,
     statements_match,
@@ -19,6 +18,7 @@ from rvr_desktop.evidence.bundle.bundle_records import (
 from rvr_desktop.evidence.bundle.layout import PAYLOAD_PREFIX
 from rvr_desktop.evidence.bundle.result import Aspect, CheckList
 from rvr_desktop.evidence.bundle.source import BagSource
+from rvr_desktop.evidence.bundle.withheld_records import forms_match, full_timeline_entries
 from rvr_desktop.evidence.records.audit_chain import AuditRecord, verify_records
 from rvr_desktop.evidence.records.timeline_entry import entry_content_bytes
 
@@ -92,10 +92,9 @@ def _records_match_contents(
     entries: dict[str, str] = {}
     if timeline_member in good:
         timeline_doc = read_json_object(source, timeline_member)
-        for entry in json_objects(timeline_doc.get("entries"), f"{timeline_member} entries"):
-            subject = ("event:" if entry.get("event") else "note:") + str(entry.get("id"))
-            content = entry_content_bytes(entry)
-            entries[subject] = hashlib.sha256(content).hexdigest()
+        public = json_objects(timeline_doc.get("entries"), f"{timeline_member} entries")
+        for subject, entry in full_timeline_entries(source, public, good, problems):
+            entries[subject] = hashlib.sha256(entry_content_bytes(entry)).hexdigest()
     else:
         problems.append(f"{timeline_member} is missing or failed its hash check")
     for subject, digest in recorded.items():

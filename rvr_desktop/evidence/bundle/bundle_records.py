@@ -18,7 +18,6 @@ from rvr_desktop.evidence.bundle.source import BagSource
 from rvr_desktop.evidence.errors import InvalidInput
 from rvr_desktop.evidence.records.audit_chain import AuditRecord
 from rvr_desktop.evidence.records.canonical import canonical_json
-from rvr_desktop.evidence.records.form_version import version_record
 
 MAX_JSON_BYTES = 256 * 1024 * 1024
 MAX_AUDIT_LINE = 64 * 1024
@@ -105,36 +104,6 @@ def exhibits_match(source: BagSource, mine: list[AuditRecord], good: dict[str, s
     return problems
 
 
-def forms_match(source: BagSource, mine: list[AuditRecord], good: dict[str, str]) -> list[str]:
-    saved = {
-        (r.body.subject, r.body.content_sha256)
-        for r in mine
-        if r.body is not None and r.body.action in ("form.saved", "form.finalised")
-    }
-    problems = []
-    for member in sorted(good):
-        is_form = member.startswith(PAYLOAD_PREFIX + "forms/") and member.endswith(".json")
-        if not is_form and not c.is_mg11_form_json(member.removeprefix(PAYLOAD_PREFIX)):
-            continue
-        form = read_json_object(source, member)
-        answers_sha = hashlib.sha256(canonical_json(form.get("answers"))).hexdigest()
-        template = form.get("template")
-        record = version_record(
-            whole_number(form.get("form_id")),
-            whole_number(form.get("version")),
-            str(form.get("state")),
-            str(template.get("sha256") if isinstance(template, dict) else ""),
-            answers_sha,
-            whole_number(form.get("saved_utc_ms")),
-            str(form.get("saved_by")),
-        )
-        if answers_sha != form.get("answers_sha256"):
-            problems.append(f"{member}: the answers do not match their recorded SHA-256")
-        elif (f"form:{form.get('form_id')}", hashlib.sha256(record).hexdigest()) not in saved:
-            problems.append(f"{member}: this version of the form is not in the audit chain")
-    return problems
-
-
 def statements_match(mine: list[AuditRecord], good: dict[str, str]) -> list[str]:
     """Each statement PDF is the original the vault kept when it was signed: its SHA-256 is
     the one a ``statement.signed`` record holds, and every such record's PDF is present.
@@ -169,3 +138,31 @@ def statements_match(mine: list[AuditRecord], good: dict[str, str]) -> list[str]
                 f"SHA-256 {digest} is in no statement.signed record)"
             )
     return problems
+
+
+def disclosure_places(source: BagSource, good: set[str]) -> int | None:
+    """How many places the officer's disclosure check lists (data/disclosure-check.json,
+    bundle format 2); None when the bundle has no check, or it failed its hash check."""
+    member = PAYLOAD_PREFIX + c.DISCLOSURE_CHECK_JSON
+    if member not in good:
+        return None
+    document = read_json_object(source, member)
+    places = json_objects(document.get("places"), f"{member} places")
+    if whole_number(document.get("count")) != len(places):
+        raise MalformedContent(f"{member}: its count does not match the places it lists")
+    return len(places)
+
+
+def disclosure_note(count: int) -> str:
+    """The NOTE the verifier shows for the officer's disclosure check."""
+    if count == 0:
+        return (
+            "The officer's disclosure check found no restricted detail (the victim's phone "
+            "number, address, e-mail, date of birth or safe word) outside data/restricted/."
+        )
+    places = "1 place" if count == 1 else f"{count} places"
+    return (
+        f"The officer's disclosure check lists {places} where a restricted detail appears "
+        "outside data/restricted/: redact them before disclosure (see "
+        f"data/{c.DISCLOSURE_CHECK_JSON})."
+    )

@@ -1,7 +1,8 @@
 """What an RVR evidence bundle holds, and where: shared by export and verification.
 
-Paths are relative to the bag's ``data/`` folder. The restricted witness details (the
-MG11's back page, and the MG11 form's answers, which include them) live only under
+Paths are relative to the bag's ``data/`` folder. The restricted details (the MG11's back
+page, the MG11 form's answers, which include them, and the full copies of every form and
+timeline entry whose restricted answers are withheld elsewhere) live only under
 ``restricted/`` so they can be withheld from disclosure as one folder.
 """
 
@@ -11,7 +12,10 @@ import re
 from dataclasses import dataclass
 
 BUNDLE_FORMAT = "rvr-evidence-bundle"
-BUNDLE_FORMAT_VERSION = 1
+BUNDLE_FORMAT_VERSION = 2
+"""2: restricted answers withheld outside restricted/ (their full copies under it), and
+the disclosure check. Version 1 bundles are still read (:data:`READABLE_FORMAT_VERSIONS`)."""
+READABLE_FORMAT_VERSIONS = (1, 2)
 
 CASE_JSON = "case.json"
 STATEMENT_PDF = "statement/MG11-statement.pdf"
@@ -22,6 +26,11 @@ TIMELINE_JSON = "notes/timeline.json"
 EXHIBIT_LIST_PDF = "exhibits/exhibit-list.pdf"
 EXHIBIT_STATEMENT_PDF = "exhibits/officer-exhibits-statement.pdf"
 AUDIT_JSONL = "audit/audit-chain.jsonl"
+RESTRICTED_PREFIX = "restricted/"
+TIMELINE_WITHHELD_JSON = "restricted/notes/timeline-withheld.json"
+"""The full copies of the timeline entries whose restricted answers timeline.json withholds."""
+DISCLOSURE_CHECK_JSON = "disclosure-check.json"
+"""Where a restricted detail still appears outside restricted/ (format 2 on)."""
 
 SIGNED_PDFS = (STATEMENT_PDF, EXHIBIT_STATEMENT_PDF)
 

@@ -31,6 +31,7 @@ from pathlib import Path
 
 from rvr_desktop.evidence.bundle import contents as c
 from rvr_desktop.evidence.bundle.bagit_writer import BagWriter
+from rvr_desktop.evidence.bundle.export_disclosure import disclosure_check
 from rvr_desktop.evidence.bundle.export_documents import render_documents
 from rvr_desktop.evidence.bundle.export_json import audit_line, bag_info, case_json
 from rvr_desktop.evidence.bundle.layout import BundleLayout
@@ -41,6 +42,7 @@ from rvr_desktop.evidence.case.cases import Case, ExportRecord
 from rvr_desktop.evidence.case.signed_statement import sign_statement
 from rvr_desktop.evidence.case.snapshot import CaseSnapshot, read_case_snapshot
 from rvr_desktop.evidence.crashpoints import crash_point
+from rvr_desktop.evidence.disclosure.check import NO_PLACES, DisclosureCheck
 from rvr_desktop.evidence.errors import InvalidInput, RvrError
 from rvr_desktop.evidence.progress import CancelToken, ProgressCallback, no_progress
 from rvr_desktop.evidence.records.audit_chain import ChainAnchor, short_code
@@ -74,6 +76,9 @@ class ExportResult:
     tag_manifest_sha256: str
     omitted: tuple[str, ...]
     """What was left out and why (for example forms never finalised)."""
+    disclosure: DisclosureCheck = NO_PLACES
+    """Every place a restricted detail appears outside data/restricted/ (also written to
+    data/disclosure-check.json), for the officer to see and the disclosure officer to redact."""
 
 
 def bundle_name(case: Case, exported_utc_ms: int, layout: BundleLayout) -> str:
@@ -134,6 +139,9 @@ def export_case(
         *rendered.documents,
         *rendered.forms_json,
     )
+    info = bag_info(snapshot, exported_utc_ms=now, recipient=request.recipient)
+    disclosure = disclosure_check(rendered, files, info)
+    files = (*files, (c.DISCLOSURE_CHECK_JSON, disclosure.to_json_bytes()))
     _sweep_stale_temporaries(request.destination)
     if cancel is not None:
         cancel.raise_if_cancelled("The export")
@@ -152,7 +160,7 @@ def export_case(
                 sink.write(line)
         crash_point("export.payload-written-before-tag-files")
         written = w.finish(
-            bag_info(snapshot, exported_utc_ms=now, recipient=request.recipient),
+            info,
             sign=signer.sign,
             listed_tag_files=prepared.listed_files(),
             after_signing=signer.archive,
@@ -185,6 +193,7 @@ def export_case(
         payload_bytes=written.payload_bytes,
         tag_manifest_sha256=written.tag_manifest_sha256,
         omitted=rendered.omitted,
+        disclosure=disclosure,
     )
 
 

@@ -6,7 +6,7 @@ docs/bundle-format.md describes each; the verifier reads them back (bundle_recor
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,7 +14,13 @@ from rvr_desktop import SOFTWARE
 from rvr_desktop.evidence.bundle import contents as c
 from rvr_desktop.evidence.case.attachments import Attachment
 from rvr_desktop.evidence.case.snapshot import CaseSnapshot
+from rvr_desktop.evidence.disclosure.withhold import (
+    public_copy,
+    restricted_paths,
+    withhold_answers,
+)
 from rvr_desktop.evidence.forms import FormVersion
+from rvr_desktop.evidence.forms.model import Template
 from rvr_desktop.evidence.records.audit_chain import AuditRecord, short_code
 from rvr_desktop.evidence.records.canonical import canonical_json
 
@@ -45,13 +51,30 @@ def form_json(version: FormVersion) -> bytes:
     )
 
 
-def timeline_json(snapshot: CaseSnapshot) -> bytes:
-    """Every timeline entry, with every field the audit chain hashes."""
-    return json_bytes(
-        {
-            "case_reference": snapshot.case.reference,
-            "entries": [e.to_json() for e in snapshot.entries],
-        }
+def timeline_files(
+    snapshot: CaseSnapshot, templates: Mapping[str, Template]
+) -> tuple[bytes, bytes | None]:
+    """timeline.json with each restricted answer of a recorded safety gate withheld (the
+    entry lists the places in ``withheld``), and the full copies of those entries for
+    restricted/ (None when nothing was withheld)."""
+    public: list[dict[str, Any]] = []
+    full: list[dict[str, Any]] = []
+    for entry in snapshot.entries:
+        document = entry.to_json()
+        answers = entry.payload.get("answers")
+        template = templates.get(str(entry.payload.get("template_id")))
+        places: tuple[str, ...] = ()
+        if isinstance(answers, dict) and template is not None:
+            _, places = withhold_answers(answers, restricted_paths([template]))
+        if places:
+            full.append(document)
+            public.append(public_copy(document, ["payload.answers." + p for p in places]))
+        else:
+            public.append(document)
+    reference = snapshot.case.reference
+    return (
+        json_bytes({"case_reference": reference, "entries": public}),
+        json_bytes({"case_reference": reference, "entries": full}) if full else None,
     )
 
 

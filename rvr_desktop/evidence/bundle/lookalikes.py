@@ -77,6 +77,8 @@ def _reserved_names() -> frozenset[str]:
         contents.EXHIBIT_LIST_PDF,
         contents.EXHIBIT_STATEMENT_PDF,
         contents.AUDIT_JSONL,
+        contents.TIMELINE_WITHHELD_JSON,
+        contents.DISCLOSURE_CHECK_JSON,
         "forms",  # its files are numbered, so only the folder's name is fixed
     ]
     files += [PAYLOAD_PREFIX + name for name in payload]

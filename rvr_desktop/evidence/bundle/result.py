@@ -72,6 +72,7 @@ TITLES = {
     "signer not revoked": "Officer's certificate not withdrawn when it signed",
     "archive time-stamps": "Later time-stamps keeping the signature provable",
     "validation data": "Certificates and revocation answers kept with the signature",
+    "disclosure check": "The officer's list of restricted details to redact",
 }
 """What each check looks at, in words an evidence officer reads without the BagIt or CMS
 specifications open; the check's name keeps the exact technical term (for --json and the
@@ -123,6 +124,9 @@ class BundleStatus:
     trusted_signing_time: datetime | None = None
     """The signature time-stamp's time, when good: a signing time that does not rest on
     the signer's computer. None means the signing time is only the signer's claim."""
+    disclosure_places: int | None = None
+    """How many places the officer's disclosure check lists where a restricted detail
+    appears outside data/restricted/; None when the bundle carries no check (format 1)."""
 
     @property
     def shown_location(self) -> str:
@@ -250,6 +254,9 @@ class BundleStatus:
                 for f in self.files
             ],
             "notes": list(self.notes),
+            "disclosure_check": None
+            if self.disclosure_places is None
+            else {"file": "data/disclosure-check.json", "places": self.disclosure_places},
             "verified_at": self.verified_at.isoformat(),
             "software": self.software,
         }

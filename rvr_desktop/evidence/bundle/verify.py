@@ -30,6 +30,7 @@ from rvr_desktop.evidence.bundle.bagit_reader import (
     check_tag_files,
     load_bag,
 )
+from rvr_desktop.evidence.bundle.bundle_records import disclosure_note, disclosure_places
 from rvr_desktop.evidence.bundle.errors import BundleUnreadable, MalformedBag
 from rvr_desktop.evidence.bundle.layout import PAYLOAD_PREFIX
 from rvr_desktop.evidence.bundle.long_term_files import StoredLongTermData, read_long_term_data
@@ -121,13 +122,14 @@ def _with(status: BundleStatus, checks: CheckList) -> BundleStatus:
 
 def _format_check(bag: LoadedBag, checks: CheckList) -> None:
     """A bundle of another format version is refused rather than read by guesswork."""
-    expected = f"{c.BUNDLE_FORMAT} {c.BUNDLE_FORMAT_VERSION}"
+    readable = [f"{c.BUNDLE_FORMAT} {v}" for v in c.READABLE_FORMAT_VERSIONS]
+    expected = " or ".join(readable)
     declared = bag.info.values(c.INFO_FORMAT)
-    if declared == (expected,):
+    if len(declared) == 1 and declared[0] in readable:
         checks.passed(
             "bundle format",
             Aspect.INTEGRITY,
-            f"it declares {expected}, the version this verifier reads",
+            f"it declares {declared[0]}, a version this verifier reads",
         )
         return
     found = "does not declare its format" if not declared else f"declares {' and '.join(declared)}"
@@ -210,6 +212,9 @@ def _verify(
         Aspect.INTEGRITY,
         lambda: active_content_checks(source, good, checks, notes),
     )
+    disclosure = _disclosure(source, good, checks)
+    if disclosure is not None:
+        notes.append(disclosure_note(disclosure))
     if cms is not None and cms.is_test_identity:
         notes.append(
             "Signed with a TEST identity from the RVR Desktop training PKI: NOT FOR EVIDENCE."
@@ -226,7 +231,16 @@ def _verify(
         verified_at=verified_at,
         notes=tuple(notes),
         trusted_signing_time=None if cms is None else cms.trusted_signing_time,
+        disclosure_places=disclosure,
     )
+
+
+def _disclosure(source: BagSource, good: set[str], checks: CheckList) -> int | None:
+    try:
+        return disclosure_places(source, good)
+    except InvalidInput as exc:
+        checks.failed("disclosure check", Aspect.INTEGRITY, str(exc))
+        return None
 
 
 def _hashes_of_good_files(files: tuple[FileCheck, ...]) -> dict[str, str]:

@@ -9,7 +9,10 @@ appended, so they are streamed from the vault when the bundle is written.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
 
 from rvr_desktop.evidence.case.attachments import Attachment, read_attachments
 from rvr_desktop.evidence.case.cases import Case, load_case
@@ -22,6 +25,8 @@ from rvr_desktop.evidence.case.signed_statement import (
 from rvr_desktop.evidence.case.timeline import TimelineEntry, read_entries
 from rvr_desktop.evidence.errors import NotAllowed
 from rvr_desktop.evidence.forms import FormVersion, read_forms_for_case, read_latest_final
+from rvr_desktop.evidence.forms.model import Template
+from rvr_desktop.evidence.forms.registry import FORCE_TEMPLATES_SETTING, load_registry
 from rvr_desktop.evidence.records.audit_chain import ChainAnchor
 from rvr_desktop.evidence.signing.credential import SigningCredential
 from rvr_desktop.evidence.signing.errors import NoOfficerProfile
@@ -67,6 +72,10 @@ class CaseSnapshot:
     """The exhibits' details, in the order they were imported (their bytes stay in the vault)."""
     head: ChainAnchor
     """The audit chain head: the bundle holds the chain up to here and nothing after."""
+    templates: Mapping[str, Template] = field(default_factory=lambda: MappingProxyType({}))
+    """The templates the app offers now (shipped and the force's), by id: they say which
+    answers of a gate or form are restricted, also for one filled before a template
+    marked them."""
 
     @property
     def unsigned_but_confirmed(self) -> bool:
@@ -107,4 +116,10 @@ def _read(tx: Tx, vault: Vault, case_id: int) -> CaseSnapshot:
         entries=tuple(read_entries(tx, case.id)),
         attachments=tuple(read_attachments(tx, case.id)),
         head=head,
+        templates=_current_templates(tx, vault),
     )
+
+
+def _current_templates(tx: Tx, vault: Vault) -> Mapping[str, Template]:
+    force = vault.get_setting(FORCE_TEMPLATES_SETTING, tx)
+    return load_registry(None, Path(force) if force else None).templates

@@ -16,6 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from rvr_desktop.evidence.disclosure.finder import DetailKind
 from rvr_desktop.evidence.forms.answers import ensure_json_answers
 from rvr_desktop.evidence.forms.errors import TemplateError
 from rvr_desktop.evidence.forms.model import (
@@ -86,6 +87,9 @@ class _Reader:
         data_class = table.text("class", OPEN_CLASS)
         if data_class not in (OPEN_CLASS, RESTRICTED_CLASS):
             raise table.fail(f"'class' must be '{OPEN_CLASS}' or '{RESTRICTED_CLASS}'")
+        detail, detail_name = self._detail(table, kind)
+        if detail:
+            data_class = RESTRICTED_CLASS
         if pdf.document == "restricted" or (
             group is not None and group.data_class == RESTRICTED_CLASS
         ):
@@ -120,6 +124,8 @@ class _Reader:
             visible_when=condition,
             pdf=pdf,
             data_class=data_class,
+            detail=detail,
+            detail_name=detail_name,
             required_answer=required_answer,
             fail_reason=fail_reason,
             with_note=with_note,
@@ -144,6 +150,21 @@ class _Reader:
             raise table.fail("only group fields have 'fields'")
         table.finish()
         return field
+
+    def _detail(self, table: StrictTable, kind: FieldType) -> tuple[str, str]:
+        """``detail`` (which of the victim's details the answer is) and ``detail_name``."""
+        detail = table.text("detail", "")
+        name = table.text("detail_name", "")
+        if not detail:
+            if name:
+                raise table.fail("'detail_name' needs 'detail'")
+            return "", ""
+        kinds = [k.value for k in DetailKind]
+        if detail not in kinds:
+            raise table.fail(f"'detail' is '{detail}'; use one of " + ", ".join(kinds))
+        if kind not in (FieldType.TEXT, FieldType.MULTILINE, FieldType.DATE):
+            raise table.fail("'detail' applies only to text, multiline and date fields")
+        return detail, name.strip()
 
     def _check_gate_field(
         self,

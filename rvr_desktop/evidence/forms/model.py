@@ -132,6 +132,12 @@ class Field:
     pdf: PdfHint = PdfHint("none", "")
     data_class: str = OPEN_CLASS
     """``restricted`` for personal details that must never reach a disclosable document."""
+    detail: str = ""
+    """What victim's detail the answer is (``phone``, ``address``, ``email``,
+    ``date_of_birth``, ``safe_word``, ``other``): such a field is restricted, and its answer
+    is looked for in notes and every other text that may be disclosed. Empty: none."""
+    detail_name: str = ""
+    """How the detail is named to the officer ('call-back number'); empty: by its kind."""
     required_answer: tuple[str, ...] = ()
     """Safety gate only: the answers that let the gate pass."""
     fail_reason: str = ""
