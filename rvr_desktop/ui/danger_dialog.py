@@ -45,6 +45,7 @@ def callback_details(case: Case, gate_answers: Mapping[str, Any] | None) -> str:
     agreed = gate_answers or {}
     rows = []
     for key, label in (
+        ("safe_word", "Safe word or sign agreed"),
         ("callback_plan", "Agreed call-back plan"),
         ("safe_word_action", "If the safe word or sign was used"),
         ("callback_number", "Safe call-back number (agreed at the gate)"),
