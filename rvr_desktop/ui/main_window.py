@@ -103,6 +103,9 @@ class MainWindow(QMainWindow):
         self.setAccessibleName("RVR Desktop")
 
         self.app_actions = AppActions.build(self)
+        self.due_action = make_action(
+            self, "&Due…", "Ctrl+Shift+D", "What is owed across the cases, soonest first"
+        )
         self.stack = QStackedWidget(self)
         self.unlock_screen = UnlockScreen(services, self.stack)
         self.unlock_screen.set_vault_path(vault_path)
@@ -122,6 +125,10 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.status_text = QLabel(self)
+        self.due_reminder = QLabel(self)
+        self.due_reminder.setObjectName("dueReminder")
+        self.due_reminder.setAccessibleName("Due soon")
+        self.statusBar().addPermanentWidget(self.due_reminder)
         self.statusBar().addPermanentWidget(self.status_text)
 
         app = QCoreApplication.instance()
@@ -177,6 +184,7 @@ class MainWindow(QMainWindow):
                 (
                     a.new_case,
                     a.find_case,
+                    self.due_action,
                     a.close_case,
                     None,
                     a.verify_bundle,
@@ -222,6 +230,7 @@ class MainWindow(QMainWindow):
             (a.lock, self._lock_asked),
             (a.quit, self.close),
             (a.about, self.show_about),
+            (self.due_action, self.open_due),
         )
         case_actions: tuple[tuple[QAction, Callable[[CaseWorkspace], object]], ...] = (
             (a.safety_gate, lambda w: w.call_panel.open_safety_gate()),
@@ -241,7 +250,7 @@ class MainWindow(QMainWindow):
         for action, act in case_actions:
             on_trigger(action, self._in_workspace(act))
         a.compact_mode.toggled.connect(self.set_compact)
-        for action in a.all():
+        for action in (*a.all(), self.due_action):
             self.addAction(action)
 
     def _in_workspace(self, act: Callable[[CaseWorkspace], object]) -> Callable[[], None]:
@@ -263,6 +272,8 @@ class MainWindow(QMainWindow):
         self.app_actions.new_case.setEnabled(unlocked)
         self.app_actions.find_case.setEnabled(unlocked)
         self.app_actions.lock.setEnabled(unlocked)
+        self.due_action.setEnabled(unlocked)
+        self._remind_due()
         if case_open:
             self._sync_call_actions()
         where = "Locked" if self.vault is None else f"Vault open · {self.vault.actor}"
@@ -416,6 +427,51 @@ class MainWindow(QMainWindow):
         old.deleteLater()
         self.setWindowTitle("RVR Desktop")
         self._update_actions()
+
+    # ---- what is owed -----------------------------------------------------------------
+
+    def _remind_due(self) -> None:
+        """A quiet line in the status bar when something is owed within a day."""
+        vault = self.vault
+        if vault is None or vault.is_locked:
+            self.due_reminder.clear()
+            return
+        from rvr_desktop.evidence.case import due
+
+        today = due.uk_today(vault.clock.utc_now_ms())
+        try:
+            soon = due.reminders(due.due_items(vault), today)
+        except RvrError:
+            soon = ()  # a damaged form is reported where it is opened
+        if not soon:
+            self.due_reminder.clear()
+            return
+        first = soon[0]
+        more = f" (and {len(soon) - 1} more)" if len(soon) > 1 else ""
+        when = "Overdue" if first.overdue(today) else f"Due {first.when(today)}"
+        self.due_reminder.setText(
+            f"{when}: {first.what}, {first.case_reference}{more}. Ctrl+Shift+D lists them."
+        )
+
+    def open_due(self) -> None:
+        """Everything owed across the cases; the officer may open one of them from there."""
+        vault = self.vault
+        if vault is None:
+            return
+        from rvr_desktop.evidence.case import due
+        from rvr_desktop.ui.due_dialog import DueDialog
+
+        dialog = DueDialog(due.due_items(vault), due.uk_today(vault.clock.utc_now_ms()), self)
+        try:
+            chosen = dialog.chosen_case_id if self.services.dialogs.run(dialog) else None
+        finally:
+            dialog.deleteLater()
+        if chosen is None:
+            return
+        if self.workspace is not None and self.workspace.case.id == chosen:
+            self._show_page(CASE_PAGE)
+        elif self._may_leave_call("Open another case"):
+            self.open_case(chosen)
 
     # ---- the live call ----------------------------------------------------------------
 

@@ -16,30 +16,15 @@ from rvr_desktop.evidence.case import timeline
 from rvr_desktop.evidence.case.safety_gate import record_safety_gate
 from rvr_desktop.evidence.clock import ManualClock
 from rvr_desktop.evidence.records.timeline_entry import CallEvent
-from rvr_desktop.evidence.vault.kdf import FAST_INSECURE_KDF
 from rvr_desktop.ui.amend_dialog import AmendDialog
 from rvr_desktop.ui.danger_dialog import DangerDialog
 from rvr_desktop.ui.main_window import CASE_PAGE, CASES_PAGE, MainWindow
-from rvr_desktop.ui.services import Services
 from rvr_desktop.ui.settings import AppSettings
 from rvr_desktop.ui.settings_dialog import SettingsDialog
-from tests.ui.conftest import PatternScreen, ScriptedDialogs
+from tests.ui.clocked import START_UTC_MS, AskingDialogs, clocked_window, close_window
 from tests.ui.officer import create_vault, new_case, type_note
 
 SAFE_WORD = "Is my parcel still coming?"
-START_UTC_MS = 1_796_400_000_000  # 4 December 2026, 16:00 UTC
-
-
-class AskingDialogs(ScriptedDialogs):
-    """Scripted dialogs that also remember every question asked."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.questions: list[str] = []
-
-    def confirm(self, parent: object, title: str, message: str) -> bool:  # type: ignore[override]
-        self.questions.append(message)
-        return self.confirm_answer
 
 
 @pytest.fixture
@@ -57,16 +42,7 @@ def live(
     qtbot: QtBot, tmp_path: Path, settings: AppSettings, clock: ManualClock, asking: AskingDialogs
 ) -> Iterator[MainWindow]:
     """A window with a case open, the safety gate passed and the call running."""
-    services = Services.build(
-        dialogs=asking,
-        settings=settings,
-        screen=PatternScreen(),
-        kdf=FAST_INSECURE_KDF,
-        clock_factory=lambda: clock,
-    )
-    main = MainWindow(services, vault_path=tmp_path / "vault")
-    qtbot.addWidget(main)
-    main.show()
+    main = clocked_window(qtbot, tmp_path, settings, clock, asking)
     create_vault(qtbot, main)
     new_case(qtbot, main, asking)
     assert main.vault is not None and main.workspace is not None
@@ -76,10 +52,7 @@ def live(
     main.app_actions.start_call.trigger()
     assert main.workspace.call_panel.state.running
     yield main
-    services.tasks.cancel_all()
-    services.tasks.wait_for_workers()
-    if main.vault is not None:
-        main.vault.lock()
+    close_window(main)
 
 
 def _events(window: MainWindow, case_id: int) -> list[CallEvent]:
