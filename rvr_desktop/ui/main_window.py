@@ -391,6 +391,7 @@ class MainWindow(QMainWindow):
         )
         self.workspace.set_compact(self.app_actions.compact_mode.isChecked())
         self.workspace.call_panel.state_changed.connect(self._on_call_state)
+        self.workspace.identity.copy_requested.connect(self.clipboard_guard.copy_case_text)
         self._restore_draft(self.workspace)
         self.stack.removeWidget(self.case_holder)
         self.case_holder.deleteLater()
