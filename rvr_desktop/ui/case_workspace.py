@@ -62,6 +62,7 @@ class CaseWorkspace(QWidget):
         self.notes = NotesPanel(services, vault, case.id, self)
         self.attachments = AttachmentsPanel(services, vault, case.id, self)
         self.call_panel.entry_recorded.connect(self._on_entry_recorded)
+        self.attachments.note_added.connect(self._on_entry_recorded)
 
         self.tabs = QTabWidget(self)
         self.tabs.setAccessibleName("Case sections")
