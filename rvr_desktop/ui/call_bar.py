@@ -16,7 +16,8 @@ from rvr_desktop.ui.clipboard_guard import ClipboardGuard
 
 
 class CallBar(QWidget):
-    """Shows the running call; hidden when no call runs.
+    """Shows the running call while the officer is away from its case (on the case itself
+    the call panel shows the same); hidden when no call runs.
 
     Emits:
         danger_requested(): the officer pressed Interrupted (the same as F12).
@@ -85,11 +86,10 @@ class CallBar(QWidget):
         number = self.callback_number
         self.callback_label.setText(f"Call-back {number}" if number else "No call-back number")
         self.copy_button.setEnabled(bool(number))
-        self.back_button.setVisible(not on_case)
         self.danger_button.setEnabled(not state.interrupted)
         self.update_clock()
         self._ticker.start()
-        self.show()
+        self.setVisible(not on_case)
 
     def clear(self) -> None:
         """No call runs (or the vault locked): forget the case and hide."""

@@ -113,7 +113,7 @@ class DangerDialog(QDialog):
         layout.addWidget(self.details)
         layout.addWidget(self.note_field)
         layout.addLayout(buttons)
-        self.resize(540, 380)
+        self.resize(560, 460)
         self.note_field.setFocus()
 
     @property

@@ -93,7 +93,7 @@ class DueDialog(QDialog):
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.buttons)
-        self.resize(720, 380)
+        self.resize(940, 400)
         self.table.setFocus()
 
     def overdue_rows(self, today: date) -> list[int]:

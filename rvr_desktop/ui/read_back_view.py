@@ -51,9 +51,8 @@ class ReadingText(QPlainTextEdit):
         self.setReadOnly(True)
         self.setPlainText(text)
         self.setAccessibleName("Statement being read back")
-        font = self.font()
-        font.setPointSize(READING_FONT_PT)
-        self.setFont(font)
+        # A style sheet of its own: the application's sets the size of every text box.
+        self.setStyleSheet(f"font-size: {READING_FONT_PT}pt; line-height: 140%;")
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.spans = paragraphs_of(text)
         self.current = 0
@@ -144,7 +143,9 @@ class ReadBackView(QDialog):
         self.message.hide()
 
         confirm_row = QHBoxLayout()
-        confirm_row.addWidget(QLabel("&Name:", self))
+        name_label = QLabel("&Name:", self)
+        name_label.setBuddy(self.name_field)
+        confirm_row.addWidget(name_label)
         confirm_row.addWidget(self.name_field, 1)
         confirm_row.addWidget(self.method_choice)
         buttons = QHBoxLayout()

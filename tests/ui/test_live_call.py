@@ -139,6 +139,7 @@ def test_leaving_a_live_call_asks_keeps_the_call_bar_and_the_unsent_note(
     assert live.workspace is not None and live.workspace.case.id == case_id
     assert live.workspace.notes.input.toPlainText() == "Suspect's car: silver Corsa, partial plate"
     assert live.workspace.call_panel.resume_button.isVisible()
+    assert not bar.isVisible()  # on the call's own case, its call panel shows the call
 
 
 def test_f12_in_the_settings_and_the_verify_window_reaches_the_call(
