@@ -70,13 +70,15 @@ class DangerDialog(QDialog):
         stamped_utc_ms: int,
         parent: QWidget | None = None,
         gate_answers: Mapping[str, Any] | None = None,
+        call_time: str = "",
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Call interrupted")
         self.choice = DangerChoice.WAIT
 
-        stamp = QLabel(
-            f"<b>Interruption recorded at {format_local(stamped_utc_ms)[11:23]}.</b>", self
+        into = f", {call_time} into the call" if call_time else ""
+        self.stamp = stamp = QLabel(
+            f"<b>Interruption recorded at {format_local(stamped_utc_ms)[11:23]}{into}.</b>", self
         )
         stamp.setObjectName("dangerTitle")
         guidance = QLabel("\n".join(GUIDANCE), self)

@@ -50,6 +50,7 @@ def interrupt_call(
         stamped.recorded_utc_ms,
         parent,
         gate_answers=answers if isinstance(answers, dict) else None,
+        call_time=stamped.elapsed_label,
     )
     try:
         services.dialogs.run(dialog)

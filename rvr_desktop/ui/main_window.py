@@ -273,6 +273,7 @@ class MainWindow(QMainWindow):
         self.app_actions.find_case.setEnabled(unlocked)
         self.app_actions.lock.setEnabled(unlocked)
         self.due_action.setEnabled(unlocked)
+        self.danger_key.armed = unlocked  # with no call running, F12 says so
         self._remind_due()
         if case_open:
             self._sync_call_actions()
@@ -510,7 +511,6 @@ class MainWindow(QMainWindow):
             state = timeline.call_state(self.vault, live.id)
         if live is None or self.vault is None or state is None or not state.running:
             self.live_case = None
-            self.danger_key.armed = False
             if self._call_bar is not None:
                 self._call_bar.clear()
             return
@@ -520,16 +520,18 @@ class MainWindow(QMainWindow):
             and self.stack.currentIndex() == CASE_PAGE
         )
         self.call_bar.show_call(live, state, self.vault.clock, on_case=on_case)
-        self.danger_key.armed = True
 
     def interrupt_call(self, window: object = None) -> None:
         """F12 from anywhere: stamp the running call's interruption and show what next,
         over the window the officer is in."""
         live = self.live_case
         if live is None or self.vault is None:
+            self.statusBar().showMessage("F12: no call is running, so nothing was recorded.", 8000)
             return
         parent = window if isinstance(window, QWidget) else None
         if self.workspace is not None and self.workspace.case.id == live.id:
+            if self.workspace.call_panel.state.interrupted:
+                self.statusBar().showMessage("The call is already recorded as interrupted.", 8000)
             self.workspace.call_panel.interrupt(parent)
             return
         from rvr_desktop.evidence.case import timeline
@@ -538,6 +540,7 @@ class MainWindow(QMainWindow):
         from rvr_desktop.ui.interruption import interrupt_call
 
         if timeline.call_state(self.vault, live.id).interrupted:
+            self.statusBar().showMessage("The call is already recorded as interrupted.", 8000)
             return
         done = interrupt_call(self.services, self.vault, live, parent or self)
         next_event = (

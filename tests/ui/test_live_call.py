@@ -64,6 +64,7 @@ def _keep_waiting(qtbot: QtBot, seen: list[str]) -> object:
     def respond(dialog: QDialog) -> bool:
         assert isinstance(dialog, DangerDialog)
         seen.append(dialog.details.text())
+        seen.append(dialog.stamp.text())
         qtbot.mouseClick(dialog.wait_button, Qt.MouseButton.LeftButton)
         return True
 
@@ -100,6 +101,7 @@ def test_officer_presses_f12_while_amending_and_the_interruption_is_stamped_with
     assert stamped.recorded_utc_ms == START_UTC_MS + 120_000
     assert stamped.elapsed_label == "0:02:00"
     assert SAFE_WORD in seen[0]
+    assert "0:02:00 into the call" in seen[1]
     assert live.workspace.notes.model.entry_at(live.workspace.notes.model.rowCount() - 1) == stamped
 
 
@@ -188,10 +190,11 @@ def test_end_call_asks_first_then_shows_how_long_the_call_lasted(
     assert panel.clock_label.text() == "0:12:34"
     assert "Call ended after 0:12:34" in panel.status_label.text()
     assert not live.call_bar.isVisible()
-    # F12 with no call running records nothing and leaves the keys alone.
+    # F12 with no call running records nothing, and says so.
     before = _events(live, live.workspace.case.id)
     qtbot.keyClick(live.workspace.notes.input, Qt.Key.Key_F12)
     assert _events(live, live.workspace.case.id) == before
+    assert "no call is running" in live.statusBar().currentMessage()
 
 
 def test_quitting_or_locking_during_a_call_asks_first(
