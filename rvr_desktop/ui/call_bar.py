@@ -96,6 +96,9 @@ class CallBar(QWidget):
         self._ticker.stop()
         self.case = None
         self.state = CallState(False, False, False, None)
+        for label in (self.case_label, self.callback_label):
+            label.clear()  # no case text stays in a widget after the lock
+        self.clock_label.setText("0:00:00")
         self.hide()
 
     def update_clock(self) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 from rvr_desktop.evidence import forms
@@ -206,5 +206,12 @@ def test_quitting_or_locking_during_a_call_asks_first(
     assert not live.close()
     assert "Quit anyway?" in asking.questions[-1]
     assert live.isVisible()
+
     asking.confirm_answer = True
-    QApplication.processEvents()
+    live.close_case()  # the call bar now holds the case and its call-back number
+    assert "07700 900123" in live.call_bar.callback_label.text()
+    live.app_actions.lock.trigger()
+    assert live.vault is None
+    bar = live.call_bar
+    assert not bar.isVisible()
+    assert bar.case_label.text() == "" and bar.callback_label.text() == ""
