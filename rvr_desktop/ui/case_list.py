@@ -89,7 +89,7 @@ class CaseListScreen(QWidget):
         self.search_field.setPlaceholderText("Search by reference, victim or call ID (Ctrl+F)")
         self.search_field.setAccessibleName("Search cases")
         self.search_field.setClearButtonEnabled(True)
-        self.search_field.textChanged.connect(self.refresh)
+        self.search_field.textChanged.connect(self._refilter)
         self.search_field.returnPressed.connect(self._open_first)
 
         self.status_filter = QComboBox(self)
@@ -97,13 +97,13 @@ class CaseListScreen(QWidget):
         self.status_filter.addItem("All statuses", None)
         for status in cases.STATUSES:
             self.status_filter.addItem(status.capitalize(), status)
-        self.status_filter.currentIndexChanged.connect(self.refresh)
+        self.status_filter.currentIndexChanged.connect(self._refilter)
 
         self.date_filter = QComboBox(self)
         self.date_filter.setAccessibleName("Filter by date created")
         for label, days in DATE_RANGES:
             self.date_filter.addItem(label, days)
-        self.date_filter.currentIndexChanged.connect(self.refresh)
+        self.date_filter.currentIndexChanged.connect(self._refilter)
 
         filters = QHBoxLayout()
         filters.addWidget(self.search_field, 1)
@@ -145,7 +145,12 @@ class CaseListScreen(QWidget):
     def shown_cases(self) -> list[Case]:
         return list(self._shown)
 
-    def refresh(self) -> None:
+    def _refilter(self, *_changed: object) -> None:
+        """Search or filters changed: show the matching cases, with what is owed as it was
+        last read (the forms do not change while the officer types a search)."""
+        self.refresh(due_too=False)
+
+    def refresh(self, *, due_too: bool = True) -> None:
         vault = self._vault
         if vault is None or vault.is_locked:
             self._shown = []
@@ -157,7 +162,10 @@ class CaseListScreen(QWidget):
                 status=self.status_filter.currentData(),
                 created_from_ms=None if days is None else start_of_local_day_ms(int(days)),
             )
-        self.due = () if not self._shown or vault is None else due.due_items(vault)
+        if vault is None or vault.is_locked:
+            self.due = ()
+        elif due_too:
+            self.due = due.due_items(vault)
         next_due = due.next_due_by_case(self.due)
         today = None if vault is None or vault.is_locked else due.uk_today(vault.clock.utc_now_ms())
         self.table.setRowCount(len(self._shown))
