@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 import PySide6
-from PySide6.QtCore import QCoreApplication, QSize, Signal, qVersion
+from PySide6.QtCore import QCoreApplication, QSize, QTimer, Signal, qVersion
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QTextCursor
 from PySide6.QtWidgets import (
     QApplication,
@@ -51,6 +51,8 @@ log = logging.getLogger(__name__)
 UNLOCK_PAGE, CASES_PAGE, CASE_PAGE = range(3)
 COMPACT_WIDTH = 460
 MAX_TAB_SHORTCUTS = 6
+DUE_REMINDER_EVERY_MS = 10 * 60 * 1000
+"""How often the status bar's reminder of what is owed is read again."""
 
 
 @dataclass(frozen=True)
@@ -145,6 +147,10 @@ class MainWindow(QMainWindow):
         self._call_bar: CallBar | None = None  # built when the first call runs
         self.live_case: Case | None = None
         """The case whose call is running, wherever the officer is; None with no call."""
+        self._due_timer = QTimer(self)  # the day moves on while the app stays open
+        self._due_timer.setInterval(DUE_REMINDER_EVERY_MS)
+        self._due_timer.timeout.connect(self._remind_due)
+        self._due_timer.start()
         self.idle.idle.connect(
             lambda: self.lock("Locked after a period of no activity. Enter your passphrase.")
         )
@@ -393,6 +399,8 @@ class MainWindow(QMainWindow):
         self.workspace.set_compact(self.app_actions.compact_mode.isChecked())
         self.workspace.call_panel.state_changed.connect(self._on_call_state)
         self.workspace.identity.copy_requested.connect(self.clipboard_guard.copy_case_text)
+        if self.workspace.forms is not None:  # a date owed may have just been entered
+            self.workspace.forms.saved.connect(lambda _version: self._remind_due())
         self._restore_draft(self.workspace)
         self.stack.removeWidget(self.case_holder)
         self.case_holder.deleteLater()
