@@ -276,7 +276,8 @@ class StatementPanel(QWidget):
         if latest is None:
             return
         text = str(latest.answers.get("statement_text", ""))
-        name = self.name_field.text() or str(latest.answers.get("witness_name", ""))
+        # The name the statement itself gives, else what the officer typed on the tab.
+        name = str(latest.answers.get("witness_name", "")).strip() or self.name_field.text()
         view = ReadBackView(text, name, self)
         try:
             if not self._services.dialogs.run(view):
