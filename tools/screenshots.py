@@ -13,6 +13,7 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -25,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from rvr_desktop.evidence import forms  # noqa: E402
-from rvr_desktop.evidence.case import cases  # noqa: E402
+from rvr_desktop.evidence.case import cases, due  # noqa: E402
 from rvr_desktop.evidence.case.safety_gate import last_safety_gate, record_safety_gate  # noqa: E402
 from rvr_desktop.evidence.clock import ManualClock, SystemClock  # noqa: E402
 from rvr_desktop.evidence.demo import DemoVault, build_demo_vault  # noqa: E402
@@ -39,10 +40,12 @@ from rvr_desktop.ui.case_workspace import (  # noqa: E402
 )
 from rvr_desktop.ui.danger_dialog import DangerDialog  # noqa: E402
 from rvr_desktop.ui.dialogs import Dialogs  # noqa: E402
+from rvr_desktop.ui.due_dialog import DueDialog  # noqa: E402
 from rvr_desktop.ui.export_dialog import ExportDialog  # noqa: E402
 from rvr_desktop.ui.launch import application, build_main_window  # noqa: E402
 from rvr_desktop.ui.main_window import MainWindow  # noqa: E402
 from rvr_desktop.ui.new_case_dialog import NewCaseDialog  # noqa: E402
+from rvr_desktop.ui.read_back_view import ReadBackView  # noqa: E402
 from rvr_desktop.ui.region_dialog import RegionDialog  # noqa: E402
 from rvr_desktop.ui.services import Services  # noqa: E402
 from rvr_desktop.ui.settings import AppSettings  # noqa: E402
@@ -56,6 +59,9 @@ class NoDialogs(Dialogs):
 
     def run(self, dialog: QDialog) -> bool:
         return False
+
+    def confirm(self, parent: QWidget | None, title: str, message: str) -> bool:
+        return True
 
     def show_error(self, parent: QWidget | None, title: str, message: str) -> None:
         raise SystemExit(f"unexpected error shown: {message}")
@@ -311,6 +317,52 @@ def a_call_from_start_to_lock(app: QApplication, folder: Path, demo: DemoVault, 
     workspace.notes.input.setPlainText("She says the door frame is split")
     settle(app)
     save(window, out, "call-running")
+
+    # Ctrl+F mid-call: the case list, with the call bar keeping the call in sight.
+    window.close_case()
+    settle(app)
+    save(window, out, "call-bar")
+    window.return_to_call()
+    workspace = window.workspace
+    if workspace is None:
+        raise SystemExit("the call's case did not open again")
+    forms_panel = workspace.forms
+    if forms_panel is not None:
+        workspace.show_tab(FORMS_TAB)
+        dash = forms_panel.start_form("dash-risk")
+        if dash is not None:
+            questions = [f.id for f in dash.template.section("questions").fields]
+            dash.set_answers({q: "yes" for q in questions[:11]})
+            dash.changed.emit()
+            settle(app)
+            save(window, out, "risk-level")
+        today = due.uk_today(clock.utc_now_ms())
+        safeguarding = forms.registry_for_vault(vault).get("safeguarding")
+        forms.create_form(
+            vault,
+            case.id,
+            safeguarding,
+            {
+                "dvds_route": "right_to_ask",
+                "dvds_application_date": (today - timedelta(days=27)).isoformat(),
+                "referrals": [
+                    {"service": "idva", "owed_by": (today - timedelta(days=1)).isoformat()}
+                ],
+            },
+        )
+        due_dialog = DueDialog(due.due_items(vault), today, window)
+        due_dialog.show()
+        settle(app)
+        save(due_dialog, out, "due")
+        due_dialog.close()
+    statement = forms.registry_for_vault(vault).get("mg11").example or {}
+    reading = ReadBackView(str(statement.get("statement_text", "")), "Sam Example", window)
+    reading.resize(760, 520)
+    reading.show()
+    settle(app)
+    save(reading, out, "read-back-view")
+    reading.close()
+    workspace.show_tab(NOTES_TAB)
 
     model = workspace.notes.model
     wrong_time = model.entry_at(model.rowCount() - 2)

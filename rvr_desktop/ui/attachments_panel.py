@@ -21,8 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rvr_desktop.evidence.case import attachments
+from rvr_desktop.evidence.case import attachments, timeline
 from rvr_desktop.evidence.case.attachments import Attachment, AttachmentSource
+from rvr_desktop.evidence.case.timeline import TimelineEntry
 from rvr_desktop.evidence.clock import format_local
 from rvr_desktop.evidence.errors import RvrError
 from rvr_desktop.evidence.progress import Cancelled, CancelToken, ProgressCallback
@@ -55,9 +56,11 @@ class AttachmentsPanel(QWidget):
 
     Emits:
         import_finished(added: list[Attachment]): an import or capture completed.
+        note_added(entry: TimelineEntry): a note was recorded with a capture (what it shows).
     """
 
     import_finished = Signal(object)
+    note_added = Signal(object)
 
     def __init__(
         self, services: Services, vault: Vault, case_id: int, parent: QWidget | None = None
@@ -264,6 +267,7 @@ class AttachmentsPanel(QWidget):
             if not self._services.dialogs.run(dialog):
                 return
             region = dialog.region()
+            shows = dialog.description
         finally:
             dialog.deleteLater()
         data = png_bytes(crop(picture, region))
@@ -280,12 +284,18 @@ class AttachmentsPanel(QWidget):
                 original_name=name,
                 media_type="image/png",
                 source_kind=AttachmentSource.SCREEN_CAPTURE,
-                description=f"Capture of the {what}, taken {stamp}",
+                description=f"{shows} (capture of the {what}, taken {stamp})",
                 size_hint=len(data),
                 progress=progress,
                 cancel=cancel,
             )
-            return ImportOutcome(added=[attachment])
+            outcome = ImportOutcome(added=[attachment])
+            text = f"Screen capture {attachment.exhibit_ref}: {shows}"
+            try:
+                outcome.notes.append(timeline.append_note(vault, case_id, text))
+            except RvrError as exc:
+                outcome.problems.append(f"The capture is saved, but its note is not: {exc}")
+            return outcome
 
         self._start(work, "Saving the screen capture…")
 
@@ -319,6 +329,8 @@ class AttachmentsPanel(QWidget):
         self.reload()
         if outcome.problems:
             self._services.dialogs.show_error(self, "RVR Desktop", "\n\n".join(outcome.problems))
+        for note in outcome.notes:
+            self.note_added.emit(note)
         self.import_finished.emit(list(outcome.added))
 
     def _on_import_failed(self, error: object) -> None:
@@ -339,4 +351,6 @@ class ImportOutcome:
 
     def __init__(self, added: list[Attachment] | None = None) -> None:
         self.added: list[Attachment] = added or []
+        self.notes: list[TimelineEntry] = []
+        """Notes recorded with the import (a screen capture's description)."""
         self.problems: list[str] = []

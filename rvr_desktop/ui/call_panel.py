@@ -9,12 +9,13 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from rvr_desktop.evidence.case import timeline
 from rvr_desktop.evidence.case.cases import Case
-from rvr_desktop.evidence.case.safety_gate import last_safety_gate
 from rvr_desktop.evidence.case.timeline import CallState, TimelineEntry
+from rvr_desktop.evidence.clock import format_elapsed
 from rvr_desktop.evidence.errors import RvrError
 from rvr_desktop.evidence.records.timeline_entry import CallEvent
 from rvr_desktop.evidence.vault import Vault
-from rvr_desktop.ui.danger_dialog import DangerChoice, DangerDialog
+from rvr_desktop.ui.danger_dialog import DangerChoice
+from rvr_desktop.ui.interruption import interrupt_call
 from rvr_desktop.ui.safety_gate_dialog import SafetyGateDialog
 from rvr_desktop.ui.services import Services
 
@@ -47,6 +48,8 @@ class CallPanel(QWidget):
         self._case = case
         self._gate_dialog = gate_dialog
         self.state = CallState(False, False, False, None)
+        self.last_call_ms: int | None = None
+        """How long the last call lasted, once it ended here (shown until the next call)."""
 
         self.status_label = QLabel(self)
         self.status_label.setObjectName("callStatus")
@@ -130,6 +133,7 @@ class CallPanel(QWidget):
         else:
             self._ticker.stop()
         self.update_clock()
+        self._show_ended()
         self.state_changed.emit(state)
 
     def update_clock(self) -> None:
@@ -170,40 +174,49 @@ class CallPanel(QWidget):
             return
         self._record(CallEvent.CALL_STARTED, "Call started")
 
-    def end_call(self) -> None:
-        if self.state.running:
-            self._record(CallEvent.CALL_ENDED, "Call ended")
+    def end_call(self, *, ask: bool = True) -> None:
+        """Ask first (unless the officer already chose to end), then stamp the end and show
+        how long the call lasted; the notes and forms stay as they are."""
+        if not self.state.running:
+            return
+        if ask and not self._services.dialogs.confirm(
+            self,
+            "End the call?",
+            "End the call now? The end is stamped in the notes and the clock stops; "
+            "a new call needs the safety gate again.",
+        ):
+            return
+        entry = self._record(CallEvent.CALL_ENDED, "Call ended")
+        if entry is not None and entry.elapsed_ms is not None:
+            self.last_call_ms = entry.elapsed_ms
+            self._show_ended()
+
+    def _show_ended(self) -> None:
+        if self.last_call_ms is None or self.state.running:
+            return
+        length = format_elapsed(self.last_call_ms)
+        self.clock_label.setText(length)
+        self.status_label.setText(
+            f"Call ended after {length}. A new call needs the safety gate again."
+        )
 
     def resume_call(self) -> None:
         if self.state.interrupted:
             self._record(CallEvent.CALL_RESUMED, "Call resumed")
 
-    def interrupt(self) -> None:
-        """Stamp the interruption first, then ask what to do next."""
+    def interrupt(self, parent: QWidget | None = None) -> None:
+        """Stamp the interruption first, then ask what to do next (over ``parent``, the
+        window the officer is in, when F12 came from another window)."""
         if not self.state.running or self.state.interrupted:
             return
-        entry = self._record(CallEvent.CALL_INTERRUPTED, "Call interrupted")
-        if entry is None:
+        done = interrupt_call(self._services, self._vault, self._case, parent or self)
+        self.refresh()
+        if done is None:
             return
-        gate = last_safety_gate(self._vault, self._case.id)
-        answers = None if gate is None else gate.payload.get("answers")
-        dialog = DangerDialog(
-            self._case,
-            entry.recorded_utc_ms,
-            self,
-            gate_answers=answers if isinstance(answers, dict) else None,
-        )
-        try:
-            self._services.dialogs.run(dialog)
-            note, choice = dialog.note, dialog.choice
-        finally:
-            dialog.deleteLater()
-        if note:
-            try:
-                self.entry_recorded.emit(timeline.append_note(self._vault, self._case.id, note))
-            except RvrError as exc:
-                self._services.errors.report(self, exc, "saving the note")
-        if choice is DangerChoice.RESUME:
+        self.entry_recorded.emit(done.stamped)
+        if done.note is not None:
+            self.entry_recorded.emit(done.note)
+        if done.choice is DangerChoice.RESUME:
             self.resume_call()
-        elif choice is DangerChoice.END:
-            self.end_call()
+        elif done.choice is DangerChoice.END:
+            self.end_call(ask=False)

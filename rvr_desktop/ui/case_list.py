@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -19,9 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rvr_desktop.evidence.case import cases
+from rvr_desktop.evidence.case import cases, due
 from rvr_desktop.evidence.case.cases import Case
-from rvr_desktop.evidence.clock import format_local
+from rvr_desktop.evidence.clock import document_date, format_local
 from rvr_desktop.evidence.vault import Vault
 
 # (label, days back from the start of today; None for any date)
@@ -32,6 +33,20 @@ DATE_RANGES: tuple[tuple[str, int | None], ...] = (
     ("Last 30 days", 29),
     ("Last 365 days", 364),
 )
+
+
+NEXT_DUE = 4
+"""The column with the soonest thing owed for the case."""
+
+
+def _next_due_cell(item: due.DueItem | None, today: date | None) -> QTableWidgetItem:
+    if item is None or today is None:
+        return QTableWidgetItem("")
+    cell = QTableWidgetItem(f"{item.when(today)}: {item.what}")
+    cell.setToolTip(f"{item.what}, due {document_date(item.due)}")
+    if item.overdue(today):
+        cell.setForeground(QBrush(QColor("#9b1c1c")))
+    return cell
 
 
 def start_of_local_day_ms(days_back: int, now: datetime | None = None) -> int:
@@ -56,6 +71,8 @@ class CaseListScreen(QWidget):
         super().__init__(parent)
         self._vault: Vault | None = None
         self._shown: list[Case] = []
+        self.due: tuple[due.DueItem, ...] = ()
+        """Everything owed across the live cases, as of the last refresh."""
 
         title = QLabel("Cases", self)
         title.setObjectName("screenTitle")
@@ -72,7 +89,7 @@ class CaseListScreen(QWidget):
         self.search_field.setPlaceholderText("Search by reference, victim or call ID (Ctrl+F)")
         self.search_field.setAccessibleName("Search cases")
         self.search_field.setClearButtonEnabled(True)
-        self.search_field.textChanged.connect(self.refresh)
+        self.search_field.textChanged.connect(self._refilter)
         self.search_field.returnPressed.connect(self._open_first)
 
         self.status_filter = QComboBox(self)
@@ -80,22 +97,24 @@ class CaseListScreen(QWidget):
         self.status_filter.addItem("All statuses", None)
         for status in cases.STATUSES:
             self.status_filter.addItem(status.capitalize(), status)
-        self.status_filter.currentIndexChanged.connect(self.refresh)
+        self.status_filter.currentIndexChanged.connect(self._refilter)
 
         self.date_filter = QComboBox(self)
         self.date_filter.setAccessibleName("Filter by date created")
         for label, days in DATE_RANGES:
             self.date_filter.addItem(label, days)
-        self.date_filter.currentIndexChanged.connect(self.refresh)
+        self.date_filter.currentIndexChanged.connect(self._refilter)
 
         filters = QHBoxLayout()
         filters.addWidget(self.search_field, 1)
         filters.addWidget(self.status_filter)
         filters.addWidget(self.date_filter)
 
-        self.table = QTableWidget(0, 4, self)
+        self.table = QTableWidget(0, 5, self)
         self.table.setAccessibleName("Cases")
-        self.table.setHorizontalHeaderLabels(["Reference", "Victim", "Created", "Status"])
+        self.table.setHorizontalHeaderLabels(
+            ["Reference", "Victim", "Created", "Status", "Next due"]
+        )
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -126,7 +145,12 @@ class CaseListScreen(QWidget):
     def shown_cases(self) -> list[Case]:
         return list(self._shown)
 
-    def refresh(self) -> None:
+    def _refilter(self, *_changed: object) -> None:
+        """Search or filters changed: show the matching cases, with what is owed as it was
+        last read (the forms do not change while the officer types a search)."""
+        self.refresh(due_too=False)
+
+    def refresh(self, *, due_too: bool = True) -> None:
         vault = self._vault
         if vault is None or vault.is_locked:
             self._shown = []
@@ -138,6 +162,12 @@ class CaseListScreen(QWidget):
                 status=self.status_filter.currentData(),
                 created_from_ms=None if days is None else start_of_local_day_ms(int(days)),
             )
+        if vault is None or vault.is_locked:
+            self.due = ()
+        elif due_too:
+            self.due = due.due_items(vault)
+        next_due = due.next_due_by_case(self.due)
+        today = None if vault is None or vault.is_locked else due.uk_today(vault.clock.utc_now_ms())
         self.table.setRowCount(len(self._shown))
         for row, case in enumerate(self._shown):
             values = (
@@ -148,6 +178,7 @@ class CaseListScreen(QWidget):
             )
             for column, value in enumerate(values):
                 self.table.setItem(row, column, QTableWidgetItem(value))
+            self.table.setItem(row, NEXT_DUE, _next_due_cell(next_due.get(case.id), today))
         if self._shown:
             self.table.selectRow(0)
         filtered = bool(self.search_field.text().strip()) or self.status_filter.currentIndex() > 0

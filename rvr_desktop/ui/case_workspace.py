@@ -15,6 +15,7 @@ from rvr_desktop.evidence.signing.identity_store import stored_identity
 from rvr_desktop.evidence.vault import Vault
 from rvr_desktop.ui.attachments_panel import AttachmentsPanel
 from rvr_desktop.ui.call_panel import CallPanel, GateDialogFactory
+from rvr_desktop.ui.case_identity import CaseIdentity
 from rvr_desktop.ui.case_store_panel import CaseStorePanel
 from rvr_desktop.ui.export_dialog import ExportDialog
 from rvr_desktop.ui.forms_panel import FormsPanel
@@ -64,11 +65,8 @@ class CaseWorkspace(QWidget):
         self.title = QLabel(f"{case.reference}  ·  {case.victim_name}", self)
         self.title.setObjectName("screenTitle")
         referral = case.referral
-        self.referral_label = QLabel(
-            f"Call-back {referral.callback_number or '—'}  ·  "
-            f"Handler: {referral.handler_notes or 'no notes'}",
-            self,
-        )
+        self.identity = CaseIdentity(case, self)
+        self.referral_label = QLabel(f"Handler: {referral.handler_notes or 'no notes'}", self)
         self.referral_label.setObjectName("hint")
         self.referral_label.setWordWrap(True)
 
@@ -76,6 +74,7 @@ class CaseWorkspace(QWidget):
         self.notes = NotesPanel(services, vault, case.id, self)
         self.attachments = AttachmentsPanel(services, vault, case.id, self)
         self.call_panel.entry_recorded.connect(self._on_entry_recorded)
+        self.attachments.note_added.connect(self._on_entry_recorded)
 
         self.tabs = QTabWidget(self)
         self.tabs.setAccessibleName("Case sections")
@@ -96,6 +95,7 @@ class CaseWorkspace(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.test_banner)
         layout.addWidget(self.title)
+        layout.addWidget(self.identity)
         layout.addWidget(self.referral_label)
         layout.addWidget(self.call_panel)
         layout.addWidget(self.tabs, 1)

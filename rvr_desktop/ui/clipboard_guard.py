@@ -29,6 +29,11 @@ class ClipboardGuard(QObject):
         """Start watching: the vault is open, so what is copied may be case text."""
         self._armed = True
 
+    def copy_case_text(self, text: str) -> None:
+        """Put case text (a call-back number) on the clipboard, to be cleared on lock."""
+        self._copied.add(_digest(text))
+        self._clipboard.setText(text)
+
     def _on_changed(self) -> None:
         if not self._armed:
             return

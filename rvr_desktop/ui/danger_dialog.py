@@ -45,6 +45,7 @@ def callback_details(case: Case, gate_answers: Mapping[str, Any] | None) -> str:
     agreed = gate_answers or {}
     rows = []
     for key, label in (
+        ("safe_word", "Safe word or sign agreed"),
         ("callback_plan", "Agreed call-back plan"),
         ("safe_word_action", "If the safe word or sign was used"),
         ("callback_number", "Safe call-back number (agreed at the gate)"),
@@ -69,13 +70,15 @@ class DangerDialog(QDialog):
         stamped_utc_ms: int,
         parent: QWidget | None = None,
         gate_answers: Mapping[str, Any] | None = None,
+        call_time: str = "",
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Call interrupted")
         self.choice = DangerChoice.WAIT
 
-        stamp = QLabel(
-            f"<b>Interruption recorded at {format_local(stamped_utc_ms)[11:23]}.</b>", self
+        into = f", {call_time} into the call" if call_time else ""
+        self.stamp = stamp = QLabel(
+            f"<b>Interruption recorded at {format_local(stamped_utc_ms)[11:23]}{into}.</b>", self
         )
         stamp.setObjectName("dangerTitle")
         guidance = QLabel("\n".join(GUIDANCE), self)
@@ -112,7 +115,7 @@ class DangerDialog(QDialog):
         layout.addWidget(self.details)
         layout.addWidget(self.note_field)
         layout.addLayout(buttons)
-        self.resize(540, 380)
+        self.resize(560, 460)
         self.note_field.setFocus()
 
     @property

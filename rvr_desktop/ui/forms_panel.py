@@ -20,6 +20,7 @@ from rvr_desktop.evidence.errors import RvrError
 from rvr_desktop.evidence.forms import FormIncomplete, FormVersion, TemplateRegistry
 from rvr_desktop.evidence.vault import Vault
 from rvr_desktop.ui.form_editor import FormEditor
+from rvr_desktop.ui.risk_banner import RiskBanner
 from rvr_desktop.ui.services import Services
 
 AUTOSAVE_DELAY_MS = 400
@@ -89,6 +90,8 @@ class FormsPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(new_row)
         layout.addLayout(top)
+        self.risk_banner = RiskBanner(self)
+        layout.addWidget(self.risk_banner)
         layout.addWidget(self.stack, 1)
         layout.addWidget(self.status)
         for version in forms.forms_for_case(vault, case_id):
@@ -143,6 +146,7 @@ class FormsPanel(QWidget):
         editor = self.current_editor()
         if editor is not None:
             self.stack.setCurrentWidget(editor)
+        self._show_risk()
         self._update_buttons()
 
     def _update_buttons(self) -> None:
@@ -165,7 +169,15 @@ class FormsPanel(QWidget):
 
     # ---- saving -------------------------------------------------------------------
 
+    def _show_risk(self) -> None:
+        editor = self.current_editor()
+        if editor is None:
+            self.risk_banner.show_for(None, {})
+        else:
+            self.risk_banner.show_for(editor.template, editor.answers())
+
     def _on_changed(self, form_id: int) -> None:
+        self._show_risk()
         self._pending.add(form_id)
         self._autosave.start()
 

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 import PySide6
-from PySide6.QtCore import QCoreApplication, QSize, Signal, qVersion
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication
+from PySide6.QtCore import QCoreApplication, QSize, QTimer, Signal, qVersion
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QTextCursor
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -27,9 +28,11 @@ from rvr_desktop.paths import default_vault_dir
 from rvr_desktop.ui import warm_up
 from rvr_desktop.ui.actions import AppActions, make_action, on_trigger
 from rvr_desktop.ui.clipboard_guard import ClipboardGuard
+from rvr_desktop.ui.danger_key import DangerKey
 from rvr_desktop.ui.idle import IdleWatcher, seconds_including_sleep
 from rvr_desktop.ui.services import Services
 from rvr_desktop.ui.unlock_screen import UnlockScreen
+from rvr_desktop.ui.wheel_guard import WheelGuard
 
 if TYPE_CHECKING:
     # Only for annotations: each screen after the unlock screen is imported where it is
@@ -38,6 +41,7 @@ if TYPE_CHECKING:
     from rvr_desktop.evidence.case.cases import Case
     from rvr_desktop.evidence.forms import TemplateRegistry
     from rvr_desktop.evidence.vault import Vault
+    from rvr_desktop.ui.call_bar import CallBar
     from rvr_desktop.ui.call_panel import GateDialogFactory
     from rvr_desktop.ui.case_list import CaseListScreen
     from rvr_desktop.ui.case_workspace import CaseWorkspace
@@ -50,6 +54,8 @@ log = logging.getLogger(__name__)
 UNLOCK_PAGE, CASES_PAGE, CASE_PAGE = range(3)
 COMPACT_WIDTH = 460
 MAX_TAB_SHORTCUTS = 6
+DUE_REMINDER_EVERY_MS = 10 * 60 * 1000
+"""How often the status bar's reminder of what is owed is read again."""
 
 
 @dataclass(frozen=True)
@@ -104,6 +110,9 @@ class MainWindow(QMainWindow):
         self.setAccessibleName("RVR Desktop")
 
         self.app_actions = AppActions.build(self)
+        self.due_action = make_action(
+            self, "&Due…", "Ctrl+Shift+D", "What is owed across the cases, soonest first"
+        )
         self.stack = QStackedWidget(self)
         self.unlock_screen = UnlockScreen(services, self.stack)
         self.unlock_screen.set_vault_path(vault_path)
@@ -115,10 +124,19 @@ class MainWindow(QMainWindow):
         self._cases_placeholder = QWidget(self.stack)  # CASES_PAGE until the list is built
         self.stack.addWidget(self._cases_placeholder)
         self.stack.addWidget(self.case_holder)
-        self.setCentralWidget(self.stack)
+        central = QWidget(self)
+        self._central_layout = QVBoxLayout(central)
+        self._central_layout.setContentsMargins(0, 0, 0, 0)
+        self._central_layout.setSpacing(0)
+        self._central_layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
 
         self.store_dock: QDockWidget | None = None  # built at the first unlock
         self.status_text = QLabel(self)
+        self.due_reminder = QLabel(self)
+        self.due_reminder.setObjectName("dueReminder")
+        self.due_reminder.setAccessibleName("Due soon")
+        self.statusBar().addPermanentWidget(self.due_reminder)
         self.statusBar().addPermanentWidget(self.status_text)
 
         app = QCoreApplication.instance()
@@ -126,6 +144,19 @@ class MainWindow(QMainWindow):
             raise RuntimeError("create the QApplication before the main window")
         self.idle = IdleWatcher(app, services.settings.idle_minutes, self, now=idle_clock)
         self.clipboard_guard = ClipboardGuard(QGuiApplication.clipboard(), self)
+        # The danger key and the wheel guard watch every window of the app.
+        self.danger_key = DangerKey(self)
+        self.danger_key.pressed.connect(self.interrupt_call)
+        self.wheel_guard = WheelGuard(self)
+        app.installEventFilter(self.danger_key)
+        app.installEventFilter(self.wheel_guard)
+        self._call_bar: CallBar | None = None  # built when the first call runs
+        self.live_case: Case | None = None
+        """The case whose call is running, wherever the officer is; None with no call."""
+        self._due_timer = QTimer(self)  # the day moves on while the app stays open
+        self._due_timer.setInterval(DUE_REMINDER_EVERY_MS)
+        self._due_timer.timeout.connect(self._remind_due)
+        self._due_timer.start()
         self.idle.idle.connect(
             lambda: self.lock("Locked after a period of no activity. Enter your passphrase.")
         )
@@ -165,6 +196,7 @@ class MainWindow(QMainWindow):
                 (
                     a.new_case,
                     a.find_case,
+                    self.due_action,
                     a.close_case,
                     None,
                     a.verify_bundle,
@@ -210,16 +242,17 @@ class MainWindow(QMainWindow):
             (a.close_case, self.close_case),
             (a.settings, self.open_settings),
             (a.verify_bundle, self.open_verify_window),
-            (a.lock, self.lock),
+            (a.lock, self._lock_asked),
             (a.quit, self.close),
             (a.about, self.show_about),
             (a.store_queue, self.toggle_store_queue),
+            (self.due_action, self.open_due),
         )
         case_actions: tuple[tuple[QAction, Callable[[CaseWorkspace], object]], ...] = (
             (a.safety_gate, lambda w: w.call_panel.open_safety_gate()),
             (a.start_call, lambda w: w.call_panel.start_call()),
             (a.end_call, lambda w: w.call_panel.end_call()),
-            (a.danger, lambda w: w.call_panel.interrupt()),
+            (a.danger, lambda w: self.interrupt_call()),
             (a.new_note, lambda w: w.new_note()),
             (a.amend_note, lambda w: w.amend_note()),
             (a.attach_files, lambda w: w.attach_files()),
@@ -234,7 +267,7 @@ class MainWindow(QMainWindow):
         for action, act in case_actions:
             on_trigger(action, self._in_workspace(act))
         a.compact_mode.toggled.connect(self.set_compact)
-        for action in a.all():
+        for action in (*a.all(), self.due_action):
             self.addAction(action)
 
     def _in_workspace(self, act: Callable[[CaseWorkspace], object]) -> Callable[[], None]:
@@ -257,6 +290,9 @@ class MainWindow(QMainWindow):
         self.app_actions.find_case.setEnabled(unlocked)
         self.app_actions.lock.setEnabled(unlocked)
         self.app_actions.store_queue.setEnabled(unlocked)
+        self.due_action.setEnabled(unlocked)
+        self.danger_key.armed = unlocked  # with no call running, F12 says so
+        self._remind_due()
         if case_open:
             self._sync_call_actions()
         where = "Locked" if self.vault is None else f"Vault open · {self.vault.actor}"
@@ -307,7 +343,7 @@ class MainWindow(QMainWindow):
         return True
 
     def new_case(self) -> None:
-        if self.vault is None:
+        if self.vault is None or not self._may_leave_call("Start a new case"):
             return
         warm_up.finish()  # then import on first use (see rvr_desktop.ui.warm_up)
         from rvr_desktop.ui.new_case_dialog import NewCaseDialog
@@ -321,9 +357,8 @@ class MainWindow(QMainWindow):
             dialog.deleteLater()
 
     def _find_case(self) -> None:
-        if self.vault is None:
+        if self.vault is None or not self.close_case():
             return
-        self.close_case()
         self.case_list.focus_search()
 
     def _registry(self, vault: Vault) -> TemplateRegistry | None:
@@ -377,27 +412,37 @@ class MainWindow(QMainWindow):
         )
         self.workspace.store_queued.connect(self.show_store_queue)
         self.workspace.set_compact(self.app_actions.compact_mode.isChecked())
-        self.workspace.call_panel.state_changed.connect(self._sync_call_actions)
+        self.workspace.call_panel.state_changed.connect(self._on_call_state)
+        self.workspace.identity.copy_requested.connect(self.clipboard_guard.copy_case_text)
+        if self.workspace.forms is not None:  # a date owed may have just been entered
+            self.workspace.forms.saved.connect(lambda _version: self._remind_due())
+        self._restore_draft(self.workspace)
         self.stack.removeWidget(self.case_holder)
         self.case_holder.deleteLater()
         self.case_holder = self.workspace
         self.stack.insertWidget(CASE_PAGE, self.workspace)
         self.setWindowTitle(f"RVR Desktop · {case.reference}")
         self._show_page(CASE_PAGE)
+        self._on_call_state(self.workspace.call_panel.state)
         self.workspace.new_note()
 
-    def close_case(self) -> None:
-        if self.workspace is None:
-            return
-        self._drop_workspace()
+    def close_case(self) -> bool:
+        """Back to the case list (asking first during a call); False if the officer stayed."""
+        if self.workspace is not None:
+            if not self._may_leave_call("Go to the case list"):
+                return False
+            self._drop_workspace()
         self.case_list.refresh()
         self._show_page(CASES_PAGE)
+        self._show_call_bar()
+        return True
 
     def _drop_workspace(self) -> None:
         """Remove the case view entirely, so none of its content stays in a widget."""
         if self.workspace is None:
             return
         old = self.workspace
+        self._keep_draft(old)
         self.workspace = None
         placeholder = QWidget(self.stack)
         self.stack.removeWidget(old)
@@ -407,6 +452,195 @@ class MainWindow(QMainWindow):
         old.deleteLater()
         self.setWindowTitle("RVR Desktop")
         self._update_actions()
+
+    # ---- what is owed -----------------------------------------------------------------
+
+    def _remind_due(self) -> None:
+        """A quiet line in the status bar when something is owed within a day."""
+        vault = self.vault
+        if vault is None or vault.is_locked:
+            self.due_reminder.clear()
+            return
+        from rvr_desktop.evidence.case import due
+
+        today = due.uk_today(vault.clock.utc_now_ms())
+        try:
+            soon = due.reminders(due.due_items(vault), today)
+        except RvrError:
+            soon = ()  # a damaged form is reported where it is opened
+        if not soon:
+            self.due_reminder.clear()
+            return
+        first = soon[0]
+        more = f" (and {len(soon) - 1} more)" if len(soon) > 1 else ""
+        when = "Overdue" if first.overdue(today) else f"Due {first.when(today)}"
+        self.due_reminder.setText(
+            f"{when}: {first.what}, {first.case_reference}{more}. Ctrl+Shift+D lists them."
+        )
+
+    def open_due(self) -> None:
+        """Everything owed across the cases; the officer may open one of them from there."""
+        vault = self.vault
+        if vault is None:
+            return
+        from rvr_desktop.evidence.case import due
+        from rvr_desktop.ui.due_dialog import DueDialog
+
+        dialog = DueDialog(due.due_items(vault), due.uk_today(vault.clock.utc_now_ms()), self)
+        try:
+            chosen = dialog.chosen_case_id if self.services.dialogs.run(dialog) else None
+        finally:
+            dialog.deleteLater()
+        if chosen is None:
+            return
+        if self.workspace is not None and self.workspace.case.id == chosen:
+            self._show_page(CASE_PAGE)
+        elif self._may_leave_call("Open another case"):
+            self.open_case(chosen)
+
+    # ---- the live call ----------------------------------------------------------------
+
+    @property
+    def call_bar(self) -> CallBar:
+        """The bar that keeps a running call in sight, built when the first call runs."""
+        if self._call_bar is None:
+            from rvr_desktop.ui.call_bar import CallBar
+
+            bar = CallBar(self.clipboard_guard, self)
+            bar.danger_requested.connect(lambda: self.interrupt_call(None))
+            bar.return_requested.connect(self.return_to_call)
+            self._central_layout.insertWidget(0, bar)
+            self._call_bar = bar
+        return self._call_bar
+
+    def _on_call_state(self, _state: object = None) -> None:
+        """The open case's call changed: the call bar and the danger key follow it."""
+        self._sync_call_actions()
+        if self.workspace is None:
+            return
+        case = self.workspace.case
+        if self.workspace.call_panel.state.running:
+            self.live_case = case
+        elif self.live_case is not None and self.live_case.id == case.id:
+            self.live_case = None
+        self._show_call_bar()
+
+    def _show_call_bar(self) -> None:
+        live = self.live_case
+        state = None
+        if live is not None and self.vault is not None:
+            from rvr_desktop.evidence.case import timeline
+
+            state = timeline.call_state(self.vault, live.id)
+        if live is None or self.vault is None or state is None or not state.running:
+            self.live_case = None
+            if self._call_bar is not None:
+                self._call_bar.clear()
+            return
+        on_case = (
+            self.workspace is not None
+            and self.workspace.case.id == live.id
+            and self.stack.currentIndex() == CASE_PAGE
+        )
+        self.call_bar.show_call(live, state, self.vault.clock, on_case=on_case)
+
+    def interrupt_call(self, window: object = None) -> None:
+        """F12 from anywhere: stamp the running call's interruption and show what next,
+        over the window the officer is in."""
+        live = self.live_case
+        if live is None or self.vault is None:
+            self.statusBar().showMessage("F12: no call is running, so nothing was recorded.", 8000)
+            return
+        parent = window if isinstance(window, QWidget) else None
+        if self.workspace is not None and self.workspace.case.id == live.id:
+            if self.workspace.call_panel.state.interrupted:
+                self.statusBar().showMessage("The call is already recorded as interrupted.", 8000)
+            self.workspace.call_panel.interrupt(parent)
+            return
+        from rvr_desktop.evidence.case import timeline
+        from rvr_desktop.evidence.records.timeline_entry import CallEvent
+        from rvr_desktop.ui.danger_dialog import DangerChoice
+        from rvr_desktop.ui.interruption import interrupt_call
+
+        if timeline.call_state(self.vault, live.id).interrupted:
+            self.statusBar().showMessage("The call is already recorded as interrupted.", 8000)
+            return
+        done = interrupt_call(self.services, self.vault, live, parent or self)
+        next_event = (
+            {
+                DangerChoice.RESUME: (CallEvent.CALL_RESUMED, "Call resumed"),
+                DangerChoice.END: (CallEvent.CALL_ENDED, "Call ended"),
+            }.get(done.choice)
+            if done is not None
+            else None
+        )
+        if next_event is not None:
+            try:
+                timeline.record_event(self.vault, live.id, *next_event)
+            except RvrError as exc:
+                self.services.errors.report(self, exc, "recording the call event")
+        self._show_call_bar()
+
+    def return_to_call(self) -> None:
+        """Back to the running call's case, with its unsent note as it was left."""
+        live = self.live_case
+        if live is None:
+            return
+        if self.workspace is not None and self.workspace.case.id == live.id:
+            self._show_page(CASE_PAGE)
+            self._show_call_bar()
+            return
+        self.open_case(live.id)
+
+    def _may_leave_call(self, doing: str) -> bool:
+        """Ask before leaving the running call's case; True if there is none or the
+        officer agrees (the call keeps running in the call bar)."""
+        live = self.live_case
+        if live is None or self.workspace is None or self.workspace.case.id != live.id:
+            return True
+        return self.services.dialogs.confirm(
+            self,
+            "A call is running",
+            f"A call is running for {live.reference}. {doing}? The call keeps running: "
+            "the call bar stays at the top with the clock and Interrupted (F12), and your "
+            "unsent note is kept for when you come back.",
+        )
+
+    def _keep_draft(self, workspace: CaseWorkspace) -> None:
+        """Keep the unsent note in the vault while the officer is elsewhere."""
+        if self.vault is None:
+            return
+        from rvr_desktop.evidence.case import drafts
+
+        try:
+            drafts.save_draft(self.vault, workspace.case.id, workspace.notes.input.toPlainText())
+        except RvrError as exc:
+            self.services.errors.report(self, exc, "keeping the unsent note")
+
+    def _restore_draft(self, workspace: CaseWorkspace) -> None:
+        if self.vault is None:
+            return
+        from rvr_desktop.evidence.case import drafts
+
+        try:
+            text = drafts.load_draft(self.vault, workspace.case.id)
+            if text:
+                workspace.notes.input.setPlainText(text)
+                workspace.notes.input.moveCursor(QTextCursor.MoveOperation.End)
+                drafts.save_draft(self.vault, workspace.case.id, "")  # now in the box
+        except RvrError as exc:
+            self.services.errors.report(self, exc, "restoring the unsent note")
+
+    def _lock_asked(self) -> None:
+        """Lock now (Ctrl+L), asking first while a call runs: locking hides the call."""
+        if self.live_case is not None and not self.services.dialogs.confirm(
+            self,
+            "A call is running",
+            f"A call is running for {self.live_case.reference}. Lock now? The call keeps "
+            "running, but everything is hidden, the call bar too, until you unlock.",
+        ):
+            return
+        self.lock()
 
     # ---- locking --------------------------------------------------------------------
 
@@ -434,6 +668,8 @@ class MainWindow(QMainWindow):
         self._drop_workspace()
         self._drop_store_queue()
         self.case_list.set_vault(None)
+        self.live_case = None
+        self._show_call_bar()
         self.vault = None
         vault.lock()
         log.info("vault locked")
@@ -569,6 +805,18 @@ class MainWindow(QMainWindow):
             self.resize(self._full_size)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.live_case is not None and not self.services.dialogs.confirm(
+            self,
+            "A call is running",
+            f"A call is running for {self.live_case.reference}. Quit anyway? The call is "
+            "not ended: its end will be missing from the notes.",
+        ):
+            event.ignore()
+            return
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self.danger_key)
+            app.removeEventFilter(self.wheel_guard)
         self.services.settings.geometry = self.saveGeometry()
         if self.verify_window is not None:
             self.verify_window.close()

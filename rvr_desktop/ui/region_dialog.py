@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
+    QLineEdit,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -97,6 +98,15 @@ class RegionDialog(QDialog):
             self,
         )
         hint.setWordWrap(True)
+        self.description_field = QLineEdit(self)
+        self.description_field.setAccessibleName("What the capture shows")
+        self.description_field.setPlaceholderText(
+            "What it shows, in a few words (added to the notes), e.g. bruising to left upper arm"
+        )
+        self.description_field.returnPressed.connect(self.accept)
+        self.message = QLabel(self)
+        self.message.setObjectName("errorText")
+        self.message.hide()
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -106,8 +116,27 @@ class RegionDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(hint)
         layout.addWidget(self.canvas, 1)
+        shows_label = QLabel("&What the capture shows:", self)
+        shows_label.setBuddy(self.description_field)
+        layout.addWidget(shows_label)
+        layout.addWidget(self.description_field)
+        layout.addWidget(self.message)
         layout.addWidget(buttons)
-        self.resize(760, 520)
+        self.resize(760, 560)
+        self.description_field.setFocus()
+
+    @property
+    def description(self) -> str:
+        return " ".join(self.description_field.text().split())
+
+    def accept(self) -> None:
+        """Capture only once the officer has said what the capture shows (for the notes)."""
+        if not self.description:
+            self.message.setText("Say in a few words what the capture shows: it goes in the notes.")
+            self.message.show()
+            self.description_field.setFocus()
+            return
+        super().accept()
 
     def region(self) -> QRect | None:
         chosen = self.canvas.selection()

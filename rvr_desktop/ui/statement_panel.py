@@ -51,6 +51,7 @@ from rvr_desktop.evidence.progress import CancelToken, ProgressCallback
 from rvr_desktop.evidence.signing.errors import TimestampServiceFailed
 from rvr_desktop.evidence.vault import Vault
 from rvr_desktop.ui.forms_panel import FormsPanel
+from rvr_desktop.ui.read_back_view import ReadBackView
 from rvr_desktop.ui.services import Services
 from rvr_desktop.ui.signature_pad import SignaturePad
 
@@ -114,7 +115,14 @@ class StatementPanel(QWidget):
         self.read_back_button.setAccessibleName("Record that the statement was read back")
         self.read_back_button.clicked.connect(self.record_read_back)
         self.read_back_label = QLabel(read_box)
+        self.read_view_button = QPushButton("Read it back on screen…", read_box)
+        self.read_view_button.setAccessibleName("Show the statement large, to read it back")
+        self.read_view_button.setToolTip(
+            "The statement large and followed as you read, then the witness's confirmation"
+        )
+        self.read_view_button.clicked.connect(self.open_read_back)
         read_row = QHBoxLayout()
+        read_row.addWidget(self.read_view_button)
         read_row.addWidget(self.read_back_button)
         read_row.addWidget(self.read_back_label, 1)
         read_layout = QVBoxLayout(read_box)
@@ -260,8 +268,10 @@ class StatementPanel(QWidget):
             self.read_back_label.setText("Start the MG11 form (Forms tab) and write the statement.")
         else:
             self.read_back_label.setText("Not yet read back (for the current text).")
-        self.read_back_button.setEnabled(latest is not None and latest_signed is None)
-        self.confirm_button.setEnabled(latest is not None and latest_signed is None)
+        unsigned = latest is not None and latest_signed is None
+        self.read_back_button.setEnabled(unsigned)
+        self.read_view_button.setEnabled(unsigned)
+        self.confirm_button.setEnabled(unsigned)
         if latest is not None and not self.name_field.text():
             self.name_field.setText(str(latest.answers.get("witness_name", "")))
         signature = None if latest is None else latest.answers.get("witness_signature")
@@ -324,6 +334,46 @@ class StatementPanel(QWidget):
         except RvrError as exc:
             self._services.errors.report(self, exc, "recording the read-back")
         self.refresh()
+
+    def open_read_back(self) -> None:
+        """Show exactly the saved statement, large; record the read-back of that very text
+        and, if the witness confirmed there, their confirmation."""
+        if self._forms is not None:
+            self._forms.flush()  # read back exactly what is on screen
+        latest = latest_form_of(self._vault, self._case_id, MG11_TEMPLATE_ID)
+        if latest is None:
+            return
+        text = str(latest.answers.get("statement_text", ""))
+        # The name the statement itself gives, else what the officer typed on the tab.
+        name = str(latest.answers.get("witness_name", "")).strip() or self.name_field.text()
+        view = ReadBackView(text, name, self)
+        try:
+            if not self._services.dialogs.run(view):
+                return
+            shown_sha, confirm = view.text_sha256, view.confirm
+            method, confirmed_name = view.method, view.name
+        finally:
+            view.deleteLater()
+        try:
+            entry = record_read_back(self._vault, self._case_id)
+        except RvrError as exc:
+            self._services.errors.report(self, exc, "recording the read-back")
+            self.refresh()
+            return
+        if entry.payload.get("statement_sha256") != shown_sha:
+            self._services.dialogs.show_error(
+                self,
+                "Read back again",
+                "The statement changed while it was being read back. Read it back again.",
+            )
+            self.refresh()
+            return
+        if confirm:
+            self.method_buttons[method].setChecked(True)
+            self.name_field.setText(confirmed_name)
+            self.save_confirmation()
+        else:
+            self.refresh()
 
     def save_confirmation(self) -> None:
         """Put the confirmation in the MG11's witness_signature, save, and finalise."""

@@ -39,6 +39,8 @@ CORE_MODULES = (
     "rvr_desktop.evidence.forms",
     "rvr_desktop.evidence.case.timeline",
     "rvr_desktop.evidence.case.safety_gate",
+    "rvr_desktop.evidence.case.due",
+    "rvr_desktop.evidence.case.drafts",
     "rvr_desktop.evidence.case.attachments",
     "rvr_desktop.evidence.case.mg11",
     "rvr_desktop.evidence.signing.certs",

@@ -13,7 +13,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
-from rvr_desktop.evidence.case import attachments
+from rvr_desktop.evidence.case import attachments, timeline
 from rvr_desktop.evidence.case.attachments import AttachmentSource
 from rvr_desktop.evidence.demo import demo_image_png
 from rvr_desktop.ui.case_workspace import ATTACHMENTS_TAB
@@ -76,8 +76,11 @@ def test_capture_screen_takes_a_region_into_the_vault_stamped_and_hashed(
 
     def choose_region(dialog: QDialog) -> bool:
         assert isinstance(dialog, RegionDialog)
+        dialog.accept()  # no description yet: the dialog asks for one
+        assert dialog.isVisible() and "what the capture shows" in dialog.message.text()
+        qtbot.keyClicks(dialog.description_field, "bruising to left upper arm")
         dialog.canvas.set_selection(QRect(100, 80, 200, 120))
-        dialog.accept()
+        qtbot.keyClick(dialog.description_field, Qt.Key.Key_Return)
         return True
 
     dialogs.expect(choose_region)
@@ -89,6 +92,13 @@ def test_capture_screen_takes_a_region_into_the_vault_stamped_and_hashed(
     assert capture.media_type == "image/png"
     assert capture.original_name.startswith("screen-capture-")
     assert "region of the screen" in capture.description
+    assert capture.description.startswith("bruising to left upper arm")
+    # The notes tell the story of the exhibits.
+    notes = window.workspace.notes.model
+    last = notes.entry_at(notes.rowCount() - 1)
+    assert last is not None and last.text == "Screen capture JS/1: bruising to left upper arm"
+    saved = timeline.entries(window.vault, window.workspace.case.id)
+    assert saved[-1].text == last.text
     sink = io.BytesIO()
     attachments.read_into(window.vault, capture.id, sink)
     assert hashlib.sha256(sink.getvalue()).hexdigest() == capture.sha256

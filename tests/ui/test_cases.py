@@ -22,7 +22,7 @@ def test_officer_creates_a_case_from_the_referral_and_it_opens(
     case = window.workspace.case
     assert case.reference == "INC-2026-0042"
     assert case.referral.callback_number == "07700 900123"
-    assert "07700 900123" in window.workspace.referral_label.text()
+    assert "07700 900123" in window.workspace.identity.callback_label.text()
     assert window.windowTitle().endswith("INC-2026-0042")
 
 

@@ -329,6 +329,17 @@ BEGIN
 END;
 """  # noqa: S608 (what goes in is the refusals above, never input)
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5]
+_V6 = """
+CREATE TABLE note_drafts (
+    case_id INTEGER PRIMARY KEY REFERENCES cases(id),
+    text TEXT NOT NULL,
+    saved_utc_ms INTEGER NOT NULL
+);
+"""
+"""An unsent note, one per case, kept while the officer is elsewhere: inside the encrypted
+vault like everything else, never in a file of its own. Not evidence (nothing was said to
+be noted yet), so it is not audited; it goes with its case."""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6]
 
 CURRENT_VERSION = len(MIGRATIONS)
