@@ -1,0 +1,181 @@
+"""Words, dates and keys as an officer uses them: UK dates, answers not asked twice,
+the caret taken to what is wrong, form titles in plain words."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import cast
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
+from pytestqt.qtbot import QtBot
+
+from rvr_desktop.evidence import forms
+from rvr_desktop.evidence.clock import ManualClock
+from rvr_desktop.evidence.forms import TemplateRegistry, load_registry
+from rvr_desktop.ui.case_workspace import FORMS_TAB
+from rvr_desktop.ui.field_editors import ComboEditor, GroupEditor, MultilineEditor, UkDateEditor
+from rvr_desktop.ui.form_editor import FormEditor
+from rvr_desktop.ui.main_window import MainWindow
+from tests.ui.conftest import ScriptedDialogs
+from tests.ui.officer import create_vault, new_case
+
+
+@pytest.fixture(scope="module")
+def shipped() -> TemplateRegistry:
+    return load_registry()
+
+
+def december_clock() -> ManualClock:
+    """Saturday 5 December 2026, 09:30 GMT."""
+    return ManualClock(int(datetime.fromisoformat("2026-12-05T09:30:00+00:00").timestamp() * 1000))
+
+
+def _referral_row(qtbot: QtBot, shipped: TemplateRegistry) -> tuple[FormEditor, UkDateEditor]:
+    editor = FormEditor(shipped.get("safeguarding"), clock=december_clock())
+    qtbot.addWidget(editor)
+    editor.resize(900, 700)
+    editor.show()
+    group = cast(GroupEditor, editor.editors["referrals"])
+    qtbot.mouseClick(group.add_button, Qt.MouseButton.LeftButton)
+    row = group.rows[-1][1]
+    outcome = cast(ComboEditor, row["outcome"])
+    outcome.combo.setCurrentIndex(outcome.combo.findData("made"))
+    return editor, cast(UkDateEditor, row["made_at"])
+
+
+def test_officer_types_yesterday_late_evening_and_it_is_stored_as_utc_in_december(
+    qtbot: QtBot, shipped: TemplateRegistry
+) -> None:
+    editor, made_at = _referral_row(qtbot, shipped)
+    assert "+01:00" not in made_at.edit.placeholderText()
+    assert "04/12/2026" in made_at.edit.placeholderText()
+    qtbot.keyClicks(made_at.edit, "yesterday 23:30")
+    assert made_at.reading.text() == "Friday 4 December 2026, 23:30 GMT"
+    assert made_at.value() == "2026-12-04T23:30:00Z"
+    qtbot.keyClick(made_at.edit, Qt.Key.Key_Return)  # done with the box: written the usual way
+    assert made_at.edit.text() == "04/12/2026 23:30"
+    assert editor.answers()["referrals"][0]["made_at"] == "2026-12-04T23:30:00Z"
+
+
+def test_a_summer_date_typed_the_uk_way_is_read_as_bst(
+    qtbot: QtBot, shipped: TemplateRegistry
+) -> None:
+    _editor, made_at = _referral_row(qtbot, shipped)
+    qtbot.keyClicks(made_at.edit, "4 Jul 2026 14:05")
+    assert made_at.reading.text().endswith("14:05 BST")
+    assert made_at.value() == "2026-07-04T13:05:00Z"
+
+
+def test_a_date_that_cannot_be_read_is_explained_by_example_and_the_error_goes_when_fixed(
+    qtbot: QtBot, shipped: TemplateRegistry
+) -> None:
+    editor, made_at = _referral_row(qtbot, shipped)
+    qtbot.keyClicks(made_at.edit, "last tuesday")
+    message = editor.message_for("referrals")
+    assert "04/12/2026 14:05" in message and "yesterday 23:30" in message
+    assert "YYYY" not in message and "+01:00" not in message
+    made_at.edit.selectAll()
+    qtbot.keyClicks(made_at.edit, "04/12/2026 14:05")
+    assert "04/12/2026 14:05" not in editor.message_for("referrals")
+
+
+def test_the_hour_the_clocks_skip_is_refused_in_words_beside_the_box(
+    qtbot: QtBot, shipped: TemplateRegistry
+) -> None:
+    _editor, made_at = _referral_row(qtbot, shipped)
+    qtbot.keyClicks(made_at.edit, "29/03/2026 01:30")
+    assert "did not happen in the UK" in made_at.reading.text()
+
+
+def test_a_refused_finalise_takes_the_officer_to_the_first_problem_field(
+    qtbot: QtBot, shipped: TemplateRegistry
+) -> None:
+    editor = FormEditor(shipped.get("mg11"), clock=december_clock())
+    qtbot.addWidget(editor)
+    editor.resize(900, 500)
+    editor.show()
+    qtbot.waitExposed(editor)
+    editor.show_all_problems()
+    first_wrong = next(
+        fid
+        for fid in editor.editors
+        if any(p.path.split("[")[0].split(".")[0] == fid for p in editor.problems)
+    )
+    target = editor.editors[first_wrong].widget
+    focused = editor.focusWidget()
+    assert focused is not None
+    assert focused is target or target.isAncestorOf(focused)
+
+
+def test_the_statement_box_keeps_the_caret_in_view_as_the_officer_types(
+    qtbot: QtBot, shipped: TemplateRegistry
+) -> None:
+    editor = FormEditor(shipped.get("mg11"), clock=december_clock())
+    qtbot.addWidget(editor)
+    editor.resize(700, 300)
+    editor.show()
+    qtbot.waitExposed(editor)
+    statement = cast(MultilineEditor, editor.editors["statement_text"]).edit
+    editor.verticalScrollBar().setValue(0)
+    statement.setFocus()
+    for line in range(3):
+        qtbot.keyClicks(statement, f"Line {line} of what the witness said.")
+        qtbot.keyClick(statement, Qt.Key.Key_Return)
+    caret = statement.cursorRect()
+    top_left = statement.viewport().mapTo(editor.viewport(), caret.topLeft())
+    assert editor.viewport().rect().contains(top_left)
+
+
+def _open_case(qtbot: QtBot, window: MainWindow, dialogs: ScriptedDialogs) -> None:
+    create_vault(qtbot, window)
+    new_case(qtbot, window, dialogs)
+
+
+def test_officer_is_not_asked_about_children_twice_and_sees_where_the_answer_came_from(
+    qtbot: QtBot, window: MainWindow, dialogs: ScriptedDialogs
+) -> None:
+    _open_case(qtbot, window, dialogs)
+    assert window.workspace is not None and window.workspace.forms is not None
+    panel = window.workspace.forms
+    window.workspace.show_tab(FORMS_TAB)
+    dash = panel.start_form("dash-risk")
+    assert dash is not None
+    children = cast(ComboEditor, dash.editors["children_in_household"])
+    children.combo.setFocus()
+    qtbot.keyClick(children.combo, Qt.Key.Key_Down)  # "Yes"
+    assert children.value() == "yes"
+    panel.flush()
+    # The form list says what the form is, not its internal name.
+    assert panel.form_choice.currentText().startswith("Domestic abuse risk assessment")
+    assert "dash-risk" not in panel.form_choice.currentText()
+
+    safeguarding = panel.start_form("safeguarding")
+    assert safeguarding is not None
+    assert safeguarding.editors["children_in_household"].value() == "yes"
+    source = safeguarding.sources["children_in_household"]
+    assert source.isVisibleTo(safeguarding)
+    assert "Domestic abuse risk assessment" in source.text()
+    victims_code = cast(ComboEditor, safeguarding.editors["victims_code_explained"])
+    victims_code.combo.setCurrentIndex(victims_code.combo.findData("yes"))
+    panel.flush()
+
+    mg11 = panel.start_form("mg11")
+    assert mg11 is not None
+    assert mg11.editors["victims_code_leaflet"].value() == "yes"
+    assert "Safeguarding and referrals" in mg11.sources["victims_code_leaflet"].text()
+    assert mg11.editors["witness_name"].value() == "Priya"
+    assert mg11.sources["witness_name"].text().startswith("Filled in from the case")
+    saved = forms.latest_version(window.vault, panel.current_form_id or 0)  # type: ignore[arg-type]
+    assert saved.answers["witness_name"] == "Priya"
+
+
+def _focus_chain_from(widget: QWidget, steps: int) -> list[QWidget]:
+    seen: list[QWidget] = []
+    current: QWidget | None = widget
+    for _ in range(steps):
+        assert current is not None
+        current = current.nextInFocusChain()
+        seen.append(current)
+    return seen
