@@ -19,8 +19,10 @@ from rvr_desktop.evidence.clock import format_local
 from rvr_desktop.evidence.errors import RvrError
 from rvr_desktop.evidence.forms import FormIncomplete, FormVersion, TemplateRegistry, prefill
 from rvr_desktop.evidence.vault import Vault
+from rvr_desktop.ui.field_editors import MultilineEditor
 from rvr_desktop.ui.form_editor import FormEditor
 from rvr_desktop.ui.services import Services
+from rvr_desktop.ui.spell_highlighter import SpellHighlighter, attach_spell_check
 
 AUTOSAVE_DELAY_MS = 400
 GATE_TEMPLATE_ID = "safety-gate"
@@ -49,6 +51,8 @@ class FormsPanel(QWidget):
         self._case_id = case_id
         self._registry = registry
         self.editors: dict[int, FormEditor] = {}
+        self.spelling: list[SpellHighlighter] = []
+        """The spell-check of each free-text box (the statement among them)."""
         self._pending: set[int] = set()
         self._autosave = QTimer(self)
         self._autosave.setSingleShot(True)
@@ -99,6 +103,9 @@ class FormsPanel(QWidget):
     def _add(self, version: FormVersion) -> FormEditor:
         editor = FormEditor(version.parsed_template(), self.stack, self._vault.clock)
         editor.set_answers(version.answers)
+        for field_editor in editor.editors.values():
+            if isinstance(field_editor, MultilineEditor):  # the statement and free-text notes
+                self.spelling.append(attach_spell_check(field_editor.edit, self._services.tasks))
         editor.changed.connect(lambda fid=version.form_id: self._on_changed(fid))
         self.editors[version.form_id] = editor
         self.stack.addWidget(editor)

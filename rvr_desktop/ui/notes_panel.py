@@ -21,6 +21,7 @@ from rvr_desktop.evidence.vault import Vault
 from rvr_desktop.ui.amend_dialog import AmendDialog
 from rvr_desktop.ui.note_input import NoteInput
 from rvr_desktop.ui.services import Services
+from rvr_desktop.ui.spell_highlighter import attach_spell_check
 from rvr_desktop.ui.timeline_model import AUTHOR, ELAPSED, TEXT, TIME, TimelineModel
 
 
@@ -54,6 +55,7 @@ class NotesPanel(QWidget):
 
         self.input = NoteInput(self)
         self.input.submitted.connect(self.add_note)
+        self.spelling = attach_spell_check(self.input, services.tasks)
         self.add_button = QPushButton("Add note", self)
         self.add_button.setAccessibleName("Add the note")
         self.add_button.setToolTip("Add the note (Enter)")

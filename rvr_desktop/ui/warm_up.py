@@ -49,6 +49,8 @@ CORE_MODULES = (
     "rvr_desktop.evidence.bundle.export",
     "rvr_desktop.evidence.bundle.verify",
     "rvr_desktop.evidence.bundle.report",
+    "rvr_desktop.evidence.forms.prefill",
+    "rvr_desktop.evidence.spelling",
 )
 """Every core module the later screens import that the unlock screen does not.
 

@@ -179,3 +179,40 @@ def _focus_chain_from(widget: QWidget, steps: int) -> list[QWidget]:
         current = current.nextInFocusChain()
         seen.append(current)
     return seen
+
+
+def test_officer_sees_a_misspelt_word_underlined_in_a_note_and_nothing_is_corrected(
+    qtbot: QtBot, window: MainWindow, dialogs: ScriptedDialogs
+) -> None:
+    _open_case(qtbot, window, dialogs)
+    assert window.workspace is not None
+    notes = window.workspace.notes
+    spelling = notes.spelling
+    if spelling.spelling is None:
+        with qtbot.waitSignal(spelling.ready, timeout=20_000):
+            pass
+    notes.focus_input()
+    qtbot.keyClicks(notes.input, "She recie")
+    assert spelling.misspelt_words() == []  # the word being typed is left alone
+    qtbot.keyClicks(notes.input, "ved a colour photo ")
+    assert spelling.misspelt_words() == ["recieved"]
+    assert notes.input.toPlainText() == "She recieved a colour photo "  # never autocorrected
+
+
+def test_the_statement_box_is_spell_checked_in_british_english(
+    qtbot: QtBot, window: MainWindow, dialogs: ScriptedDialogs
+) -> None:
+    _open_case(qtbot, window, dialogs)
+    assert window.workspace is not None and window.workspace.forms is not None
+    mg11 = window.workspace.forms.start_form("mg11")
+    assert mg11 is not None
+    statement = cast(MultilineEditor, mg11.editors["statement_text"]).edit
+    checker = next(
+        h for h in window.workspace.forms.spelling if h.document() is statement.document()
+    )
+    if checker.spelling is None:
+        with qtbot.waitSignal(checker.ready, timeout=20_000):
+            pass
+    statement.setFocus()
+    qtbot.keyClicks(statement, "My neighbour called the police. The color was red. ")
+    assert checker.misspelt_words() == ["color"]
