@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -65,6 +68,19 @@ class NotesPanel(QWidget):
         self.amend_button.setToolTip("Correct the selected note; the original stays (Ctrl+E)")
         self.amend_button.clicked.connect(self.amend_selected)
 
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText("Search the notes (Ctrl+Shift+F)")
+        self.search.setAccessibleName("Search the case's notes")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._filter)
+        self.search_status = QLabel(self)
+        self.search_status.setObjectName("hint")
+        self.search_shortcut = QShortcut(QKeySequence("Ctrl+Shift+F"), self)
+        self.search_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.search_shortcut.activated.connect(self.focus_search)
+        self.model.rowsInserted.connect(lambda *_: self._filter(self.search.text()))
+        self.model.modelReset.connect(lambda: self._filter(self.search.text()))
+
         self.hint = QLabel("Notes cannot be deleted; amend a note to correct it.", self)
         self.hint.setObjectName("hint")
 
@@ -76,8 +92,12 @@ class NotesPanel(QWidget):
         entry_row.addWidget(self.input, 1)
         entry_row.addLayout(buttons)
 
+        search_row = QHBoxLayout()
+        search_row.addWidget(self.search, 1)
+        search_row.addWidget(self.search_status)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(search_row)
         layout.addWidget(self.table, 1)
         layout.addLayout(entry_row)
         layout.addWidget(self.hint)
@@ -98,6 +118,23 @@ class NotesPanel(QWidget):
 
     def focus_input(self) -> None:
         self.input.setFocus()
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def _filter(self, text: str) -> None:
+        """Show only the entries whose words (or author) contain every word searched for;
+        amendments show with their originals. Nothing is removed, only hidden."""
+        words = text.lower().split()
+        shown = 0
+        for row in range(self.model.rowCount()):
+            entry = self.model.entry_at(row)
+            haystack = "" if entry is None else f"{entry.text} {entry.reason or ''} {entry.author}"
+            match = all(word in haystack.lower() for word in words)
+            self.table.setRowHidden(row, not match)
+            shown += match
+        self.search_status.setText(f"{shown} of {self.model.rowCount()} shown" if words else "")
 
     def add_note(self, text: str) -> None:
         if not text.strip():
@@ -122,10 +159,12 @@ class NotesPanel(QWidget):
             self.table.selectRow(row)
 
     def amend_selected(self) -> None:
-        entry = self.selected_entry()
+        """Amend the selected note, or the latest one when none is selected (Ctrl+E straight
+        after typing a note corrects it); the caret then goes back to the note box."""
+        entry = self.selected_entry() or self.model.latest_note()
         if entry is None:
             self._services.dialogs.show_info(
-                self, "Amend note", "Select the note to amend first (click it, or use the arrows)."
+                self, "Amend note", "There is no note to amend yet: type one and press Enter."
             )
             return
         if entry.kind is EntryKind.EVENT:
@@ -143,3 +182,4 @@ class NotesPanel(QWidget):
                 self.select_entry(dialog.amendment.id)
         finally:
             dialog.deleteLater()
+            self.input.setFocus()

@@ -8,18 +8,21 @@ from typing import cast
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 from rvr_desktop.evidence import forms
 from rvr_desktop.evidence.clock import ManualClock
 from rvr_desktop.evidence.forms import TemplateRegistry, load_registry
+from rvr_desktop.ui.amend_dialog import AmendDialog
 from rvr_desktop.ui.case_workspace import FORMS_TAB
 from rvr_desktop.ui.field_editors import ComboEditor, GroupEditor, MultilineEditor, UkDateEditor
 from rvr_desktop.ui.form_editor import FormEditor
 from rvr_desktop.ui.main_window import MainWindow
+from rvr_desktop.ui.new_case_dialog import NewCaseDialog
 from tests.ui.conftest import ScriptedDialogs
-from tests.ui.officer import create_vault, new_case
+from tests.ui.officer import create_vault, new_case, type_note
+from tests.ui.test_workspace import _pass_gate_in_core
 
 
 @pytest.fixture(scope="module")
@@ -171,16 +174,6 @@ def test_officer_is_not_asked_about_children_twice_and_sees_where_the_answer_cam
     assert saved.answers["witness_name"] == "Priya"
 
 
-def _focus_chain_from(widget: QWidget, steps: int) -> list[QWidget]:
-    seen: list[QWidget] = []
-    current: QWidget | None = widget
-    for _ in range(steps):
-        assert current is not None
-        current = current.nextInFocusChain()
-        seen.append(current)
-    return seen
-
-
 def test_officer_sees_a_misspelt_word_underlined_in_a_note_and_nothing_is_corrected(
     qtbot: QtBot, window: MainWindow, dialogs: ScriptedDialogs
 ) -> None:
@@ -216,3 +209,102 @@ def test_the_statement_box_is_spell_checked_in_british_english(
     statement.setFocus()
     qtbot.keyClicks(statement, "My neighbour called the police. The color was red. ")
     assert checker.misspelt_words() == ["color"]
+
+
+def test_ctrl_e_straight_after_a_note_amends_it_and_the_caret_comes_back_to_the_note_box(
+    qtbot: QtBot, window: MainWindow, dialogs: ScriptedDialogs
+) -> None:
+    _open_case(qtbot, window, dialogs)
+    assert window.workspace is not None
+    notes = window.workspace.notes
+    type_note(qtbot, window, "Incident about 22:30.")
+    type_note(qtbot, window, "Children asleep upstairs.")
+    assert notes.selected_entry() is None
+    seen: dict[str, object] = {}
+
+    def amend(dialog: QDialog) -> bool:
+        assert isinstance(dialog, AmendDialog)
+        seen["original"] = dialog.original_label.text()
+        seen["focus"] = dialog.focusWidget() is dialog.text_field
+        qtbot.keyClicks(dialog.text_field, "Children asleep upstairs (two).")
+        qtbot.keyClicks(dialog.reason_field, "Victim added how many")
+        dialog.accept()
+        return True
+
+    dialogs.expect(amend)
+    window.app_actions.amend_note.trigger()
+    assert seen == {"original": "Children asleep upstairs.", "focus": True}
+    assert window.focusWidget() is notes.input
+    qtbot.keyClicks(notes.input, "Next note")
+    assert notes.input.toPlainText() == "Next note"
+
+
+def test_officer_searches_the_case_notes_and_sees_only_what_matches(
+    qtbot: QtBot, window: MainWindow, dialogs: ScriptedDialogs
+) -> None:
+    _open_case(qtbot, window, dialogs)
+    assert window.workspace is not None
+    notes = window.workspace.notes
+    for text in ("Partner threw a mug.", "Children asleep upstairs.", "Mug hit the wall."):
+        type_note(qtbot, window, text)
+    notes.search_shortcut.activated.emit()  # Ctrl+Shift+F
+    assert window.focusWidget() is notes.search
+    qtbot.keyClicks(notes.search, "mug")
+    shown = [
+        notes.model.entry_at(r).text  # type: ignore[union-attr]
+        for r in range(notes.model.rowCount())
+        if not notes.table.isRowHidden(r)
+    ]
+    assert shown == ["Partner threw a mug.", "Mug hit the wall."]
+    assert notes.search_status.text() == "2 of 3 shown"
+    type_note(qtbot, window, "Children in bed.")  # a new note that does not match stays hidden
+    assert notes.table.isRowHidden(notes.model.rowCount() - 1)
+    notes.search.clear()
+    assert not any(notes.table.isRowHidden(r) for r in range(notes.model.rowCount()))
+
+
+def test_new_case_opens_on_the_first_field_and_a_wrong_number_is_explained_by_example(
+    qtbot: QtBot, window: MainWindow, dialogs: ScriptedDialogs
+) -> None:
+    create_vault(qtbot, window)
+    seen: dict[str, object] = {}
+
+    def fill(dialog: QDialog) -> bool:
+        assert isinstance(dialog, NewCaseDialog)
+        seen["first focus"] = dialog.focusWidget() is dialog.reference_field
+        qtbot.keyClicks(dialog.victim_field, "Priya")
+        dialog.buttons.accepted.emit()
+        seen["empty"] = dialog.message.text()
+        seen["focus after"] = dialog.focusWidget() is dialog.reference_field
+        qtbot.keyClicks(dialog.reference_field, "INC-2026-0042")
+        seen["message after fix"] = dialog.message.isVisibleTo(dialog)
+        dialog.buttons.accepted.emit()
+        return True
+
+    dialogs.expect(fill)
+    window.app_actions.new_case.trigger()
+    assert seen["first focus"] is True and seen["focus after"] is True
+    assert "looks like INC-2026-0042" in str(seen["empty"])
+    assert "pattern" not in str(seen["empty"]) and "[A-Z" not in str(seen["empty"])
+    assert "''" not in str(seen["empty"])
+    assert seen["message after fix"] is False
+    assert window.workspace is not None
+
+
+def test_tab_out_of_a_form_never_lands_on_end_call_or_interrupted(
+    qtbot: QtBot, window: MainWindow, dialogs: ScriptedDialogs
+) -> None:
+    _open_case(qtbot, window, dialogs)
+    assert window.workspace is not None
+    _pass_gate_in_core(window)
+    window.app_actions.start_call.trigger()
+    panel = window.workspace.call_panel
+    assert panel.state.running and panel.end_button.isEnabled()
+    start = window.workspace.notes.input
+    start.setFocus()
+    reached = [start]
+    for _ in range(60):
+        qtbot.keyClick(window.focusWidget() or start, Qt.Key.Key_Tab)
+        reached.append(window.focusWidget() or start)
+    assert panel.end_button not in reached and panel.danger_button not in reached
+    assert window.workspace.tabs.tabBar() in reached  # Tab still goes round the window
