@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
@@ -159,11 +159,31 @@ class FormEditor(QScrollArea):
         wrong = {problem.path.split("[", 1)[0].split(".", 1)[0] for problem in self.problems}
         for field_id, editor in self.editors.items():
             if field_id in wrong and editor.widget.isVisibleTo(self):
-                target = editor.widget.focusProxy() or editor.widget
-                target.setFocus()
-                self.ensureWidgetVisible(editor.widget)
+                return self._focus(editor)
+        return False
+
+    def focus_first_field(self) -> bool:
+        """Put the caret in the form's first visible field (a dialog opens there)."""
+        for editor in self.editors.values():
+            if editor.widget.isVisibleTo(self) and self._focus(editor):
                 return True
         return False
+
+    def _focus(self, editor: FieldEditor) -> bool:
+        widget = editor.widget.focusProxy() or editor.widget
+        if widget.focusPolicy() == Qt.FocusPolicy.NoFocus:
+            # A box of several widgets: its first one that takes the keyboard.
+            widget = next(
+                (
+                    child
+                    for child in widget.findChildren(QWidget)
+                    if child.focusPolicy() & Qt.FocusPolicy.TabFocus and child.isVisibleTo(self)
+                ),
+                widget,
+            )
+        widget.setFocus()
+        self.ensureWidgetVisible(editor.widget)
+        return True
 
     def _keep_caret_in_view(self, edit: QPlainTextEdit) -> None:
         """While the officer types in a long box (the statement), the form scrolls with the

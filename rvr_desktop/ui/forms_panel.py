@@ -141,6 +141,7 @@ class FormsPanel(QWidget):
             editor.set_source(item.field_id, item.note)
         self.form_choice.setCurrentIndex(self.form_choice.count() - 1)
         self.status.setText(f"Started {template.title}; it saves as you type.")
+        editor.focus_first_field()
         return editor
 
     @property

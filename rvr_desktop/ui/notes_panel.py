@@ -51,8 +51,12 @@ class NotesPanel(QWidget):
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
         for column in (TIME, ELAPSED, AUTHOR):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(TEXT, QHeaderView.ResizeMode.Stretch)
+        # The time, call time and author columns fit what they hold, measured again as rows
+        # arrive (a header sized while the table was empty would cut the times off).
+        self.model.rowsInserted.connect(lambda *_: self._fit_columns())
+        self.model.modelReset.connect(self._fit_columns)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.activated.connect(lambda _index: self.amend_selected())
 
@@ -118,6 +122,10 @@ class NotesPanel(QWidget):
 
     def focus_input(self) -> None:
         self.input.setFocus()
+
+    def _fit_columns(self) -> None:
+        for column in (TIME, ELAPSED, AUTHOR):
+            self.table.resizeColumnToContents(column)
 
     def focus_search(self) -> None:
         self.search.setFocus()

@@ -20,6 +20,9 @@ from rvr_desktop.ui.field_editors import ComboEditor, GroupEditor, MultilineEdit
 from rvr_desktop.ui.form_editor import FormEditor
 from rvr_desktop.ui.main_window import MainWindow
 from rvr_desktop.ui.new_case_dialog import NewCaseDialog
+from rvr_desktop.ui.safety_gate_dialog import SafetyGateDialog
+from rvr_desktop.ui.settings_dialog import SettingsDialog
+from rvr_desktop.ui.timeline_model import AUTHOR, TEXT, TIME
 from tests.ui.conftest import ScriptedDialogs
 from tests.ui.officer import create_vault, new_case, type_note
 from tests.ui.test_workspace import _pass_gate_in_core
@@ -308,3 +311,53 @@ def test_tab_out_of_a_form_never_lands_on_end_call_or_interrupted(
         reached.append(window.focusWidget() or start)
     assert panel.end_button not in reached and panel.danger_button not in reached
     assert window.workspace.tabs.tabBar() in reached  # Tab still goes round the window
+
+
+def test_the_notes_table_shows_whole_times_and_authors_at_the_default_window_size(
+    qtbot: QtBot, window: MainWindow, dialogs: ScriptedDialogs
+) -> None:
+    _open_case(qtbot, window, dialogs)
+    assert window.workspace is not None
+    assert window.size().width() == 1100  # the default window
+    type_note(qtbot, window, "Partner threw a mug at the wall and left the flat at about ten.")
+    type_note(qtbot, window, "Children asleep upstairs.")
+    table = window.workspace.notes.table
+    for column in (TIME, AUTHOR):
+        assert table.columnWidth(column) >= table.sizeHintForColumn(column)
+    assert table.columnWidth(TEXT) > 500  # the note itself keeps most of the room
+
+
+def test_every_dialog_opens_with_the_caret_in_its_first_field(
+    qtbot: QtBot, window: MainWindow, dialogs: ScriptedDialogs
+) -> None:
+    _open_case(qtbot, window, dialogs)
+    assert window.workspace is not None
+    opened: dict[str, bool] = {}
+
+    def gate(dialog: QDialog) -> bool:
+        assert isinstance(dialog, SafetyGateDialog)
+        first = next(iter(dialog.editor.editors.values())).widget
+        focused = dialog.focusWidget()
+        opened["safety gate"] = focused is not None and (
+            focused is first or first.isAncestorOf(focused)
+        )
+        dialog.reject()
+        return False
+
+    def settings(dialog: QDialog) -> bool:
+        assert isinstance(dialog, SettingsDialog)
+        opened["settings"] = dialog.focusWidget() is dialog.idle_minutes
+        dialog.reject()
+        return False
+
+    dialogs.expect(gate)
+    window.app_actions.safety_gate.trigger()
+    dialogs.expect(settings)
+    window.app_actions.settings.trigger()
+    assert opened == {"safety gate": True, "settings": True}
+
+    assert window.workspace.forms is not None
+    form = window.workspace.forms.start_form("dash-risk")
+    assert form is not None
+    first = next(iter(form.editors.values())).widget
+    assert window.focusWidget() is first or first.isAncestorOf(window.focusWidget())
