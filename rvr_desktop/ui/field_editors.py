@@ -208,14 +208,24 @@ class MultilineEditor(FieldEditor):
         self.edit.setAccessibleName(field.label)
         self.edit.setTabChangesFocus(True)
         self.edit.setMinimumHeight(70)
-        self.edit.textChanged.connect(self.changed)
+        self._text = ""
+        self.edit.textChanged.connect(self._text_changed)
         self.widget = self.edit
+
+    def _text_changed(self) -> None:
+        # Qt also reports a change when only the look of the text changes (the spell-check
+        # underlining a word): that must not save a new version of the form.
+        text = self.edit.toPlainText()
+        if text != self._text:
+            self._text = text
+            self.changed.emit()
 
     def value(self) -> Any:
         return self.edit.toPlainText() or None
 
     def set_value(self, value: Any) -> None:
-        self.edit.setPlainText("" if value is None else str(value))
+        self._text = "" if value is None else str(value)
+        self.edit.setPlainText(self._text)
 
 
 class ComboEditor(FieldEditor):

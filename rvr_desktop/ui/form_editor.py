@@ -104,6 +104,9 @@ class FormEditor(QScrollArea):
         }
 
     def set_answers(self, answers: dict[str, Any]) -> None:
+        """Show ``answers`` (a saved version); any note of where an answer came from goes."""
+        for source in self.sources.values():
+            source.clear()
         self._touched |= set(answers)
         self._loading = True
         try:

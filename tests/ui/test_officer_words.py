@@ -361,3 +361,29 @@ def test_every_dialog_opens_with_the_caret_in_its_first_field(
     assert form is not None
     first = next(iter(form.editors.values())).widget
     assert window.focusWidget() is first or first.isAncestorOf(window.focusWidget())
+
+
+def test_spell_checking_a_finalised_statement_does_not_turn_it_back_into_a_draft(
+    qtbot: QtBot, window: MainWindow, dialogs: ScriptedDialogs
+) -> None:
+    _open_case(qtbot, window, dialogs)
+    assert window.workspace is not None and window.vault is not None
+    vault, case_id = window.vault, window.workspace.case.id
+    mg11 = forms.registry_for_vault(vault).get("mg11")
+    answers = dict(mg11.example or {})
+    answers["statement_text"] = "He recieved a text and then the color of his face changed."
+    form_id = forms.create_form(vault, case_id, mg11, answers).form_id
+    final = forms.finalise(vault, form_id)
+    assert final.is_final
+
+    window.open_case(case_id)  # the case opens again, its forms with it
+    assert window.workspace is not None and window.workspace.forms is not None
+    panel = window.workspace.forms
+    statement = cast(MultilineEditor, panel.editors[form_id].editors["statement_text"]).edit
+    checker = next(h for h in panel.spelling if h.document() is statement.document())
+    if checker.spelling is None:
+        with qtbot.waitSignal(checker.ready, timeout=20_000):
+            pass
+    assert checker.misspelt_words() == ["recieved", "color"]
+    assert not panel.has_unsaved_changes
+    assert forms.latest_version(vault, form_id).version == final.version
