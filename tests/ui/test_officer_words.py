@@ -8,7 +8,7 @@ from typing import cast
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QApplication, QDialog
 from pytestqt.qtbot import QtBot
 
 from rvr_desktop.evidence import forms
@@ -235,7 +235,9 @@ def test_ctrl_e_straight_after_a_note_amends_it_and_the_caret_comes_back_to_the_
         return True
 
     dialogs.expect(amend)
-    window.app_actions.amend_note.trigger()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    qtbot.keyClick(notes.input, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
     assert seen == {"original": "Children asleep upstairs.", "focus": True}
     assert window.focusWidget() is notes.input
     qtbot.keyClicks(notes.input, "Next note")
@@ -250,7 +252,13 @@ def test_officer_searches_the_case_notes_and_sees_only_what_matches(
     notes = window.workspace.notes
     for text in ("Partner threw a mug.", "Children asleep upstairs.", "Mug hit the wall."):
         type_note(qtbot, window, text)
-    notes.search_shortcut.activated.emit()  # Ctrl+Shift+F
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    qtbot.keyClick(
+        notes.input,
+        Qt.Key.Key_F,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
     assert window.focusWidget() is notes.search
     qtbot.keyClicks(notes.search, "mug")
     shown = [
@@ -387,3 +395,22 @@ def test_spell_checking_a_finalised_statement_does_not_turn_it_back_into_a_draft
     assert checker.misspelt_words() == ["recieved", "color"]
     assert not panel.has_unsaved_changes
     assert forms.latest_version(vault, form_id).version == final.version
+
+
+def test_a_refused_finalise_in_the_forms_tab_puts_the_caret_in_the_first_field_to_fix(
+    qtbot: QtBot, window: MainWindow, dialogs: ScriptedDialogs
+) -> None:
+    _open_case(qtbot, window, dialogs)
+    assert window.workspace is not None and window.workspace.forms is not None
+    panel = window.workspace.forms
+    window.workspace.show_tab(FORMS_TAB)
+    mg11 = panel.start_form("mg11")
+    assert mg11 is not None
+    qtbot.mouseClick(panel.finalise_button, Qt.MouseButton.LeftButton)
+    assert dialogs.errors  # the refusal is explained
+    wrong = {p.path.split("[")[0].split(".")[0] for p in mg11.problems}
+    first_wrong = next(fid for fid in mg11.editors if fid in wrong)
+    target = mg11.editors[first_wrong].widget
+    focused = window.focusWidget()
+    assert focused is not None and (focused is target or target.isAncestorOf(focused))
+    assert mg11.message_for(first_wrong)
