@@ -69,7 +69,10 @@ class NotesPanel(QWidget):
         self.add_button.clicked.connect(lambda: self.add_note(self.input.toPlainText()))
         self.amend_button = QPushButton("Amend…", self)
         self.amend_button.setAccessibleName("Amend the selected note")
-        self.amend_button.setToolTip("Correct the selected note; the original stays (Ctrl+E)")
+        self.amend_button.setToolTip(
+            "Correct the selected note, or the latest one if none is selected; the original "
+            "stays (Ctrl+E)"
+        )
         self.amend_button.clicked.connect(self.amend_selected)
 
         self.search = QLineEdit(self)
@@ -132,8 +135,8 @@ class NotesPanel(QWidget):
         self.search.selectAll()
 
     def _filter(self, text: str) -> None:
-        """Show only the entries whose words (or author) contain every word searched for;
-        amendments show with their originals. Nothing is removed, only hidden."""
+        """Show only the entries (notes, amendments, call events) whose text, reason or
+        author holds every word searched for. Nothing is removed, only hidden."""
         words = text.lower().split()
         shown = 0
         for row in range(self.model.rowCount()):
