@@ -9,6 +9,7 @@ from collections.abc import Callable
 from bench import (
     bundle_bench,
     documents_bench,
+    spelling_bench,
     startup_bench,
     store_bench,
     timestamp_bench,
@@ -19,7 +20,17 @@ from bench import (
 from bench.report import Figure
 from rvr_desktop.app import configure_process
 
-GROUPS = ("startup", "verifier", "vault", "documents", "bundle", "ui", "store", "timestamp")
+GROUPS = (
+    "startup",
+    "verifier",
+    "vault",
+    "documents",
+    "bundle",
+    "ui",
+    "store",
+    "timestamp",
+    "spelling",
+)
 
 
 def main() -> None:
@@ -40,6 +51,7 @@ def main() -> None:
         "ui": lambda: ui_bench.run(size),
         "store": lambda: store_bench.run(size, bundles=10 if args.quick else 100),
         "timestamp": lambda: timestamp_bench.run(quick=args.quick),
+        "spelling": spelling_bench.run,
     }
     for name, run in groups.items():
         if args.only is not None and name != args.only:

@@ -27,6 +27,7 @@ from rvr_desktop.evidence.signing.officer import OfficerProfile, save_officer_pr
 from rvr_desktop.evidence.signing.pdf_validate import validate_pdf
 from rvr_desktop.evidence.signing.training_pki import create_test_identity_in_vault
 from rvr_desktop.evidence.signing.trust import TrustStore
+from rvr_desktop.evidence.spelling import shipped_spelling
 from rvr_desktop.evidence.vault import Vault
 from rvr_desktop.evidence.vault.kdf import DEFAULT_KDF
 
@@ -126,6 +127,15 @@ def step_verify_bundle(ctx: SelfTestContext) -> str:
     return f"bundle verified ({len(status.checks)} checks pass)"
 
 
+def step_spelling(ctx: SelfTestContext) -> str:
+    """The British English dictionary shipped with the app reads, offline."""
+    spelling = shipped_spelling()
+    wrong = [m.word for m in spelling.misspellings("The neighbour recieved the colour photo.")]
+    if wrong != ["recieved"]:
+        raise RvrError(f"the spelling dictionary does not work as it should (found {wrong})")
+    return "British English dictionary loads"
+
+
 STEPS: list[tuple[str, Step]] = [
     ("vault", step_create_vault),
     ("note", step_note_round_trip),
@@ -134,6 +144,7 @@ STEPS: list[tuple[str, Step]] = [
     ("export", step_export_bundle),
     ("verify", step_verify_bundle),
     ("integrity", step_integrity),
+    ("spelling", step_spelling),
 ]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from rvr_desktop.evidence.case import timeline
@@ -82,6 +82,10 @@ class CallPanel(QWidget):
             "The suspect walked in or the line dropped: stamp it now (F12)"
         )
         self.danger_button.clicked.connect(self.interrupt)
+        # Tab never lands on the two buttons that change the call: an officer tabbing out
+        # of a form must not end the call with Space. Their keys are Ctrl+Shift+E and F12.
+        for button in (self.end_button, self.danger_button):
+            button.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
 
         top = QHBoxLayout()
         top.addWidget(self.clock_label)

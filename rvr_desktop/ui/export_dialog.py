@@ -218,6 +218,19 @@ class ExportDialog(QDialog):
         layout.addStretch(1)
         layout.addLayout(buttons)
         self.resize(640, 420)
+        self._problem_field: QLineEdit | None = None
+        for field in (self.folder_field, self.recipient_field, self.reason_field):
+            field.textChanged.connect(lambda _text, f=field: self._corrected(f))
+        # The first field that still needs an answer (the folder comes from the settings).
+        next(
+            (f for f in (self.folder_field, self.recipient_field) if not f.text().strip()),
+            self.recipient_field,
+        ).setFocus()
+
+    def _corrected(self, field: QLineEdit) -> None:
+        if field is self._problem_field:
+            self._problem_field = None
+            self._show_message("")
 
     @property
     def busy(self) -> bool:
@@ -261,6 +274,16 @@ class ExportDialog(QDialog):
             request = self.request()
         except InvalidInput as exc:
             self._show_message(str(exc), error=True)
+            self._problem_field = next(
+                (
+                    f
+                    for f in (self.folder_field, self.recipient_field, self.reason_field)
+                    if not f.text().strip()
+                ),
+                None,
+            )
+            if self._problem_field is not None:
+                self._problem_field.setFocus()
             return
         store, problems = trust_store(self._services.settings)
         vault = self._vault
@@ -291,6 +314,9 @@ class ExportDialog(QDialog):
         self.outcome = outcome
         result, status = outcome.result, outcome.status
         self._show_message("")
+        if self._services.settings.export_folder is None:
+            # The first folder exported to becomes the default (Settings can change it).
+            self._services.settings.export_folder = Path(self.folder_field.text().strip())
         self.bundle_label.setText(
             f"<b>{result.bundle}</b><br>{result.payload_files} files, "
             f"{result.payload_bytes:,} bytes"
@@ -392,6 +418,11 @@ class ExportDialog(QDialog):
     def copy_code(self) -> None:
         if self.outcome is not None:
             QGuiApplication.clipboard().setText(self.outcome.result.chain_code)
+            self.copy_code_button.setText("Copied ✓")
+            self._show_message(
+                "The audit chain code is copied: paste it into the case file or the e-mail "
+                "that goes with the bundle."
+            )
 
     def reject(self) -> None:
         """Escape or Close: while exporting, this cancels the export and keeps the dialog."""

@@ -8,7 +8,7 @@ Each editor turns its widgets into the plain JSON answer the forms engine expect
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rvr_desktop.evidence import clock as clocks
+from rvr_desktop.evidence.forms import uk_input
 from rvr_desktop.evidence.forms.answers import SIGNATURE_METHODS
 from rvr_desktop.evidence.forms.model import Field, FieldType
 
@@ -36,9 +38,9 @@ SIGNATURE_LABELS = {
     "recorded_on_call": "Confirmation recorded on the call",
 }
 PLACEHOLDERS = {
-    FieldType.DATE: "YYYY-MM-DD",
-    FieldType.TIME: "HH:MM",
-    FieldType.DATETIME: "YYYY-MM-DDTHH:MM:SS+01:00",
+    FieldType.DATE: "e.g. 04/12/2026 or today",
+    FieldType.TIME: "e.g. 14:05",
+    FieldType.DATETIME: "e.g. 04/12/2026 14:05 or yesterday 23:30 (UK time)",
 }
 
 
@@ -54,6 +56,9 @@ class FieldEditor(QObject):
     """
 
     changed = Signal()
+
+    clock: clocks.Clock = clocks.SystemClock()
+    """What "today" and "yesterday" mean to a date field; :func:`make_editor` sets it."""
 
     def __init__(self, field: Field, parent: QWidget) -> None:
         super().__init__(parent)
@@ -84,6 +89,106 @@ class TextEditor(FieldEditor):
         self.edit.setText("" if value is None else str(value))
 
 
+class UkDateEditor(FieldEditor):
+    """A date, time or date and time typed as a UK officer writes it.
+
+    What the officer typed is read by ``evidence/forms/uk_input.py`` (UK local time, GMT or
+    BST from the zone) and stored as the forms engine expects (a date, a time, or UTC);
+    beside the box it says in words what was understood ('Friday 4 December 2026, 14:05
+    GMT'), and when the officer leaves the box the text is written back the usual way
+    (``today`` becomes ``05/12/2026``). Text that cannot be read is passed on as typed, so
+    the form's own check names the problem.
+    """
+
+    def __init__(self, field: Field, parent: QWidget) -> None:
+        super().__init__(field, parent)
+        box = QWidget(parent)
+        row = QHBoxLayout(box)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.edit = QLineEdit(box)
+        self.edit.setAccessibleName(field.label)
+        self.edit.setPlaceholderText(PLACEHOLDERS.get(field.type, ""))
+        self.reading = QLabel(box)
+        self.reading.setObjectName("hint")
+        self.reading.setAccessibleName(f"{field.label}: as understood")
+        self.reading.setWordWrap(True)
+        row.addWidget(self.edit, 1)
+        row.addWidget(self.reading, 1)
+        box.setFocusProxy(self.edit)
+        self.edit.textEdited.connect(self._edited)
+        self.edit.editingFinished.connect(self._tidy)
+        self.widget = box
+
+    def _read(self, text: str) -> tuple[str, str]:
+        """(the answer to store, the words to show); raises NotUnderstood."""
+        kind = self.field.type
+        if kind is FieldType.DATE:
+            day = uk_input.parse_date(text, today=uk_input.uk_today(self.clock))
+            return day.isoformat(), uk_input.describe_date(day)
+        if kind is FieldType.TIME:
+            at = uk_input.parse_time(text)
+            return f"{at:%H:%M}", f"{at:%H:%M} UK time"
+        moment = uk_input.parse_datetime(text, clock=self.clock)
+        return moment.answer, moment.described
+
+    def _typed(self, answer: str) -> str:
+        """How a stored answer is shown in the box."""
+        kind = self.field.type
+        if kind is FieldType.DATE:
+            try:
+                return uk_input.format_date_typed(date.fromisoformat(answer))
+            except ValueError:
+                return answer
+        if kind is FieldType.DATETIME:
+            moment = uk_input.stored_datetime(answer)
+            return answer if moment is None else uk_input.format_datetime_typed(moment)
+        return answer
+
+    def _edited(self) -> None:
+        self._show_reading()
+        self.changed.emit()
+
+    def _show_reading(self) -> None:
+        text = self.edit.text()
+        if not text.strip():
+            self.reading.clear()
+            return
+        try:
+            _answer, words = self._read(text)
+        except uk_input.NotUnderstood as exc:
+            # The form's own message says what a date looks like; here only the special
+            # cases (a time the clocks skipped) add anything, so show those.
+            self.reading.setText(str(exc) if "did not happen" in str(exc) else "")
+            return
+        self.reading.setText(words)
+
+    def _tidy(self) -> None:
+        text = self.edit.text()
+        if not text.strip():
+            return
+        try:
+            answer, _words = self._read(text)
+        except uk_input.NotUnderstood:
+            return
+        typed = self._typed(answer)
+        if typed != text:
+            self.edit.setText(typed)
+
+    def value(self) -> Any:
+        text = self.edit.text()
+        if not text.strip():
+            return None
+        try:
+            answer, _words = self._read(text)
+        except uk_input.NotUnderstood:
+            return text
+        return answer
+
+    def set_value(self, value: Any) -> None:
+        self.edit.setText("" if value is None else self._typed(str(value)))
+        self._show_reading()
+
+
 class NumberEditor(TextEditor):
     def value(self) -> Any:
         text = self.edit.text().strip()
@@ -103,14 +208,24 @@ class MultilineEditor(FieldEditor):
         self.edit.setAccessibleName(field.label)
         self.edit.setTabChangesFocus(True)
         self.edit.setMinimumHeight(70)
-        self.edit.textChanged.connect(self.changed)
+        self._text = ""
+        self.edit.textChanged.connect(self._text_changed)
         self.widget = self.edit
+
+    def _text_changed(self) -> None:
+        # Qt also reports a change when only the look of the text changes (the spell-check
+        # underlining a word): that must not save a new version of the form.
+        text = self.edit.toPlainText()
+        if text != self._text:
+            self._text = text
+            self.changed.emit()
 
     def value(self) -> Any:
         return self.edit.toPlainText() or None
 
     def set_value(self, value: Any) -> None:
-        self.edit.setPlainText("" if value is None else str(value))
+        self._text = "" if value is None else str(value)
+        self.edit.setPlainText(self._text)
 
 
 class ComboEditor(FieldEditor):
@@ -270,7 +385,7 @@ class GroupEditor(FieldEditor):
         layout = QVBoxLayout(frame)
         editors: dict[str, FieldEditor] = {}
         for child in self.field.fields:
-            editor = make_editor(child, frame)
+            editor = make_editor(child, frame, self.clock)
             editor.changed.connect(self.changed)
             layout.addWidget(QLabel(child.label + (" *" if child.required else ""), frame))
             layout.addWidget(editor.widget)
@@ -308,9 +423,9 @@ class GroupEditor(FieldEditor):
 
 _FACTORIES: dict[FieldType, Callable[[Field, QWidget], FieldEditor]] = {
     FieldType.TEXT: TextEditor,
-    FieldType.DATE: TextEditor,
-    FieldType.TIME: TextEditor,
-    FieldType.DATETIME: TextEditor,
+    FieldType.DATE: UkDateEditor,
+    FieldType.TIME: UkDateEditor,
+    FieldType.DATETIME: UkDateEditor,
     FieldType.NUMBER: NumberEditor,
     FieldType.MULTILINE: MultilineEditor,
     FieldType.YES_NO_UNKNOWN: ComboEditor,
@@ -321,5 +436,9 @@ _FACTORIES: dict[FieldType, Callable[[Field, QWidget], FieldEditor]] = {
 }
 
 
-def make_editor(field: Field, parent: QWidget) -> FieldEditor:
-    return _FACTORIES[field.type](field, parent)
+def make_editor(field: Field, parent: QWidget, clock: clocks.Clock | None = None) -> FieldEditor:
+    """The editor for ``field``; ``clock`` says what "today" is (the vault's clock)."""
+    editor = _FACTORIES[field.type](field, parent)
+    if clock is not None:
+        editor.clock = clock
+    return editor

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QGroupBox, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QLabel,
+    QPlainTextEdit,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
+from rvr_desktop.evidence.clock import Clock
 from rvr_desktop.evidence.forms.model import Template
 from rvr_desktop.evidence.forms.validate import Problem, validate_form
 from rvr_desktop.evidence.forms.visibility import is_visible
-from rvr_desktop.ui.field_editors import FieldEditor, make_editor
+from rvr_desktop.ui.field_editors import FieldEditor, MultilineEditor, make_editor
 
 
 class FormEditor(QScrollArea):
@@ -23,7 +31,9 @@ class FormEditor(QScrollArea):
 
     changed = Signal()
 
-    def __init__(self, template: Template, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, template: Template, parent: QWidget | None = None, clock: Clock | None = None
+    ) -> None:
         super().__init__(parent)
         self.template = template
         self.setWidgetResizable(True)
@@ -32,6 +42,8 @@ class FormEditor(QScrollArea):
         layout = QVBoxLayout(body)
         self.editors: dict[str, FieldEditor] = {}
         self.messages: dict[str, QLabel] = {}
+        self.sources: dict[str, QLabel] = {}
+        """Under a field filled in from elsewhere, where its answer came from."""
         self._rows: dict[str, list[QWidget]] = {}
         self._loading = False
         self._touched: set[str] = set()
@@ -47,14 +59,20 @@ class FormEditor(QScrollArea):
             for field in section.fields:
                 label = QLabel(field.label + (" *" if field.required else ""), box)
                 label.setWordWrap(True)
-                editor = make_editor(field, box)
+                editor = make_editor(field, box, clock)
                 label.setBuddy(editor.widget)
                 message = QLabel(box)
                 message.setObjectName("errorText")
                 message.setWordWrap(True)
                 message.setAccessibleName(f"{field.label}: problem")
                 message.hide()
-                parts: list[QWidget] = [label, editor.widget]
+                source = QLabel(box)
+                source.setObjectName("hint")
+                source.setWordWrap(True)
+                source.setAccessibleName(f"{field.label}: where the answer came from")
+                source.hide()
+                self.sources[field.id] = source
+                parts: list[QWidget] = [label, editor.widget, source]
                 if field.help:
                     hint = QLabel(field.help, box)
                     hint.setObjectName("hint")
@@ -67,6 +85,10 @@ class FormEditor(QScrollArea):
                 self.messages[field.id] = message
                 self._rows[field.id] = parts
                 editor.changed.connect(lambda fid=field.id: self._on_changed(fid))
+                if isinstance(editor, MultilineEditor):
+                    editor.edit.cursorPositionChanged.connect(
+                        lambda edit=editor.edit: self._keep_caret_in_view(edit)
+                    )
             layout.addWidget(box)
         layout.addStretch(1)
         self.setWidget(body)
@@ -82,6 +104,9 @@ class FormEditor(QScrollArea):
         }
 
     def set_answers(self, answers: dict[str, Any]) -> None:
+        """Show ``answers`` (a saved version); any note of where an answer came from goes."""
+        for source in self.sources.values():
+            source.clear()
         self._touched |= set(answers)
         self._loading = True
         try:
@@ -95,6 +120,7 @@ class FormEditor(QScrollArea):
         if self._loading:
             return
         self._touched.add(field_id)
+        self.sources[field_id].clear()
         self.refresh()
         self.changed.emit()
 
@@ -103,8 +129,9 @@ class FormEditor(QScrollArea):
         raw = {k: v for k, v in raw.items() if v is not None}
         for field in self.template.fields():
             visible = is_visible(self.template, field, raw)
+            source = self.sources[field.id]
             for part in self._rows[field.id]:
-                part.setVisible(visible)
+                part.setVisible(visible and (part is not source or bool(source.text())))
         self.problems = validate_form(self.template, self.answers())
         by_field: dict[str, list[str]] = {}
         for problem in self.problems:
@@ -118,9 +145,58 @@ class FormEditor(QScrollArea):
             label.setText("\n".join(shown))
             label.setVisible(bool(shown) and not self._rows[field_id][0].isHidden())
 
+    def set_source(self, field_id: str, note: str) -> None:
+        """Say under a field where its answer came from (a pre-filled answer)."""
+        label = self.sources[field_id]
+        label.setText(note)
+        label.setVisible(bool(note) and not self._rows[field_id][0].isHidden())
+
     def show_all_problems(self) -> None:
+        """Show every problem and take the officer to the first field that has one."""
         self._show_all = True
         self.refresh()
+        self.focus_first_problem()
+
+    def focus_first_problem(self) -> bool:
+        """Put the caret in the first field (in the form's order) with a problem."""
+        wrong = {problem.path.split("[", 1)[0].split(".", 1)[0] for problem in self.problems}
+        for field_id, editor in self.editors.items():
+            if field_id in wrong and editor.widget.isVisibleTo(self):
+                return self._focus(editor)
+        return False
+
+    def focus_first_field(self) -> bool:
+        """Put the caret in the form's first visible field (a dialog opens there)."""
+        for editor in self.editors.values():
+            if editor.widget.isVisibleTo(self) and self._focus(editor):
+                return True
+        return False
+
+    def _focus(self, editor: FieldEditor) -> bool:
+        widget = editor.widget.focusProxy() or editor.widget
+        if widget.focusPolicy() == Qt.FocusPolicy.NoFocus:
+            # A box of several widgets: its first one that takes the keyboard.
+            widget = next(
+                (
+                    child
+                    for child in widget.findChildren(QWidget)
+                    if child.focusPolicy() & Qt.FocusPolicy.TabFocus and child.isVisibleTo(self)
+                ),
+                widget,
+            )
+        widget.setFocus()
+        self.ensureWidgetVisible(editor.widget)
+        return True
+
+    def _keep_caret_in_view(self, edit: QPlainTextEdit) -> None:
+        """While the officer types in a long box (the statement), the form scrolls with the
+        caret, so the line being typed never drops below the window."""
+        body = self.widget()
+        if body is None or self._loading or edit.window().focusWidget() is not edit:
+            return  # answers being loaded, or the box is not where the officer is typing
+        caret = edit.cursorRect()
+        where = edit.viewport().mapTo(body, caret.center())
+        self.ensureVisible(where.x(), where.y(), 20, caret.height() + 20)
 
     def message_for(self, field_id: str) -> str:
         return self.messages[field_id].text()

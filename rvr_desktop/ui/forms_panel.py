@@ -14,14 +14,17 @@ from PySide6.QtWidgets import (
 )
 
 from rvr_desktop.evidence import forms
+from rvr_desktop.evidence.case.cases import get_case
 from rvr_desktop.evidence.case.signed_statement import signed_statements
 from rvr_desktop.evidence.clock import format_local
 from rvr_desktop.evidence.errors import RvrError
-from rvr_desktop.evidence.forms import FormIncomplete, FormVersion, TemplateRegistry
+from rvr_desktop.evidence.forms import FormIncomplete, FormVersion, TemplateRegistry, prefill
 from rvr_desktop.evidence.vault import Vault
+from rvr_desktop.ui.field_editors import MultilineEditor
 from rvr_desktop.ui.form_editor import FormEditor
 from rvr_desktop.ui.risk_banner import RiskBanner
 from rvr_desktop.ui.services import Services
+from rvr_desktop.ui.spell_highlighter import SpellHighlighter, attach_spell_check
 
 AUTOSAVE_DELAY_MS = 400
 GATE_TEMPLATE_ID = "safety-gate"
@@ -50,6 +53,8 @@ class FormsPanel(QWidget):
         self._case_id = case_id
         self._registry = registry
         self.editors: dict[int, FormEditor] = {}
+        self.spelling: list[SpellHighlighter] = []
+        """The spell-check of each free-text box (the statement among them)."""
         self._pending: set[int] = set()
         self.signed_forms: set[int] = set()
         """Forms of signed statements: shown, never edited again."""
@@ -104,18 +109,24 @@ class FormsPanel(QWidget):
     # ---- forms --------------------------------------------------------------------
 
     def _add(self, version: FormVersion) -> FormEditor:
-        editor = FormEditor(version.parsed_template(), self.stack)
+        editor = FormEditor(version.parsed_template(), self.stack, self._vault.clock)
         editor.set_answers(version.answers)
+        for field_editor in editor.editors.values():
+            if isinstance(field_editor, MultilineEditor):  # the statement and free-text notes
+                self.spelling.append(attach_spell_check(field_editor.edit, self._services.tasks))
         editor.changed.connect(lambda fid=version.form_id: self._on_changed(fid))
         self.editors[version.form_id] = editor
         self.stack.addWidget(editor)
         self.form_choice.addItem(self._title(version), version.form_id)
         return editor
 
-    @staticmethod
-    def _title(version: FormVersion) -> str:
+    def _title(self, version: FormVersion) -> str:
+        """'Safeguarding and referrals (form 3, draft, version 2)': the template's title, not
+        its internal name."""
+        editor = self.editors.get(version.form_id)
+        title = editor.template.title if editor is not None else version.template.template_id
         state = "final" if version.is_final else "draft"
-        return f"{version.template.template_id} #{version.form_id} ({state}, v{version.version})"
+        return f"{title} (form {version.form_id}, {state}, version {version.version})"
 
     def start_selected(self) -> None:
         template_id = self.template_choice.currentData()
@@ -124,13 +135,21 @@ class FormsPanel(QWidget):
 
     def start_form(self, template_id: str) -> FormEditor | None:
         try:
-            version = forms.create_form(self._vault, self._case_id, self._registry.get(template_id))
+            template = self._registry.get(template_id)
+            earlier = forms.forms_for_case(self._vault, self._case_id)
+            filled = prefill.prefills(template, earlier, get_case(self._vault, self._case_id))
+            version = forms.create_form(
+                self._vault, self._case_id, template, prefill.apply({}, filled)
+            )
         except RvrError as exc:
             self._services.errors.report(self, exc, "starting the form")
             return None
         editor = self._add(version)
+        for item in filled:
+            editor.set_source(item.field_id, item.note)
         self.form_choice.setCurrentIndex(self.form_choice.count() - 1)
-        self.status.setText(f"Started {version.template.template_id}; it saves as you type.")
+        self.status.setText(f"Started {template.title}; it saves as you type.")
+        editor.focus_first_field()
         return editor
 
     @property

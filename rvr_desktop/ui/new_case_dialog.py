@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from rvr_desktop.evidence.case import cases
-from rvr_desktop.evidence.case.cases import Case, Referral
+from rvr_desktop.evidence.case.cases import Case, ReferenceNotValid, Referral, VictimNameMissing
 from rvr_desktop.evidence.errors import RvrError
 from rvr_desktop.evidence.vault import Vault
 
@@ -71,6 +71,24 @@ class NewCaseDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
         self.resize(460, 360)
+        self._problem_field: QLineEdit | None = None
+        for field in (self.reference_field, self.victim_field):
+            field.textEdited.connect(lambda _text, f=field: self._corrected(f))
+        self.reference_field.setFocus()
+
+    def _corrected(self, field: QLineEdit) -> None:
+        """The officer is correcting the field the message was about: the message goes."""
+        if field is self._problem_field:
+            self.message.hide()
+            self._problem_field = None
+
+    def _show_problem(self, message: str, field: QLineEdit | None) -> None:
+        self.message.setText(message)
+        self.message.show()
+        self._problem_field = field
+        if field is not None:
+            field.setFocus()
+            field.selectAll()
 
     def accept(self) -> None:
         try:
@@ -84,8 +102,13 @@ class NewCaseDialog(QDialog):
                     handler_notes=self.notes_field.toPlainText().strip(),
                 ),
             )
+        except ReferenceNotValid as exc:
+            self._show_problem(str(exc), self.reference_field)
+            return
+        except VictimNameMissing as exc:
+            self._show_problem(str(exc), self.victim_field)
+            return
         except RvrError as exc:
-            self.message.setText(str(exc))
-            self.message.show()
+            self._show_problem(str(exc), self.reference_field if "reference" in str(exc) else None)
             return
         super().accept()

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -23,6 +26,7 @@ from rvr_desktop.evidence.vault import Vault
 from rvr_desktop.ui.amend_dialog import AmendDialog
 from rvr_desktop.ui.note_input import NoteInput
 from rvr_desktop.ui.services import Services
+from rvr_desktop.ui.spell_highlighter import attach_spell_check
 from rvr_desktop.ui.timeline_model import AUTHOR, ELAPSED, TEXT, TIME, TimelineModel
 
 
@@ -49,21 +53,42 @@ class NotesPanel(QWidget):
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
         for column in (TIME, ELAPSED, AUTHOR):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(TEXT, QHeaderView.ResizeMode.Stretch)
+        # The time, call time and author columns fit what they hold, measured again as rows
+        # arrive (a header sized while the table was empty would cut the times off).
+        self.model.rowsInserted.connect(lambda *_: self._fit_columns())
+        self.model.modelReset.connect(self._fit_columns)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.activated.connect(lambda _index: self.amend_selected())
 
         self.input = NoteInput(self)
         self.input.submitted.connect(self.add_note)
+        self.spelling = attach_spell_check(self.input, services.tasks)
         self.add_button = QPushButton("Add note", self)
         self.add_button.setAccessibleName("Add the note")
         self.add_button.setToolTip("Add the note (Enter)")
         self.add_button.clicked.connect(lambda: self.add_note(self.input.toPlainText()))
         self.amend_button = QPushButton("Amend…", self)
         self.amend_button.setAccessibleName("Amend the selected note")
-        self.amend_button.setToolTip("Correct the selected note; the original stays (Ctrl+E)")
+        self.amend_button.setToolTip(
+            "Correct the selected note, or the latest one if none is selected; the original "
+            "stays (Ctrl+E)"
+        )
         self.amend_button.clicked.connect(self.amend_selected)
+
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText("Search the notes (Ctrl+Shift+F)")
+        self.search.setAccessibleName("Search the case's notes")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._filter)
+        self.search_status = QLabel(self)
+        self.search_status.setObjectName("hint")
+        self.search_shortcut = QShortcut(QKeySequence("Ctrl+Shift+F"), self)
+        self.search_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.search_shortcut.activated.connect(self.focus_search)
+        self.model.rowsInserted.connect(lambda *_: self._filter(self.search.text()))
+        self.model.modelReset.connect(lambda: self._filter(self.search.text()))
 
         self.hint = QLabel("Notes cannot be deleted; amend a note to correct it.", self)
         self.hint.setObjectName("hint")
@@ -84,8 +109,12 @@ class NotesPanel(QWidget):
         entry_row.addWidget(self.input, 1)
         entry_row.addLayout(buttons)
 
+        search_row = QHBoxLayout()
+        search_row.addWidget(self.search, 1)
+        search_row.addWidget(self.search_status)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(search_row)
         layout.addWidget(self.table, 1)
         layout.addLayout(entry_row)
         layout.addWidget(self.restricted_remark)
@@ -123,6 +152,27 @@ class NotesPanel(QWidget):
     def focus_input(self) -> None:
         self.input.setFocus()
 
+    def _fit_columns(self) -> None:
+        for column in (TIME, ELAPSED, AUTHOR):
+            self.table.resizeColumnToContents(column)
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def _filter(self, text: str) -> None:
+        """Show only the entries (notes, amendments, call events) whose text, reason or
+        author holds every word searched for. Nothing is removed, only hidden."""
+        words = text.lower().split()
+        shown = 0
+        for row in range(self.model.rowCount()):
+            entry = self.model.entry_at(row)
+            haystack = "" if entry is None else f"{entry.text} {entry.reason or ''} {entry.author}"
+            match = all(word in haystack.lower() for word in words)
+            self.table.setRowHidden(row, not match)
+            shown += match
+        self.search_status.setText(f"{shown} of {self.model.rowCount()} shown" if words else "")
+
     def add_note(self, text: str) -> None:
         if not text.strip():
             self.input.setFocus()
@@ -147,10 +197,12 @@ class NotesPanel(QWidget):
             self.table.selectRow(row)
 
     def amend_selected(self) -> None:
-        entry = self.selected_entry()
+        """Amend the selected note, or the latest one when none is selected (Ctrl+E straight
+        after typing a note corrects it); the caret then goes back to the note box."""
+        entry = self.selected_entry() or self.model.latest_note()
         if entry is None:
             self._services.dialogs.show_info(
-                self, "Amend note", "Select the note to amend first (click it, or use the arrows)."
+                self, "Amend note", "There is no note to amend yet: type one and press Enter."
             )
             return
         if entry.kind is EntryKind.EVENT:
@@ -168,3 +220,4 @@ class NotesPanel(QWidget):
                 self.select_entry(dialog.amendment.id)
         finally:
             dialog.deleteLater()
+            self.input.setFocus()

@@ -28,7 +28,7 @@ class SafetyGateDialog(QDialog):
         self._case_id = case_id
         self.template = template
         self.recorded: TimelineEntry | None = None
-        self.editor = FormEditor(template, self)
+        self.editor = FormEditor(template, self, vault.clock)
         self.editor.changed.connect(self._update)
         self.verdict = QLabel(self)
         self.verdict.setWordWrap(True)
@@ -58,6 +58,7 @@ class SafetyGateDialog(QDialog):
         layout.addLayout(buttons)
         self.resize(620, 720)
         self._update()
+        self.editor.focus_first_field()
 
     def _update(self) -> GateResult:
         result = evaluate_gate(self.template, self.editor.answers())

@@ -147,6 +147,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(buttons)
         self.resize(760, 720)
+        self.idle_minutes.setFocus()
 
     def _folder_row(
         self, current: Path | None, name: str

@@ -74,6 +74,16 @@ class TimelineModel(QAbstractTableModel):
     def entry_at(self, row: int) -> TimelineEntry | None:
         return self._rows[row][0] if 0 <= row < len(self._rows) else None
 
+    def latest_note(self) -> TimelineEntry | None:
+        """The most recent note or amendment still in force (what Ctrl+E amends when nothing
+        is selected); call events are never amended."""
+        current = [
+            e
+            for e in self._entries
+            if e.kind is not EntryKind.EVENT and e.id not in self._superseded
+        ]
+        return max(current, key=lambda e: e.id, default=None)
+
     def row_of(self, entry_id: int) -> int:
         for row, (entry, _) in enumerate(self._rows):
             if entry.id == entry_id:

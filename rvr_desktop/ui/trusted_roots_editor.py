@@ -159,3 +159,5 @@ class TrustedRootsDialog(QDialog):
         layout.addWidget(self.editor, 1)
         layout.addWidget(buttons)
         self.resize(620, 420)
+        # The list when it holds roots, otherwise the button that adds the first one.
+        (self.editor.list if self.editor.list.count() else self.editor.add_button).setFocus()

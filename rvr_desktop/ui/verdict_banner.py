@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from rvr_desktop.evidence.bundle.result import BundleStatus, Verdict
+from rvr_desktop.evidence.bundle.result import Aspect, BundleStatus, Outcome, Verdict
 
 TRUST_HINT = (
     "The signer may be genuine, but none of your trusted roots vouches for them. Add the "
@@ -21,10 +21,34 @@ OUTCOME_STYLES = {
 """The stylesheet's name for each verdict's colour."""
 
 
+FAILED_HEADLINES = {
+    Aspect.INTEGRITY: "NOT VERIFIED: ALTERED OR INCOMPLETE",
+    Aspect.SIGNATURE: "NOT VERIFIED: SIGNATURE DOES NOT MATCH",
+    Aspect.TRUST: "NOT VERIFIED: SIGNER NOT TRUSTED",
+    Aspect.REVOCATION: "NOT VERIFIED: CERTIFICATE WITHDRAWN",
+    Aspect.RETENTION: "NOT VERIFIED: NOT KEPT UNALTERABLE",
+}
+"""The headline for a bundle that failed, by what its first failed check speaks to: the
+words themselves say what is wrong, not only the colour."""
+
+UNSAFE_HEADLINE = "NOT VERIFIED: CANNOT BE READ SAFELY"
+UNSAFE_CHECK = "bundle can be read safely"
+NOT_TRUSTED_HEADLINE = "NOT VERIFIED: SIGNER NOT TRUSTED"
+
+
 def headline_of(status: BundleStatus) -> str:
-    """VERIFIED or NOT VERIFIED; a training bundle's says it is not evidence."""
-    if status.verdict is not Verdict.VERIFIED:
-        return "NOT VERIFIED"
+    """VERIFIED, or NOT VERIFIED with what went wrong in a few words: an unaltered bundle
+    whose signer no trusted root vouches for reads differently from an altered one. A
+    training bundle's says it is not evidence."""
+    if status.verdict is Verdict.NOT_TRUSTED:
+        return NOT_TRUSTED_HEADLINE
+    if status.verdict is Verdict.FAILED:
+        failed = next((ch for ch in status.checks if ch.outcome is Outcome.FAIL), None)
+        if failed is None:
+            return "NOT VERIFIED"
+        if failed.name == UNSAFE_CHECK:
+            return UNSAFE_HEADLINE
+        return FAILED_HEADLINES.get(failed.aspect, "NOT VERIFIED")
     return "VERIFIED: TRAINING BUNDLE, NOT EVIDENCE" if status.is_test_identity else "VERIFIED"
 
 
@@ -40,6 +64,7 @@ class VerdictBanner(QWidget):
         super().__init__(parent)
         self.headline = QLabel(self)
         self.headline.setObjectName("verdictHeadline")
+        self.headline.setWordWrap(True)
         self.headline.setAccessibleName("Verdict")
         self.detail = QLabel(self)
         self.detail.setObjectName("verdictDetail")

@@ -34,7 +34,7 @@ from rvr_desktop.evidence.bundle.verify import verify_bundle
 from rvr_desktop.evidence.errors import RvrError
 from rvr_desktop.evidence.progress import Cancelled, CancelToken, ProgressCallback
 from rvr_desktop.ui.bundle_details import BundleDetails, summary_text
-from rvr_desktop.ui.checks_view import ChecksView
+from rvr_desktop.ui.checks_view import CHECK, REASON, RESULT, ChecksView
 from rvr_desktop.ui.file_check_model import PATH, SHA256, STATUS, FileCheckModel, FileCheckProxy
 from rvr_desktop.ui.services import Services
 from rvr_desktop.ui.store_open_dialog import StoreOpenDialog, StoreRequest
@@ -316,7 +316,9 @@ class VerifyWindow(QMainWindow):
     def _show_check_detail(self) -> None:
         item = self.checks.currentItem()
         self.check_detail.setText(
-            "" if item is None else f"{item.text(0)} · {item.text(1)}: {item.text(3)}"
+            ""
+            if item is None
+            else f"{item.text(RESULT)} · {item.text(CHECK)}: {item.toolTip(REASON)}"
         )
 
     def _update_buttons(self) -> None:

@@ -59,6 +59,8 @@ CORE_MODULES = (
     "rvr_desktop.evidence.store.outbox",
     "rvr_desktop.evidence.store.queue",
     "rvr_desktop.evidence.store.stored_check",
+    "rvr_desktop.evidence.forms.prefill",
+    "rvr_desktop.evidence.spelling",
 )
 """Every core module the later screens import that the unlock screen does not.
 

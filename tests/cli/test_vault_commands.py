@@ -180,4 +180,5 @@ def test_it_checks_an_installation_with_the_self_test(capsys: pytest.CaptureFixt
         "PASS export",
         "PASS verify",
         "PASS integrity",
+        "PASS spelling",
     }

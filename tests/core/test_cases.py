@@ -19,16 +19,27 @@ def test_officer_creates_a_case_from_the_referral(vault: Vault) -> None:
     assert cases.find_case(vault, "inc-2026-0042").referral == referral
 
 
-def test_a_malformed_reference_is_refused_with_the_expected_pattern(vault: Vault) -> None:
-    with pytest.raises(InvalidInput, match="not a valid incident or crime number"):
+def test_a_malformed_reference_is_refused_with_an_example_not_a_pattern(vault: Vault) -> None:
+    with pytest.raises(InvalidInput, match="not a valid incident or crime number") as caught:
         cases.create_case(vault, "42", "Priya")
+    assert "should look like INC-2026-0042" in str(caught.value)
+    assert "[" not in str(caught.value) and "{" not in str(caught.value)
+    with pytest.raises(InvalidInput) as empty:
+        cases.create_case(vault, "", "Priya")
+    assert str(empty.value).startswith("Enter the incident or crime number")
+    assert "''" not in str(empty.value)
 
 
 def test_the_force_can_configure_its_reference_pattern(vault: Vault) -> None:
     with vault.transaction() as tx:
         vault.put_setting(tx, cases.REFERENCE_PATTERN_SETTING, r"\d{2}/\d{6}/\d{2}")
     assert cases.create_case(vault, "42/123456/26", "Tom").reference == "42/123456/26"
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as caught:
+        cases.create_case(vault, "INC-2026-0042", "Tom")
+    assert "\\d" not in str(caught.value) and "look like" not in str(caught.value)
+    with vault.transaction() as tx:
+        vault.put_setting(tx, cases.REFERENCE_EXAMPLE_SETTING, "42/123456/26")
+    with pytest.raises(InvalidInput, match="look like 42/123456/26"):
         cases.create_case(vault, "INC-2026-0042", "Tom")
 
 

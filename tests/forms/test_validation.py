@@ -50,7 +50,7 @@ def test_a_problem_in_a_repeating_group_names_the_row(shipped: TemplateRegistry)
         ("children[1].date_of_birth", 1),
         ("children[1].present", 1),
     ]
-    assert problems[0].message.startswith("Child 2, Date of birth: enter a date as YYYY-MM-DD")
+    assert problems[0].message.startswith("Child 2, Date of birth: enter a date such as 04/12/2026")
 
 
 def test_a_condition_inside_a_row_looks_at_that_row(shipped: TemplateRegistry) -> None:

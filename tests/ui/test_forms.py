@@ -95,6 +95,8 @@ def test_officer_fills_and_finalises_mg11_and_dash_with_a_validation_error_on_th
     mg11 = panel.current_editor()
     assert mg11 is not None and mg11.template.id == "mg11"
     name = cast(TextEditor, mg11.editors["witness_name"])
+    assert name.edit.text() == "Priya"  # from the case
+    name.edit.clear()
     with qtbot.waitSignal(panel.saved, timeout=5000):
         qtbot.keyClicks(name.edit, "P")
     assert "at least 2" in mg11.message_for("witness_name")

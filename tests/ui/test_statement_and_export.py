@@ -12,7 +12,7 @@ from typing import cast
 
 import pytest
 from cryptography.hazmat.primitives.serialization import BestAvailableEncryption, pkcs12
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
@@ -146,9 +146,12 @@ def test_officer_reads_back_takes_a_drawn_confirmation_exports_and_sees_it_verif
         assert isinstance(dialog, ExportDialog)
         assert dialog.test_banner.isVisibleTo(dialog)
         assert dialog.folder_field.text() == str(exports)
+        assert dialog.focusWidget() is dialog.recipient_field  # the folder is already there
         dialog.export_button.click()
         assert "recipient" in dialog.message.text()  # both are required
+        assert dialog.focusWidget() is dialog.recipient_field  # taken to the problem
         qtbot.keyClicks(dialog.recipient_field, "CPS Direct (training)")
+        assert dialog.message.text() == ""  # the error goes once the field is corrected
         qtbot.keyClicks(dialog.reason_field, "Charging decision requested")
         with qtbot.waitSignal(dialog.exported, timeout=30_000) as done:
             dialog.export_button.click()
@@ -164,8 +167,9 @@ def test_officer_reads_back_takes_a_drawn_confirmation_exports_and_sees_it_verif
             dialog.disclosure_list.item(i).text() for i in range(dialog.disclosure_list.count())
         ]
         seen["list shown"] = dialog.disclosure_list.isVisibleTo(dialog)
-        dialog.copy_code_button.click()
+        qtbot.mouseClick(dialog.copy_code_button, Qt.MouseButton.LeftButton)
         seen["clipboard"] = QGuiApplication.clipboard().text()
+        seen["copied"] = (dialog.copy_code_button.text(), dialog.message.text())
         dialog.reject()
         return True
 
@@ -177,6 +181,8 @@ def test_officer_reads_back_takes_a_drawn_confirmation_exports_and_sees_it_verif
     assert "TEST identity" in str(seen["detail"])
     assert re.fullmatch(r"[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}", str(seen["code"]))
     assert seen["code"] == outcome.result.chain_code == seen["clipboard"]
+    copied_button, copied_message = cast(tuple[str, str], seen["copied"])
+    assert copied_button.startswith("Copied") and "copied" in copied_message
     assert str(outcome.result.bundle) in str(seen["bundle text"])
     assert outcome.result.bundle.parent == exports and outcome.result.bundle.is_dir()
     assert outcome.status.bottom_line and outcome.status.is_test_identity

@@ -72,7 +72,7 @@ def test_a_good_bundle_is_not_verified_without_its_root_then_verified_once_trust
 ) -> None:
     verify(qtbot, verify_window, demo_bundles.folder)
     banner = verify_window.banner
-    assert banner.headline.text() == "NOT VERIFIED"
+    assert banner.headline.text() == "NOT VERIFIED: SIGNER NOT TRUSTED"
     assert banner.headline.property("outcome") == "indeterminate"
     assert "no root you trust vouches for its signer" in banner.detail.text()
     assert "Trusted roots" in banner.detail.text()
@@ -110,7 +110,7 @@ def test_a_tampered_timeline_is_named_and_its_row_highlighted(
     timeline.write_bytes(bytes(data))
 
     verify(qtbot, verify_window, demo_bundles.folder)
-    assert verify_window.banner.headline.text() == "NOT VERIFIED"
+    assert verify_window.banner.headline.text() == "NOT VERIFIED: ALTERED OR INCOMPLETE"
     assert verify_window.banner.headline.property("outcome") == "fail"
     assert verify_window.failing_rows() == ["data/notes/timeline.json"]
     failed = [row for row in verify_window.checks.rows() if row[0] == "FAIL"]
@@ -177,7 +177,7 @@ def test_a_zip_with_a_member_climbing_out_is_refused_and_writes_nothing(
     before = sorted(p.name for p in tmp_path.rglob("*"))
 
     verify(qtbot, verify_window, hostile)
-    assert verify_window.banner.headline.text() == "NOT VERIFIED"
+    assert verify_window.banner.headline.text() == "NOT VERIFIED: CANNOT BE READ SAFELY"
     refused = verify_window.checks.rows()
     assert refused[0][0] == "FAIL" and refused[0][1] == "bundle can be read safely"
     assert "evil.txt" in refused[0][2] or ".." in refused[0][2]
@@ -257,7 +257,7 @@ def test_the_verify_window_opens_from_the_unlock_screen_without_a_vault(
     assert window.vault is None
     with qtbot.waitSignal(opened.verified, timeout=20_000):
         window.open_verify_window(demo_bundles.zip)
-    assert opened.banner.headline.text() == "NOT VERIFIED"
+    assert opened.banner.headline.text() == "NOT VERIFIED: SIGNER NOT TRUSTED"
     window.app_actions.verify_bundle.trigger()
     assert window.verify_window is opened
     window.close()
@@ -283,7 +283,10 @@ def test_rvr_desktop_verify_opens_the_window_on_the_bundle(
     monkeypatch.setattr(qapp, "exec", fake_exec)
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # launch installs its own
     assert main(["verify", str(demo_bundles.folder)]) == 0
-    assert seen == {"headline": "NOT VERIFIED", "path": str(demo_bundles.folder)}
+    assert seen == {
+        "headline": "NOT VERIFIED: SIGNER NOT TRUSTED",
+        "path": str(demo_bundles.folder),
+    }
 
 
 def test_the_evidence_officer_sees_how_many_places_the_disclosure_check_lists(

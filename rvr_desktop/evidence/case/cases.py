@@ -16,6 +16,19 @@ from rvr_desktop.evidence.vault import Tx, Vault, audit
 # A force incident or crime number: letters, digits, '/', '-'; 4 to 40 characters.
 DEFAULT_REFERENCE_PATTERN = r"[A-Z0-9][A-Z0-9/-]{3,39}"
 REFERENCE_PATTERN_SETTING = "case.reference_pattern"
+DEFAULT_REFERENCE_EXAMPLE = "INC-2026-0042"
+REFERENCE_EXAMPLE_SETTING = "case.reference_example"
+"""An example of the force's own reference numbers, shown when one is mistyped (the pattern
+itself is never shown: an officer cannot act on a regular expression)."""
+
+
+class ReferenceNotValid(InvalidInput):
+    """The incident or crime number is missing or not in the force's form."""
+
+
+class VictimNameMissing(InvalidInput):
+    """The case needs the victim's name."""
+
 
 STATUSES = ("open", "exported", "closed")
 
@@ -100,13 +113,30 @@ def reference_pattern(vault: Vault) -> str:
     return vault.get_setting(REFERENCE_PATTERN_SETTING) or DEFAULT_REFERENCE_PATTERN
 
 
+def reference_example(vault: Vault) -> str:
+    """An example reference to show the officer: the force's own, or ours for our pattern."""
+    example = vault.get_setting(REFERENCE_EXAMPLE_SETTING)
+    if example:
+        return example
+    return (
+        DEFAULT_REFERENCE_EXAMPLE if reference_pattern(vault) == DEFAULT_REFERENCE_PATTERN else ""
+    )
+
+
 def normalise_reference(vault: Vault, reference: str) -> str:
     cleaned = reference.strip().upper()
     pattern = reference_pattern(vault)
     if not re.fullmatch(pattern, cleaned):
-        raise InvalidInput(
-            f"'{reference.strip()}' is not a valid incident or crime number for this force "
-            f"(expected the pattern {pattern}). Check the number from the call handler's referral."
+        example = reference_example(vault)
+        if not cleaned:
+            like = f"; it looks like {example}" if example else ""
+            raise ReferenceNotValid(
+                f"Enter the incident or crime number from the call handler's referral{like}."
+            )
+        like = f": it should look like {example}" if example else ""
+        raise ReferenceNotValid(
+            f"'{reference.strip()}' is not a valid incident or crime number for this force"
+            f"{like}. Check the number from the call handler's referral."
         )
     return cleaned
 
@@ -145,7 +175,9 @@ def create_case(
     reference = normalise_reference(vault, reference)
     victim_name = victim_name.strip()
     if not victim_name:
-        raise InvalidInput("Enter the victim's name (a first name is enough) to create the case.")
+        raise VictimNameMissing(
+            "Enter the victim's name (a first name is enough) to create the case."
+        )
     referral = referral or Referral()
     now = vault.clock.utc_now_ms()
     with vault.transaction() as tx:

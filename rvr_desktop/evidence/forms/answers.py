@@ -27,6 +27,7 @@ from typing import Any
 
 from rvr_desktop.evidence.errors import InvalidInput
 from rvr_desktop.evidence.forms.model import YES_NO_UNKNOWN_ANSWERS, Field, FieldType, Template
+from rvr_desktop.evidence.forms.uk_input import DATE_EXAMPLES, DATETIME_EXAMPLES, TIME_EXAMPLES
 
 SIGNATURE_METHODS = ("typed_name", "drawn_signature", "recorded_on_call")
 _SIGNATURE_KEYS = frozenset({"method", "name", "image_png_base64", "signed_at"})
@@ -100,14 +101,14 @@ def check_value(field: Field, value: Any) -> str | None:
     if kind in (FieldType.TEXT, FieldType.MULTILINE):
         return _check_text(field, value)
     if kind is FieldType.DATE:
-        return None if parse_date(value) else "enter a date as YYYY-MM-DD (e.g. 2026-10-16)"
+        return None if parse_date(value) else f"enter a date such as {DATE_EXAMPLES}"
     if kind is FieldType.TIME:
-        return None if parse_time(value) else "enter a 24-hour time as HH:MM (e.g. 14:30)"
+        return None if parse_time(value) else f"enter a time such as {TIME_EXAMPLES}"
     if kind is FieldType.DATETIME:
         return (
             None
             if parse_datetime(value)
-            else "enter a date and time with its UTC offset (e.g. 2026-10-16T14:30:00+01:00)"
+            else f"enter a date and time in UK time, such as {DATETIME_EXAMPLES}"
         )
     if kind is FieldType.YES_NO_UNKNOWN:
         return _check_yes_no(field, value)
