@@ -41,10 +41,6 @@ class Strength:
     hint: str
     """What would make it stronger, or empty when it is strong."""
 
-    @property
-    def acceptable(self) -> bool:
-        return self.score >= 1
-
 
 def _pool_size(text: str) -> int:
     pool = 0

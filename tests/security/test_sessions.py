@@ -58,7 +58,7 @@ def test_logs_at_debug_hold_no_passphrase_key_or_case_content(tmp_path: Path) ->
     """A session with a wrong passphrase, two errors and an export, logged at DEBUG."""
     marker = new_marker()
     summary = run_flow(tmp_path, marker)
-    assert summary["errors"] == ["WrongPassphrase", "InvalidInput", "ValueError"]
+    assert summary["errors"] == ["WrongPassphrase", "ReferenceNotValid", "ValueError"]
     logs = [p for p in files_under(tmp_path / "home") if p.suffix == ".log"]
     assert logs, "the app logs to a file"
     text = b"".join(p.read_bytes() for p in logs)

@@ -9,7 +9,6 @@ blob that the next unlock removes (see Vault._reconcile_blobs).
 
 from __future__ import annotations
 
-import contextlib
 import mimetypes
 import os
 import re
@@ -21,7 +20,6 @@ from typing import Any, BinaryIO
 from rvr_desktop.evidence.case.cases import load_case
 from rvr_desktop.evidence.crashpoints import crash_point
 from rvr_desktop.evidence.errors import InvalidInput, NotFound, VaultDamaged
-from rvr_desktop.evidence.fsutil import open_private_new, translate_os_errors
 from rvr_desktop.evidence.progress import CancelToken, ProgressCallback, no_progress
 from rvr_desktop.evidence.records.canonical import canonical_json
 from rvr_desktop.evidence.vault import Tx, Vault, audit
@@ -283,20 +281,4 @@ def read_into(
             f"exhibit {attachment.exhibit_ref} no longer matches the hash taken when it was "
             "imported"
         )
-    return attachment
-
-
-def save_copy(vault: Vault, attachment_id: int, target: Path) -> Attachment:
-    """Write the original bytes to a new file (used to open an attachment outside the app)."""
-    with translate_os_errors(target):
-        fd = open_private_new(target)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                attachment = read_into(vault, attachment_id, handle)
-                handle.flush()
-                os.fsync(handle.fileno())
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                target.unlink()
-            raise
     return attachment
