@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from rvr_desktop.evidence.case import timeline
 from rvr_desktop.evidence.case.cases import Case
 from rvr_desktop.evidence.case.timeline import CallState, TimelineEntry
-from rvr_desktop.evidence.clock import format_elapsed
+from rvr_desktop.evidence.clock import document_time, format_elapsed
 from rvr_desktop.evidence.errors import RvrError
 from rvr_desktop.evidence.records.timeline_entry import CallEvent
 from rvr_desktop.evidence.vault import Vault
@@ -48,8 +48,6 @@ class CallPanel(QWidget):
         self._case = case
         self._gate_dialog = gate_dialog
         self.state = CallState(False, False, False, None)
-        self.last_call_ms: int | None = None
-        """How long the last call lasted, once it ended here (shown until the next call)."""
 
         self.status_label = QLabel(self)
         self.status_label.setObjectName("callStatus")
@@ -190,18 +188,24 @@ class CallPanel(QWidget):
             "a new call needs the safety gate again.",
         ):
             return
-        entry = self._record(CallEvent.CALL_ENDED, "Call ended")
-        if entry is not None and entry.elapsed_ms is not None:
-            self.last_call_ms = entry.elapsed_ms
-            self._show_ended()
+        self._record(CallEvent.CALL_ENDED, "Call ended")
 
     def _show_ended(self) -> None:
-        if self.last_call_ms is None or self.state.running:
+        """After a call, and when the case is opened again later: when the last call ended
+        and how long it lasted, until a new safety gate is passed."""
+        ended = self.state.last_ended
+        if ended is None or self.state.running or self.state.gate_passed:
             return
-        length = format_elapsed(self.last_call_ms)
+        when = document_time(ended.recorded_utc_ms)
+        if ended.elapsed_ms is None:
+            self.status_label.setText(
+                f"Last call ended {when}. A new call needs the safety gate again."
+            )
+            return
+        length = format_elapsed(ended.elapsed_ms)
         self.clock_label.setText(length)
         self.status_label.setText(
-            f"Call ended after {length}. A new call needs the safety gate again."
+            f"Call ended after {length} ({when}). A new call needs the safety gate again."
         )
 
     def resume_call(self) -> None:

@@ -337,9 +337,30 @@ class ExportDialog(QDialog):
         self._show_disclosure(result.disclosure)
         self.chain_code.setText(result.chain_code)
         self.result_box.show()
+        self.fit_to_contents()
         self.close_button.setText("Done")
         self.close_button.setDefault(True)
         self.exported.emit(outcome)
+
+    def fit_to_contents(self) -> None:
+        """Grow (never shrink) to show every line of the result at the present width:
+        wrapped lines need more height than the dialog had before the result appeared,
+        and a squeezed verdict would print its lines over each other."""
+        layout = self.layout()
+        if layout is None:
+            return
+        layout.activate()
+        width = self.width()
+        needed = (
+            layout.totalHeightForWidth(width)
+            if layout.hasHeightForWidth()
+            else layout.totalSizeHint().height()
+        )
+        screen = self.screen()
+        if screen is not None:
+            needed = min(needed, screen.availableGeometry().height())
+        if needed > self.height():
+            self.resize(width, needed)
 
     def _show_disclosure(self, check: DisclosureCheck) -> None:
         self.disclosure_list.clear()

@@ -190,6 +190,21 @@ def test_end_call_asks_first_then_shows_how_long_the_call_lasted(
     assert panel.clock_label.text() == "0:12:34"
     assert "Call ended after 0:12:34" in panel.status_label.text()
     assert not live.call_bar.isVisible()
+    # Opened again later, the case still says when its last call ended and how long it was.
+    case_id = live.workspace.case.id
+    clock.advance(3 * 3600)
+    live.close_case()
+    live.open_case(case_id)
+    assert live.workspace is not None
+    panel = live.workspace.call_panel
+    assert panel.clock_label.text() == "0:12:34"
+    assert "Call ended after 0:12:34 (" in panel.status_label.text()
+    assert "needs the safety gate again" in panel.status_label.text()
+    assert live.vault is not None
+    gate = forms.registry_for_vault(live.vault).get("safety-gate")
+    record_safety_gate(live.vault, case_id, gate, dict(gate.example or {}))
+    panel.refresh()
+    assert panel.status_label.text() == "Safety gate passed: ready to start the call."
     # F12 with no call running records nothing, and says so.
     before = _events(live, live.workspace.case.id)
     qtbot.keyClick(live.workspace.notes.input, Qt.Key.Key_F12)

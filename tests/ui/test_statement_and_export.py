@@ -160,6 +160,11 @@ def test_officer_reads_back_takes_a_drawn_confirmation_exports_and_sees_it_verif
         seen["outcome"] = outcome
         seen["verdict"] = dialog.verdict_label.text()
         seen["detail"] = dialog.verdict_detail.text()
+        # Shown as the officer sees it: every wrapped line of the verdict has its room.
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        detail = dialog.verdict_detail
+        seen["detail fits"] = detail.height() >= detail.heightForWidth(detail.width())
         seen["code"] = dialog.chain_code.text()
         seen["bundle text"] = dialog.bundle_label.text()
         seen["disclosure"] = dialog.disclosure_label.text()
@@ -179,6 +184,7 @@ def test_officer_reads_back_takes_a_drawn_confirmation_exports_and_sees_it_verif
     assert seen["progress shown"] is True
     assert seen["verdict"] == "VERIFIED: TRAINING BUNDLE, NOT EVIDENCE"
     assert "TEST identity" in str(seen["detail"])
+    assert seen["detail fits"] is True
     assert re.fullmatch(r"[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}", str(seen["code"]))
     assert seen["code"] == outcome.result.chain_code == seen["clipboard"]
     copied_button, copied_message = cast(tuple[str, str], seen["copied"])

@@ -78,6 +78,8 @@ class CallState:
     running: bool
     interrupted: bool
     started: TimelineEntry | None
+    last_ended: TimelineEntry | None = None
+    """The end of the case's last call (with how long it lasted), whenever it was."""
 
     def elapsed_ms(self, now_utc_ms: int) -> int | None:
         if not self.running or self.started is None:
@@ -112,6 +114,7 @@ def _call_state(tx: Tx, case_id: int) -> CallState:
     )
     gate = running = interrupted = False
     started: TimelineEntry | None = None
+    last_ended: TimelineEntry | None = None
     for row in rows:
         entry = entry_from_row(row)
         if entry.event is CallEvent.SAFETY_GATE_PASSED:
@@ -126,8 +129,8 @@ def _call_state(tx: Tx, case_id: int) -> CallState:
             interrupted = False
         elif entry.event is CallEvent.CALL_ENDED:
             running = interrupted = gate = False
-            started = None
-    return CallState(gate, running, interrupted, started)
+            started, last_ended = None, entry
+    return CallState(gate, running, interrupted, started, last_ended)
 
 
 def _insert(
