@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from rvr_desktop.evidence.store import queue
-from rvr_desktop.evidence.store.client import AccessKey, make_client
-from rvr_desktop.evidence.store.errors import StoreAccessDenied, StoredNotAsSent
+from rvr_desktop.evidence.store.client import AccessKey, make_client, store_errors
+from rvr_desktop.evidence.store.errors import StoreAccessDenied, StoredNotAsSent, StoreUnreachable
 from rvr_desktop.evidence.store.settings import StoreSettings
 from rvr_desktop.evidence.store.submission import submit_case
 from rvr_desktop.evidence.vault import audit as audit_log
@@ -107,3 +107,14 @@ def test_wrong_credentials_are_refused_in_plain_words_and_nothing_is_sent(
     message = str(refused.value)
     assert "refused" in message and "access key" in message and "stays in the queue" in message
     _nothing_recorded(case_to_send)
+
+
+def test_a_raw_network_error_botocore_lets_through_is_the_store_unreachable(
+    store: StoreSettings,
+) -> None:
+    """A reset between botocore's retries can reach us as a bare OSError; the officer still
+    gets the plain 'cannot reach the store' message, and the bundle stays queued."""
+    unreachable = pytest.raises(StoreUnreachable, match="stays in the queue")
+    with unreachable as caught, store_errors(store, "upload the bundle"):
+        raise ConnectionResetError(104, "Connection reset by peer")
+    assert "Connection reset by peer" in str(caught.value)

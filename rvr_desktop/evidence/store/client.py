@@ -143,3 +143,7 @@ def store_errors(settings: StoreAddress, action: str) -> Iterator[None]:
         ) from exc
     except BotoCoreError as exc:
         raise StoreUnreachable(where(settings), str(exc) or type(exc).__name__) from exc
+    except OSError as exc:
+        # A connection reset or refused that botocore let through unwrapped (seen when
+        # the line drops between its retries): still the network, never a crash.
+        raise StoreUnreachable(where(settings), str(exc) or type(exc).__name__) from exc
