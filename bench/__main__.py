@@ -47,7 +47,7 @@ def main() -> None:
         "verifier": lambda: verifier_bench.run(quick=args.quick),
         "vault": lambda: vault_bench.run(size),
         "documents": documents_bench.run,
-        "bundle": lambda: bundle_bench.run(size),
+        "bundle": lambda: bundle_bench.run(size, quick=args.quick),
         "ui": lambda: ui_bench.run(size),
         "store": lambda: store_bench.run(size, bundles=10 if args.quick else 100),
         "timestamp": lambda: timestamp_bench.run(quick=args.quick),

@@ -10,12 +10,12 @@ Verify window's table; they raise only when the container itself is unsafe or br
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
 from rvr_desktop.evidence.bundle.errors import MalformedBag
-from rvr_desktop.evidence.bundle.hashing import DEFAULT_WORKERS, Digest, hash_members
+from rvr_desktop.evidence.bundle.hashing import DEFAULT_WORKERS, Digest, HashJob, hash_members
 from rvr_desktop.evidence.bundle.layout import (
     ARCHIVE_TIMESTAMPS_DIR,
     BAG_INFO_TXT,
@@ -220,8 +220,29 @@ def check_payload(
     workers: int = DEFAULT_WORKERS,
 ) -> ManifestCheck:
     """Hash every file under data/ and compare with manifest-sha256.txt."""
+    with start_payload_hashing(source, cancel=cancel, workers=workers) as job:
+        return payload_check(source, manifest, job.wait(progress))
+
+
+def start_payload_hashing(
+    source: BagSource,
+    *,
+    keep: Callable[[BagMember], bool] = lambda member: False,
+    cancel: CancelToken | None = None,
+    workers: int = DEFAULT_WORKERS,
+) -> HashJob:
+    """Start hashing every file under data/ on worker threads; :func:`payload_check`
+    compares what :meth:`HashJob.wait` returns with the manifest."""
+    payload = [m for m in source.list_files() if m.path.startswith(PAYLOAD_PREFIX)]
+    return HashJob(source, payload, keep=keep, cancel=cancel, workers=workers)
+
+
+def payload_check(
+    source: BagSource, manifest: Manifest, digests: Mapping[str, Digest]
+) -> ManifestCheck:
+    """The rows of manifest-sha256.txt against the payload's digests."""
     present = {m.path: m for m in source.list_files() if m.path.startswith(PAYLOAD_PREFIX)}
-    return _check(source, manifest, present, {}, progress, cancel, workers)
+    return _rows(manifest, present, digests)
 
 
 def check_tag_files(
@@ -245,7 +266,24 @@ def check_tag_files(
         and m.path not in (TAGMANIFEST_TXT, SIGNATURE_P7S)
         and not m.path.startswith(ARCHIVE_TIMESTAMPS_DIR + "/")
     }
-    return _check(source, bag.tag_manifest, present, dict(bag.tag_bytes), progress, cancel, 1)
+    digests = {
+        path: Digest(hashlib.sha256(data).hexdigest(), len(data))
+        for path, data in bag.tag_bytes
+        if path in present
+    }
+    # The validation data is read again by the signature checks: kept, so it is read once.
+    small = source.limits.max_tag_file_bytes
+    digests.update(
+        hash_members(
+            source,
+            [m for path, m in present.items() if path not in digests],
+            progress=progress,
+            cancel=cancel,
+            workers=1,
+            keep=lambda member: member.size <= small,
+        )
+    )
+    return _rows(bag.tag_manifest, present, digests)
 
 
 def check_payload_oxum(source: BagSource, info: BagInfo) -> OxumCheck:
@@ -253,22 +291,9 @@ def check_payload_oxum(source: BagSource, info: BagInfo) -> OxumCheck:
     return OxumCheck(info.payload_oxum(), (sum(m.size for m in payload), len(payload)))
 
 
-def _check(
-    source: BagSource,
-    manifest: Manifest,
-    present: Mapping[str, BagMember],
-    already_read: Mapping[str, bytes],
-    progress: ProgressCallback,
-    cancel: CancelToken | None,
-    workers: int,
+def _rows(
+    manifest: Manifest, present: Mapping[str, BagMember], digests: Mapping[str, Digest]
 ) -> ManifestCheck:
-    digests = {
-        path: Digest(hashlib.sha256(data).hexdigest(), len(data))
-        for path, data in already_read.items()
-        if path in present
-    }
-    to_hash = [m for path, m in present.items() if path not in digests]
-    digests.update(hash_members(source, to_hash, progress=progress, cancel=cancel, workers=workers))
     expected = manifest.by_path()
     rows: list[FileCheck] = []
     for path in sorted(expected.keys() | present.keys()):

@@ -1,8 +1,15 @@
 """SHA-256 of many bag members on several cores, with progress and cancel on the caller's thread.
 
 hashlib and file reads release the GIL for large buffers, so a small thread pool over
-files uses every core. Workers only hash; the calling thread alone reports progress,
-so a GUI adapter never receives callbacks from a worker thread.
+files uses every core. One file's SHA-256 is a chain through all its bytes, so a single
+large file is hashed on one core whatever the pool's size; the other cores take the
+other files, and the caller's own checks meanwhile (see :class:`HashJob`).
+
+Workers only hash; the calling thread alone reports progress, so a GUI adapter never
+receives callbacks from a worker thread. Small files the later checks read (the PDFs,
+the JSON records) can be kept: they are read whole, hashed, and handed to the source
+(:meth:`BagSource.keep`), so the checks judge the very bytes that were hashed and no
+file is read twice.
 """
 
 from __future__ import annotations
@@ -10,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import queue
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -18,6 +25,10 @@ from rvr_desktop.evidence.bundle.source import READ_CHUNK, BagMember, BagSource
 from rvr_desktop.evidence.progress import CancelToken, ProgressCallback, no_progress
 
 DEFAULT_WORKERS = 2
+# Small files go to the workers in batches of about this many bytes: one task per file
+# would cost more in hand-overs (which hold the GIL) than hashing a screen capture does.
+_BATCH_BYTES = 8 << 20
+_BATCH_FILES = 64
 
 
 @dataclass(frozen=True)
@@ -31,6 +42,157 @@ class _Stopped(Exception):
     """Raised in a worker when another worker has already failed."""
 
 
+def _never(member: BagMember) -> bool:
+    return False
+
+
+def _batches(members: Sequence[BagMember]) -> Iterable[list[BagMember]]:
+    batch: list[BagMember] = []
+    size = 0
+    for member in members:
+        if batch and (size + member.size > _BATCH_BYTES or len(batch) >= _BATCH_FILES):
+            yield batch
+            batch, size = [], 0
+        batch.append(member)
+        size += member.size
+    if batch:
+        yield batch
+
+
+class HashJob:
+    """Hashing under way on worker threads, collected by :meth:`wait` on the caller's thread.
+
+    The caller may do other work between starting the job and waiting for it (the
+    signature checks need no payload byte); progress is reported only inside
+    :meth:`wait`. Use it as a context manager, so an error on the caller's side stops
+    the workers before it propagates.
+    """
+
+    def __init__(
+        self,
+        source: BagSource,
+        members: Sequence[BagMember],
+        *,
+        keep: Callable[[BagMember], bool] = _never,
+        cancel: CancelToken | None = None,
+        workers: int = DEFAULT_WORKERS,
+        what: str = "The check",
+    ) -> None:
+        self._source = source
+        self._keep = keep
+        self._cancel = cancel
+        self._what = what
+        self.total = sum(m.size for m in members)
+        # Bytes hashed (int), a member finished (its path) or a batch finished (None).
+        self._events: queue.SimpleQueue[int | str | None] = queue.SimpleQueue()
+        self._finished_batches = 0
+        self._done_bytes = 0
+        self._finished: set[str] = set()
+        self._stop = threading.Event()
+        self._digests: dict[str, Digest] = {}
+        # Kept files first (they are small, and checks wait for them), then largest first,
+        # so one big file does not start last and run alone.
+        ordered = sorted(members, key=lambda m: (not keep(m), -m.size, m.path))
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="bundle-hash")
+        self._futures: list[Future[None]] = [
+            self._pool.submit(self._work, batch) for batch in _batches(ordered)
+        ]
+
+    def _work(self, batch: list[BagMember]) -> None:
+        try:
+            buffer = bytearray(READ_CHUNK)
+            for member in batch:
+                self._digests[member.path] = self._hash(member, buffer)
+                self._events.put(member.path)
+        except BaseException:
+            self._stop.set()  # the others stop at their next chunk
+            raise
+        finally:
+            self._events.put(None)
+
+    def _check_going(self) -> None:
+        if self._cancel is not None:
+            self._cancel.raise_if_cancelled(self._what)
+        if self._stop.is_set():
+            raise _Stopped()
+
+    def _hash(self, member: BagMember, buffer: bytearray) -> Digest:
+        self._check_going()
+        with self._source.open_member(member.path) as stream:
+            if self._keep(member):
+                # Read whole (the stream refuses a file that grew or shrank meanwhile).
+                data = stream.read(member.size + 1)
+                self._source.keep(member.path, data)
+                self._events.put(len(data))
+                return Digest(hashlib.sha256(data).hexdigest(), len(data))
+            digest = hashlib.sha256()
+            view = memoryview(buffer)
+            size = 0
+            while True:
+                count = stream.readinto(view)
+                if not count:
+                    break
+                digest.update(view[:count])
+                size += count
+                self._events.put(count)
+                self._check_going()
+            return Digest(digest.hexdigest(), size)
+
+    def wait_for(self, paths: Iterable[str], progress: ProgressCallback = no_progress) -> None:
+        """Return once each of ``paths`` is hashed (or the job has ended), reporting
+        progress meanwhile; the files' digests come with :meth:`wait`."""
+        wanted = set(paths)
+        try:
+            self._pump(lambda: wanted <= self._finished, progress)
+        except BaseException:
+            self.close()
+            raise
+
+    def sha256_of(self, path: str) -> str | None:
+        """The SHA-256 of a member already hashed (see :meth:`wait_for`), else None."""
+        digest = self._digests.get(path) if path in self._finished else None
+        return None if digest is None else digest.sha256
+
+    def wait(self, progress: ProgressCallback = no_progress) -> dict[str, Digest]:
+        """Every member's SHA-256, keyed by path; the first error (or Cancelled) is raised."""
+        try:
+            self._pump(lambda: False, progress)
+        finally:
+            self.close()
+        for future in self._futures:
+            error = future.exception()
+            if error is not None and not isinstance(error, _Stopped):
+                raise error
+        # A cancel asked for while the last progress was reported still counts, even if
+        # the workers had already finished: the person asked to stop before seeing a result.
+        if self._cancel is not None:
+            self._cancel.raise_if_cancelled(self._what)
+        return dict(self._digests)
+
+    def _pump(self, enough: Callable[[], bool], progress: ProgressCallback) -> None:
+        while self._finished_batches < len(self._futures) and not enough():
+            event = self._events.get()
+            if event is None:
+                self._finished_batches += 1
+            elif isinstance(event, str):
+                self._finished.add(event)
+            else:
+                self._done_bytes += event
+                progress(self._done_bytes, self.total)
+
+    def close(self) -> None:
+        """Stop the workers (at their next chunk) unless they are done, and wait for them."""
+        if not all(f.done() for f in self._futures):
+            self._stop.set()
+        self._pool.shutdown(wait=True)
+
+    def __enter__(self) -> HashJob:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 def hash_members(
     source: BagSource,
     members: Sequence[BagMember],
@@ -39,63 +201,10 @@ def hash_members(
     cancel: CancelToken | None = None,
     workers: int = DEFAULT_WORKERS,
     what: str = "The check",
+    keep: Callable[[BagMember], bool] = _never,
 ) -> dict[str, Digest]:
     """SHA-256 of each member, keyed by path; the first error (or Cancelled) is raised."""
     if not members:
         return {}
-    total = sum(m.size for m in members)
-    events: queue.SimpleQueue[int | None] = queue.SimpleQueue()
-    stop = threading.Event()
-
-    def work(member: BagMember) -> Digest:
-        try:
-            digest = hashlib.sha256()
-            buffer = bytearray(READ_CHUNK)
-            view = memoryview(buffer)
-            size = 0
-            with source.open_member(member.path) as stream:
-                while True:
-                    if cancel is not None:
-                        cancel.raise_if_cancelled(what)
-                    if stop.is_set():
-                        raise _Stopped()
-                    count = stream.readinto(view)
-                    if not count:
-                        break
-                    digest.update(view[:count])
-                    size += count
-                    events.put(count)
-            return Digest(digest.hexdigest(), size)
-        except BaseException:
-            stop.set()  # the others stop at their next chunk
-            raise
-        finally:
-            events.put(None)
-
-    # Largest first, so one big file does not start last and run alone.
-    ordered = sorted(members, key=lambda m: (-m.size, m.path))
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="bundle-hash") as pool:
-        futures: list[tuple[BagMember, Future[Digest]]] = [
-            (m, pool.submit(work, m)) for m in ordered
-        ]
-        finished = done = 0
-        try:
-            while finished < len(futures):
-                event = events.get()
-                if event is None:
-                    finished += 1
-                else:
-                    done += event
-                    progress(done, total)
-        except BaseException:
-            stop.set()
-            raise
-    for _, future in futures:
-        error = future.exception()
-        if error is not None and not isinstance(error, _Stopped):
-            raise error
-    # A cancel asked for while the last progress was reported still counts, even if the
-    # workers had already finished: the person asked to stop before seeing a result.
-    if cancel is not None:
-        cancel.raise_if_cancelled(what)
-    return {m.path: f.result() for m, f in futures}
+    with HashJob(source, members, keep=keep, cancel=cancel, workers=workers, what=what) as job:
+        return job.wait(progress)

@@ -70,6 +70,7 @@ class BagSource(ABC):
         if lookalike is not None:
             raise HostileBundle(*lookalike)
         self._members = {m.path: m for m in sorted(members, key=lambda m: m.path)}
+        self._kept: dict[str, bytes] = {}
 
     @property
     def ignored_entries(self) -> tuple[str, ...]:
@@ -83,6 +84,12 @@ class BagSource(ABC):
     def member(self, path: str) -> BagMember | None:
         return self._members.get(path)
 
+    def keep(self, path: str, data: bytes) -> None:
+        """Remember a member's bytes, just read whole and hashed: later reads of it get
+        these very bytes, so every check judges what was hashed and nothing is read twice.
+        The caller bounds how much it keeps."""
+        self._kept[path] = data
+
     def open_member(self, path: str) -> io.BufferedReader:
         """A stream of exactly the member's listed size; read it to the end (b'').
 
@@ -92,6 +99,9 @@ class BagSource(ABC):
         member = self._members.get(path)
         if member is None:
             raise InvalidInput(f"The bundle has no file {path!r}.")
+        kept = self._kept.get(path)
+        if kept is not None:
+            return io.BufferedReader(io.BytesIO(kept))
         # A buffer smaller than READ_CHUNK lets chunk-sized reads go straight to the caller.
         return io.BufferedReader(self._open_raw(member), buffer_size=SMALL_READ_BUFFER)
 
@@ -102,6 +112,9 @@ class BagSource(ABC):
             raise InvalidInput(f"The bundle has no file {path!r}.")
         if member.size > limit:
             raise HostileBundle(path, f"it is {member.size} bytes, over the limit of {limit}")
+        kept = self._kept.get(path)
+        if kept is not None:
+            return kept
         with self.open_member(path) as stream:
             data = stream.read(limit + 1)
             if len(data) != member.size or stream.read(1):

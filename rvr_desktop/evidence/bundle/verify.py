@@ -25,27 +25,38 @@ from rvr_desktop.evidence.bundle.bagit_reader import (
     FileCheck,
     FileStatus,
     LoadedBag,
-    check_payload,
     check_payload_oxum,
     check_tag_files,
     load_bag,
+    payload_check,
+    start_payload_hashing,
 )
 from rvr_desktop.evidence.bundle.bundle_records import disclosure_note, disclosure_places
 from rvr_desktop.evidence.bundle.errors import BundleUnreadable, MalformedBag
 from rvr_desktop.evidence.bundle.layout import PAYLOAD_PREFIX
 from rvr_desktop.evidence.bundle.long_term_files import StoredLongTermData, read_long_term_data
 from rvr_desktop.evidence.bundle.pdf_checks import (
+    MAX_PDF_BYTES,
     active_content_checks,
     signed_pdf_checks,
     signed_pdfs_in,
 )
 from rvr_desktop.evidence.bundle.result import Aspect, BundleStatus, CheckList
-from rvr_desktop.evidence.bundle.signature_checks import LongTermInputs, signature_checks
-from rvr_desktop.evidence.bundle.source import BagSource
+from rvr_desktop.evidence.bundle.signature_checks import (
+    LongTermInputs,
+    SignatureFindings,
+    signature_checks,
+)
+from rvr_desktop.evidence.bundle.source import BagMember, BagSource
 from rvr_desktop.evidence.errors import InvalidInput, RvrError
 from rvr_desktop.evidence.progress import CancelToken, ProgressCallback, no_progress
 from rvr_desktop.evidence.signing.long_term import CrlFile
 from rvr_desktop.evidence.signing.trust import TrustStore
+
+KEEP_BUDGET = 256 << 20
+"""Bytes of payload files kept in memory after hashing for the checks that read them (the
+PDFs and the JSON records); in the rare bundle with more (many large exhibit PDFs), the
+rest are read again by the checks, so memory stays bounded."""
 
 
 class BundleNotFound(InvalidInput):
@@ -162,21 +173,83 @@ def _verify(
     _format_check(bag, checks)
     tag_check = check_tag_files(source, bag)
     _files_check(checks, "tag files", tag_check.files)
-    payload_check = check_payload(source, bag.manifest, progress=progress, cancel=cancel)
-    _files_check(checks, "payload files", payload_check.files)
+    # The payload is hashed on worker threads while this thread makes the checks that
+    # need no payload byte (the signature's), then those that need only the small files
+    # hashed first (the PDFs'). Each list is added in the usual order at the end.
+    signature_list, pdf_list, content_list = CheckList(), CheckList(), CheckList()
+    kept = _kept_for_checks(source)
+    with start_payload_hashing(source, keep=lambda m: m.path in kept, cancel=cancel) as hashing:
+        try:
+            stored = read_long_term_data(source, [e.path for e in bag.tag_manifest.entries])
+        except MalformedBag as exc:
+            signature_list.failed("validation data", Aspect.INTEGRITY, str(exc))
+            stored = StoredLongTermData()
+        findings = signature_checks(bag, trust, signature_list, replace(inputs, stored=stored))
+        hashing.wait_for(kept, progress)
+        listed = bag.manifest.by_path()
+        kept_good = {p for p in kept if p in listed and hashing.sha256_of(p) == listed[p].sha256}
+        _pdf_checks(source, trust, findings, inputs, kept_good, pdf_list)
+        digests = hashing.wait(progress)
+    payload = payload_check(source, bag.manifest, digests)
+    _files_check(checks, "payload files", payload.files)
     oxum = check_payload_oxum(source, bag.info)
     if oxum.matches:
         checks.passed("Payload-Oxum", Aspect.INTEGRITY, oxum.message)
     else:
         checks.failed("Payload-Oxum", Aspect.INTEGRITY, oxum.message)
-    try:
-        stored = read_long_term_data(source, [e.path for e in bag.tag_manifest.entries])
-    except MalformedBag as exc:
-        checks.failed("validation data", Aspect.INTEGRITY, str(exc))
-        stored = StoredLongTermData()
-    findings = signature_checks(bag, trust, checks, replace(inputs, stored=stored))
+    checks.items.extend(signature_list.items)
     cms = findings.cms
-    good = {f.path for f in payload_check.files if f.status is FileStatus.OK}
+    good = {f.path for f in payload.files if f.status is FileStatus.OK}
+    if any(p in good and p not in kept for p in signed_pdfs_in(good)):
+        # A signed PDF too large to keep: checked now, over all the files that matched.
+        pdf_list = CheckList()
+        _pdf_checks(source, trust, findings, inputs, good, pdf_list)
+    checks.items.extend(pdf_list.items)
+    checks.guarded(
+        "audit chain",
+        Aspect.INTEGRITY,
+        lambda: audit_checks(source, bag, _hashes_of_good_files(payload.files), checks),
+    )
+    content_list.guarded(
+        "no active content in PDFs",
+        Aspect.INTEGRITY,
+        lambda: active_content_checks(source, good, content_list, notes),
+    )
+    checks.items.extend(content_list.items)
+    disclosure = _disclosure(source, good, checks)
+    if disclosure is not None:
+        notes.append(disclosure_note(disclosure))
+    if cms is not None and cms.is_test_identity:
+        notes.append(
+            "Signed with a TEST identity from the RVR Desktop training PKI: NOT FOR EVIDENCE."
+        )
+    return BundleStatus(
+        bundle=path,
+        checks=tuple(checks.items),
+        files=tag_check.files + payload.files,
+        bag_info=bag.info.entries,
+        signer=None if cms is None else cms.signer,
+        signing_time=None if cms is None else cms.signing_time,
+        trusted_root=None if cms is None else cms.trusted_root,
+        is_test_identity=False if cms is None else cms.is_test_identity,
+        verified_at=verified_at,
+        notes=tuple(notes),
+        trusted_signing_time=None if cms is None else cms.trusted_signing_time,
+        disclosure_places=disclosure,
+    )
+
+
+def _pdf_checks(
+    source: BagSource,
+    trust: TrustStore,
+    findings: SignatureFindings,
+    inputs: LongTermInputs,
+    good: set[str],
+    checks: CheckList,
+) -> None:
+    """The checks of each signed PDF (the statements, the exhibits statement) among the
+    files that matched their manifest line; the statement is missed when it did not."""
+    cms = findings.cms
     signer_fingerprint = (
         None if cms is None or cms.signer is None else cms.signer.sha256_fingerprint
     )
@@ -202,37 +275,31 @@ def _verify(
                 Aspect.INTEGRITY,
                 f"{member} is missing or failed its hash check",
             )
-    checks.guarded(
-        "audit chain",
-        Aspect.INTEGRITY,
-        lambda: audit_checks(source, bag, _hashes_of_good_files(payload_check.files), checks),
+
+
+def _kept_for_checks(source: BagSource) -> set[str]:
+    """Which payload files to keep after hashing: those the checks read (every file the
+    app made, and the exhibits' PDFs for the active-content check), smallest first, up to
+    :data:`KEEP_BUDGET` in all."""
+    exhibits = PAYLOAD_PREFIX + "exhibits/"
+
+    def read_by_checks(member: BagMember) -> bool:
+        made_by_app = not (member.path.startswith(exhibits) and member.path.count("/") > 2)
+        return made_by_app or member.path.lower().endswith(".pdf")
+
+    wanted = sorted(
+        (m for m in source.list_files() if m.path.startswith(PAYLOAD_PREFIX)),
+        key=lambda m: m.size,
     )
-    checks.guarded(
-        "no active content in PDFs",
-        Aspect.INTEGRITY,
-        lambda: active_content_checks(source, good, checks, notes),
-    )
-    disclosure = _disclosure(source, good, checks)
-    if disclosure is not None:
-        notes.append(disclosure_note(disclosure))
-    if cms is not None and cms.is_test_identity:
-        notes.append(
-            "Signed with a TEST identity from the RVR Desktop training PKI: NOT FOR EVIDENCE."
-        )
-    return BundleStatus(
-        bundle=path,
-        checks=tuple(checks.items),
-        files=tag_check.files + payload_check.files,
-        bag_info=bag.info.entries,
-        signer=None if cms is None else cms.signer,
-        signing_time=None if cms is None else cms.signing_time,
-        trusted_root=None if cms is None else cms.trusted_root,
-        is_test_identity=False if cms is None else cms.is_test_identity,
-        verified_at=verified_at,
-        notes=tuple(notes),
-        trusted_signing_time=None if cms is None else cms.trusted_signing_time,
-        disclosure_places=disclosure,
-    )
+    kept: set[str] = set()
+    budget = KEEP_BUDGET
+    for member in wanted:
+        if member.size > min(budget, MAX_PDF_BYTES):
+            break
+        if read_by_checks(member):
+            kept.add(member.path)
+            budget -= member.size
+    return kept
 
 
 def _disclosure(source: BagSource, good: set[str], checks: CheckList) -> int | None:

@@ -54,9 +54,13 @@ class StoredBlob:
 
 
 class Writable(Protocol):
-    """Anything bytes can be written to: a file, a bundle's payload sink, a hashing sink."""
+    """Anything bytes can be written to: a file, a bundle's payload sink, a hashing sink.
 
-    def write(self, data: bytes, /) -> object: ...
+    The buffer handed to ``write`` is reused once the call returns: a sink that keeps the
+    bytes must copy them (files, BytesIO and hashes do).
+    """
+
+    def write(self, data: memoryview, /) -> object: ...
 
 
 class TooLarge(InvalidInput):
@@ -124,7 +128,10 @@ class _HashingWriter:
 
     The decrypter holds the GIL while it works; hashing and writing release it. So the
     blocks are hashed and written by a second thread while the next ones are decrypted,
-    using both cores. At most ``_QUEUE_BLOCKS`` blocks wait, which bounds the memory.
+    using both cores. The decrypter is the slower side, so it only copies each piece
+    once, into a block taken from a fixed set that the writing thread gives back: no
+    block is allocated or copied again, and the set (``_QUEUE_BLOCKS`` + 1 blocks)
+    bounds the memory.
     """
 
     def __init__(
@@ -134,8 +141,12 @@ class _HashingWriter:
         self._progress = progress
         self._total = total
         self._hash_bytes = hash_bytes
-        self._pending = bytearray()
-        self._blocks: queue.Queue[bytes | None] = queue.Queue(maxsize=_QUEUE_BLOCKS)
+        self._free: queue.Queue[bytearray] = queue.Queue()
+        for _ in range(_QUEUE_BLOCKS + 1):
+            self._free.put(bytearray(_WRITE_BLOCK))
+        self._block = self._free.get()
+        self._used = 0
+        self._blocks: queue.Queue[tuple[bytearray, int] | None] = queue.Queue()
         self._thread = threading.Thread(target=self._consume, name="blob-writer", daemon=True)
         self._thread.start()
         self.digest = hashlib.sha256()
@@ -143,38 +154,56 @@ class _HashingWriter:
         self.error: BaseException | None = None
 
     def write(self, data: bytes) -> int:
+        # Called for every 8 KiB the decrypter produces, with the GIL held: kept short.
         if self.error is not None:
             raise self.error
-        self._pending += data
-        if len(self._pending) >= _WRITE_BLOCK:
-            self._hand_on()
-        return len(data)
+        count = len(data)
+        end = self._used + count
+        if end < _WRITE_BLOCK:
+            self._block[self._used : end] = data
+            self._used = end
+            return count
+        piece = memoryview(data)
+        while piece:
+            taken = piece[: _WRITE_BLOCK - self._used]
+            self._block[self._used : self._used + len(taken)] = taken
+            self._used += len(taken)
+            piece = piece[len(taken) :]
+            if self._used == _WRITE_BLOCK:
+                self._hand_on()
+        return count
 
     def _hand_on(self) -> None:
-        block = bytes(self._pending)
-        self._pending.clear()
-        self._blocks.put(block)
+        self._blocks.put((self._block, self._used))
+        self._block = self._free.get()  # waits while the writer is _QUEUE_BLOCKS behind
+        self._used = 0
 
     def _consume(self) -> None:
-        while (block := self._blocks.get()) is not None:
-            if self.error is not None:
-                continue  # drain so the producer never blocks
+        while (item := self._blocks.get()) is not None:
+            block, used = item
             try:
-                self._sink.write(block)
-                if self._hash_bytes:
-                    self.digest.update(block)
-                self.size += len(block)
-                self._progress(self.size, self._total)
+                if self.error is None:
+                    view = memoryview(block)[:used]
+                    self._sink.write(view)
+                    if self._hash_bytes:
+                        self.digest.update(view)
+                    self.size += used
+                    self._progress(self.size, self._total)
             except BaseException as exc:
                 self.error = exc
+            finally:
+                self._free.put(
+                    block
+                )  # given back even after a failure, so the producer never blocks
 
     def flush(self) -> None:
         """Called by the decrypter; the last bytes are written by :meth:`finish`."""
 
     def finish(self) -> None:
         """Hand on the last bytes and wait until everything is written."""
-        if self._pending:
-            self._hand_on()
+        if self._used:
+            self._blocks.put((self._block, self._used))
+            self._used = 0
         self.close()
         if self.error is not None:
             raise self.error

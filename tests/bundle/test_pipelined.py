@@ -1,0 +1,161 @@
+"""Export and verify work on both cores at once; nothing of the checks, the format or the
+durability is given up for it.
+
+The export decrypts an exhibit while another thread hashes and writes the bytes before,
+and a third starts putting them on the disk; the verifier hashes files on several threads
+while it checks the signature, and keeps the small files it hashed for the checks that
+read them. These are the officer's and the evidence officer's stories that must still
+hold.
+"""
+
+from __future__ import annotations
+
+import errno
+import io
+import os
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from rvr_desktop.evidence.bundle import sinks
+from rvr_desktop.evidence.bundle.export import ExportRequest, ExportResult, export_case
+from rvr_desktop.evidence.bundle.folder_source import FolderBagSource
+from rvr_desktop.evidence.bundle.layout import BundleLayout
+from rvr_desktop.evidence.bundle.result import Outcome
+from rvr_desktop.evidence.bundle.source import BagMember
+from rvr_desktop.evidence.bundle.verify import verify_bundle
+from rvr_desktop.evidence.case import attachments
+from rvr_desktop.evidence.errors import DiskWriteFailed
+from rvr_desktop.evidence.progress import Cancelled, CancelToken
+from rvr_desktop.evidence.signing.trust import TrustStore
+from rvr_desktop.evidence.vault import Vault, audit
+from tests.bundle.conftest import DemoBundle
+
+VIDEO_BYTES = 9 << 20  # more than two of the blocks the exhibit is handed on in
+
+
+def _request(bundle: DemoBundle, out: Path, layout: BundleLayout) -> ExportRequest:
+    return ExportRequest(bundle.demo.case_id, out, "CPS Direct", "Charging decision", layout)
+
+
+def _with_videos(bundle: DemoBundle, vault: Vault, count: int) -> None:
+    for n in range(count):
+        attachments.import_stream(
+            vault,
+            bundle.demo.case_id,
+            io.BytesIO(os.urandom(VIDEO_BYTES)),
+            original_name=f"doorbell-camera-{n}.mp4",
+        )
+
+
+def _export_fails_leaving_nothing(
+    bundle: DemoBundle, out: Path, error: type[Exception], **export: object
+) -> None:
+    """The export raises ``error``; no bundle and no audit record are left behind."""
+    out.mkdir()
+    with Vault.unlock(bundle.demo.root, bundle.demo.passphrase) as vault:
+        _with_videos(bundle, vault, 1)
+        with vault.reader() as tx:
+            before = audit.chain_head(tx)
+        with pytest.raises(error):
+            export_case(vault, _request(bundle, out, BundleLayout.FOLDER), **export)  # type: ignore[arg-type]
+        with vault.reader() as tx:
+            assert audit.chain_head(tx) == before
+    assert list(out.iterdir()) == []
+
+
+def _export_with_videos(bundle: DemoBundle, out: Path, count: int) -> ExportResult:
+    with Vault.unlock(bundle.demo.root, bundle.demo.passphrase) as vault:
+        _with_videos(bundle, vault, count)
+        return export_case(vault, _request(bundle, out, BundleLayout.FOLDER))
+
+
+@pytest.mark.parametrize("layout", list(BundleLayout))
+def test_a_large_exhibit_goes_to_the_disk_while_it_is_written_and_the_bundle_verifies(
+    demo_bundle: DemoBundle, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, layout: BundleLayout
+) -> None:
+    monkeypatch.setattr(sinks, "WRITE_BEHIND_BYTES", 1 << 20)
+    flushes: list[int] = []
+    real = sinks._datasync
+
+    def counted(fd: int) -> None:
+        flushes.append(fd)
+        real(fd)
+
+    monkeypatch.setattr(sinks, "_datasync", counted)
+    with Vault.unlock(demo_bundle.demo.root, demo_bundle.demo.passphrase) as vault:
+        _with_videos(demo_bundle, vault, 1)
+        result = export_case(vault, _request(demo_bundle, tmp_path, layout))
+    assert flushes, "the exhibit was not flushed while it was being written"
+    status = verify_bundle(result.bundle, TrustStore.from_paths([demo_bundle.root_pem]))
+    assert status.bottom_line, status.summary()
+
+
+def test_a_disk_error_met_while_flushing_in_the_background_stops_the_export(
+    demo_bundle: DemoBundle, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The first failure is the one that counts: the kernel may report the file's own
+    # fsync after it as a success for pages it could not write.
+    monkeypatch.setattr(sinks, "WRITE_BEHIND_BYTES", 1 << 20)
+
+    def failing(fd: int) -> None:
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(sinks, "_datasync", failing)
+    _export_fails_leaving_nothing(demo_bundle, tmp_path / "out", DiskWriteFailed)
+
+
+def test_cancelling_half_way_through_an_exhibit_leaves_nothing(
+    demo_bundle: DemoBundle, tmp_path: Path
+) -> None:
+    token = CancelToken()
+    seen: list[int] = []
+
+    def progress(done: int, total: int) -> None:
+        seen.append(done)
+        if done > VIDEO_BYTES // 2:
+            token.cancel()
+
+    _export_fails_leaving_nothing(
+        demo_bundle, tmp_path / "out", Cancelled, progress=progress, cancel=token
+    )
+    assert any(done > VIDEO_BYTES // 2 for done in seen)
+
+
+def test_a_byte_changed_in_the_middle_of_one_of_several_exhibits_is_caught(
+    demo_bundle: DemoBundle, tmp_path: Path
+) -> None:
+    result = _export_with_videos(demo_bundle, tmp_path, 3)
+    videos = sorted((result.bundle / "data" / "exhibits").rglob("doorbell-camera-*.mp4"))
+    assert len(videos) == 3
+    changed = videos[1]
+    with open(changed, "r+b") as handle:
+        handle.seek(VIDEO_BYTES // 2)
+        byte = handle.read(1)
+        handle.seek(VIDEO_BYTES // 2)
+        handle.write(bytes([byte[0] ^ 1]))
+    status = verify_bundle(result.bundle, TrustStore.from_paths([demo_bundle.root_pem]))
+    name = changed.relative_to(result.bundle).as_posix()
+    payload = next(c for c in status.checks if c.name == "payload files")
+    assert payload.outcome is Outcome.FAIL and name in payload.reason
+    assert [f.path for f in status.files if not f.ok] == [name]
+    assert not status.intact
+
+
+def test_the_verifier_reads_each_file_of_a_bundle_once(
+    demo_bundle: DemoBundle, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result = _export_with_videos(demo_bundle, tmp_path, 2)
+    opened: Counter[str] = Counter()
+    real = FolderBagSource._open_raw
+
+    def counted(self: FolderBagSource, member: BagMember) -> io.RawIOBase:
+        opened[member.path] += 1
+        return real(self, member)
+
+    monkeypatch.setattr(FolderBagSource, "_open_raw", counted)
+    status = verify_bundle(result.bundle, TrustStore.from_paths([demo_bundle.root_pem]))
+    assert status.bottom_line, status.summary()
+    assert {path for path, n in opened.items() if n > 1} == set()
+    assert len(opened) == len([p for p in result.bundle.rglob("*") if p.is_file()])
