@@ -15,7 +15,6 @@ the same table. The figure is also printed at each size, to show how it grows.
 from __future__ import annotations
 
 import os
-import sqlite3
 import tempfile
 import time
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.report import Figure, percentile
+from bench.vault_bench import _plain_sqlite_appends
 
 MEASURED_NOTES = 1_000
 HEADLINE_NOTES = 100_000
@@ -57,26 +57,11 @@ def _bulk_notes(vault: Any, case_id: int, count: int) -> None:
 
 
 def _sqlite_commits(folder: Path, count: int, measured: int) -> list[float]:
-    """Milliseconds for each bare insert and commit, WAL with synchronous=FULL."""
-    conn = sqlite3.connect(folder / f"plain-{count}.db", isolation_level=None)
-    conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA synchronous = FULL")
-    conn.execute("CREATE TABLE notes(id INTEGER PRIMARY KEY, case_id, utc, text)")
-    conn.execute("BEGIN")
-    conn.executemany(
-        "INSERT INTO notes(case_id, utc, text) VALUES (1, ?, ?)",
-        ((i, f"Earlier note {i}: what was said. " * 2) for i in range(count)),
-    )
-    conn.execute("COMMIT")
-    samples = []
-    for i in range(measured):
-        start = time.perf_counter()
-        conn.execute("BEGIN IMMEDIATE")
-        conn.execute("INSERT INTO notes(case_id, utc, text) VALUES (1, ?, ?)", (i, f"note {i}"))
-        conn.execute("COMMIT")
-        samples.append((time.perf_counter() - start) * 1000)
-    conn.close()
-    return samples
+    """Milliseconds for each bare insert and commit, WAL with synchronous=FULL, into a
+    table of ``count`` rows (the vault bench's baseline, in a folder of its own)."""
+    own = folder / f"plain-{count}"
+    own.mkdir()
+    return [seconds * 1000 for seconds in _plain_sqlite_appends(own, count, measured)]
 
 
 class _PaintClock:
