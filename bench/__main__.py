@@ -9,6 +9,7 @@ from collections.abc import Callable
 from bench import (
     bundle_bench,
     documents_bench,
+    note_frame_bench,
     spelling_bench,
     startup_bench,
     store_bench,
@@ -48,7 +49,7 @@ def main() -> None:
         "vault": lambda: vault_bench.run(size),
         "documents": documents_bench.run,
         "bundle": lambda: bundle_bench.run(size, quick=args.quick),
-        "ui": lambda: ui_bench.run(size),
+        "ui": lambda: [*note_frame_bench.run(quick=args.quick), *ui_bench.run(size)],
         "store": lambda: store_bench.run(size, bundles=10 if args.quick else 100),
         "timestamp": lambda: timestamp_bench.run(quick=args.quick),
         "spelling": spelling_bench.run,

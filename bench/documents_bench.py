@@ -63,8 +63,16 @@ def run() -> list[Figure]:
             assert rendered.signature_box is not None
             sign_pdf(rendered.data, credential, profile, rendered.signature_box)
 
-        ours = median([timed(render_and_sign) for _ in range(5)])
-        bare = median([timed(lambda: _bare_reportlab(text)) for _ in range(5)])
+        # Once each first (fonts registered, the signer's size estimated), then turn about,
+        # so a busy moment on a shared machine falls on both sides alike.
+        render_and_sign()
+        _bare_reportlab(text)
+        ours_runs: list[float] = []
+        bare_runs: list[float] = []
+        for _ in range(9):
+            ours_runs.append(timed(render_and_sign))
+            bare_runs.append(timed(lambda: _bare_reportlab(text)))
+        ours, bare = median(ours_runs), median(bare_runs)
         vault.lock()
     return [
         Figure(
@@ -73,6 +81,6 @@ def run() -> list[Figure]:
             "ms",
             "bare reportlab, same text",
             bare * 1000,
-            "aim: under 1 s",
+            "aim: ratio <= 1.3",
         )
     ]

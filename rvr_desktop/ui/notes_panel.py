@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -27,7 +26,11 @@ from rvr_desktop.ui.amend_dialog import AmendDialog
 from rvr_desktop.ui.note_input import NoteInput
 from rvr_desktop.ui.services import Services
 from rvr_desktop.ui.spell_highlighter import attach_spell_check
+from rvr_desktop.ui.tasks import Task
 from rvr_desktop.ui.timeline_model import AUTHOR, ELAPSED, TEXT, TIME, TimelineModel
+from rvr_desktop.ui.timeline_table import TimelineTable
+
+_FITTED_COLUMNS = (TIME, ELAPSED, AUTHOR)
 
 
 class NotesPanel(QWidget):
@@ -42,7 +45,7 @@ class NotesPanel(QWidget):
         self._case_id = case_id
         self.model = TimelineModel()
 
-        self.table = QTableView(self)
+        self.table = TimelineTable(self)
         self.table.setModel(self.model)
         self.table.setAccessibleName("Timeline of notes and call events")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -55,11 +58,12 @@ class NotesPanel(QWidget):
         for column in (TIME, ELAPSED, AUTHOR):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(TEXT, QHeaderView.ResizeMode.Stretch)
-        # The time, call time and author columns fit what they hold, measured again as rows
-        # arrive (a header sized while the table was empty would cut the times off).
-        self.model.rowsInserted.connect(lambda *_: self._fit_columns())
+        # The time, call time and author columns fit what they hold: measured when the
+        # timeline is loaded, widened when a new row needs more (a header sized while the
+        # table was empty would cut the times off). Rows fit their text as they come into
+        # view (TimelineTable).
+        self.model.rowsInserted.connect(self._widen_columns_for)
         self.model.modelReset.connect(self._fit_columns)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.activated.connect(lambda _index: self.amend_selected())
 
         self.input = NoteInput(self)
@@ -87,7 +91,9 @@ class NotesPanel(QWidget):
         self.search_shortcut = QShortcut(QKeySequence("Ctrl+Shift+F"), self)
         self.search_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.search_shortcut.activated.connect(self.focus_search)
-        self.model.rowsInserted.connect(lambda *_: self._filter(self.search.text()))
+        self._shown = 0
+        """Rows the search shows (counted while it holds words)."""
+        self.model.rowsInserted.connect(self._filter_new_rows)
         self.model.modelReset.connect(lambda: self._filter(self.search.text()))
 
         self.hint = QLabel("Notes cannot be deleted; amend a note to correct it.", self)
@@ -99,6 +105,8 @@ class NotesPanel(QWidget):
         self.restricted_remark.setAccessibleName("Restricted detail in this note")
         self.restricted_remark.hide()
         self._restricted: tuple[RestrictedValue, ...] = ()
+        self._restricted_task: Task | None = None
+        self._restricted_stale = False
         self.input.textChanged.connect(self._update_remark)
 
         buttons = QVBoxLayout()
@@ -133,12 +141,40 @@ class NotesPanel(QWidget):
         self.refresh_restricted_details()
 
     def refresh_restricted_details(self) -> None:
-        """Read the case's restricted details again (a gate or a form may have added one)."""
-        try:
-            self._restricted = restricted_values_for_case(self._vault, self._case_id)
-        except RvrError:  # the remark is a courtesy: never stop a note over it
-            self._restricted = ()
+        """Read the case's restricted details again (a gate or a form may have added one).
+
+        Read off the GUI thread (it reads the case's forms and templates), so a note is
+        shown without waiting for it; the remark follows as soon as the read ends. Asked
+        again while a read runs, it reads once more after it.
+        """
+        if self._restricted_task is not None:
+            self._restricted_stale = True
+            return
+        vault, case_id = self._vault, self._case_id
+        task = self._services.tasks.start(
+            "Reading the case's restricted details",
+            lambda _progress, _cancel: restricted_values_for_case(vault, case_id),
+        )
+        # Bound methods, not lambdas: Qt drops the connections if the panel is destroyed
+        # first (the vault locked while the read ran).
+        task.succeeded.connect(self._restricted_read)
+        task.failed.connect(self._restricted_read_failed)
+        task.finished.connect(self._restricted_read_ended)
+        self._restricted_task = task
+
+    def _restricted_read(self, values: object) -> None:
+        self._restricted = values if isinstance(values, tuple) else ()
         self._update_remark()
+
+    def _restricted_read_failed(self, _error: object) -> None:
+        # The remark is a courtesy: a failed read never stops a note; no remark is shown.
+        self._restricted_read(())
+
+    def _restricted_read_ended(self) -> None:
+        self._restricted_task = None
+        if self._restricted_stale:
+            self._restricted_stale = False
+            self.refresh_restricted_details()
 
     def _update_remark(self) -> None:
         remark = note_remark(self.input.toPlainText(), self._restricted)
@@ -153,8 +189,23 @@ class NotesPanel(QWidget):
         self.input.setFocus()
 
     def _fit_columns(self) -> None:
-        for column in (TIME, ELAPSED, AUTHOR):
+        for column in _FITTED_COLUMNS:
             self.table.resizeColumnToContents(column)
+        self.table.fit_rows_in_view()
+
+    def _widen_columns_for(
+        self, _parent: QModelIndex | QPersistentModelIndex, first: int, last: int
+    ) -> None:
+        # Only the new rows are measured: measuring the whole column for each note took
+        # longer than a frame in a long timeline.
+        grid = 1 if self.table.showGrid() else 0
+        for column in _FITTED_COLUMNS:
+            needed = max(
+                self.table.sizeHintForIndex(self.model.index(row, column)).width() + grid
+                for row in range(first, last + 1)
+            )
+            if needed > self.table.columnWidth(column):
+                self.table.setColumnWidth(column, needed)
 
     def focus_search(self) -> None:
         self.search.setFocus()
@@ -163,15 +214,34 @@ class NotesPanel(QWidget):
     def _filter(self, text: str) -> None:
         """Show only the entries (notes, amendments, call events) whose text, reason or
         author holds every word searched for. Nothing is removed, only hidden."""
-        words = text.lower().split()
+        self._shown = self._filter_rows(text.lower().split(), range(self.model.rowCount()))
+        self._show_search_status()
+        self.table.fit_rows_in_view()
+
+    def _filter_new_rows(
+        self, _parent: QModelIndex | QPersistentModelIndex, first: int, last: int
+    ) -> None:
+        # A new row is shown unless a search is on; only the new rows need looking at.
+        words = self.search.text().lower().split()
+        if words:
+            self._shown += self._filter_rows(words, range(first, last + 1))
+        self._show_search_status()
+
+    def _filter_rows(self, words: list[str], rows: range) -> int:
         shown = 0
-        for row in range(self.model.rowCount()):
+        for row in rows:
             entry = self.model.entry_at(row)
             haystack = "" if entry is None else f"{entry.text} {entry.reason or ''} {entry.author}"
             match = all(word in haystack.lower() for word in words)
-            self.table.setRowHidden(row, not match)
+            if self.table.isRowHidden(row) == match:
+                self.table.setRowHidden(row, not match)
             shown += match
-        self.search_status.setText(f"{shown} of {self.model.rowCount()} shown" if words else "")
+        return shown
+
+    def _show_search_status(self) -> None:
+        searching = bool(self.search.text().split())
+        total = self.model.rowCount()
+        self.search_status.setText(f"{self._shown} of {total} shown" if searching else "")
 
     def add_note(self, text: str) -> None:
         if not text.strip():
@@ -185,6 +255,7 @@ class NotesPanel(QWidget):
         self.input.clear_after_save(text)
         self.model.add(entry)
         self.table.scrollToBottom()
+        # A note adds no restricted detail, but a form or gate saved since may have.
         self.refresh_restricted_details()
 
     def selected_entry(self) -> TimelineEntry | None:
@@ -213,6 +284,12 @@ class NotesPanel(QWidget):
                 "explaining what happened instead.",
             )
             return
+        # Read now rather than from the last background read, which may not have ended:
+        # an amendment is rare, and its remark must know every detail already recorded.
+        try:
+            self._restricted = restricted_values_for_case(self._vault, self._case_id)
+        except RvrError:  # the remark is a courtesy: never stop an amendment over it
+            self._restricted = ()
         dialog = AmendDialog(self._vault, entry, self, restricted=self._restricted)
         try:
             if self._services.dialogs.run(dialog) and dialog.amendment is not None:

@@ -21,6 +21,21 @@ def page_texts(data: bytes) -> list[str]:
     return [page.extract_text() for page in reader(data).pages]
 
 
+def xobject_subtypes(page: Any) -> list[str]:
+    """The subtype of every XObject the page draws, through forms drawn inside it too (the
+    furniture every page repeats is one form the pages share)."""
+    found: list[str] = []
+    pending = [page["/Resources"].get_object()]
+    while pending:
+        resources = pending.pop()
+        for ref in resources.get("/XObject", {}).values():
+            xobject = ref.get_object()
+            found.append(str(xobject["/Subtype"]))
+            if xobject["/Subtype"] == "/Form" and "/Resources" in xobject:
+                pending.append(xobject["/Resources"].get_object())
+    return found
+
+
 def words_of(text: str) -> list[str]:
     return text.split()
 

@@ -10,7 +10,7 @@ import pytest
 from pypdf.generic import ContentStream
 
 from documents import samples
-from documents.pdftext import page_texts, reader
+from documents.pdftext import page_texts, reader, xobject_subtypes
 from rvr_desktop.evidence.documents import (
     InterpreterDeclaration,
     SigningMethod,
@@ -167,8 +167,7 @@ def test_drawn_signature_appears_on_every_page_as_an_image() -> None:
     pages = reader(rendered.data).pages
     assert len(pages) > 1
     for page in pages:
-        xobjects = page["/Resources"].get_object().get("/XObject", {})
-        assert any(x.get_object()["/Subtype"] == "/Image" for x in xobjects.values())
+        assert "/Image" in xobject_subtypes(page)
     assert "the witness drew their signature" in _flat(page_texts(rendered.data)[-1])
 
 

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
 from pypdf import PdfReader
@@ -144,6 +145,86 @@ def test_names_in_other_scripts_print_as_themselves_in_the_box(
 
     assert _stamp_lines(signed)[0] == "Digitally signed by Łukasz Żółć-Петрова"
     assert b"DejaVuSans" in signed  # the embedded font has these glyphs; Courier has not
+
+
+def test_officers_signing_in_turn_each_get_their_own_stamp_and_a_signature_that_checks_out(
+    authority: TrainingCertificateAuthority,
+    credential: SigningCredential,
+    officer: OfficerProfile,
+    statement: bytes,
+    trust: TrustStore,
+    clock: FakeClock,
+    now: datetime,
+) -> None:
+    # The space for a signature is sized once per signer and the stamp's font made once
+    # per officer: a later signature, or another officer's, must not be cut to fit
+    # the first, nor show the first one's name or time.
+    colleague = OfficerProfile(
+        name="Bartholomew Featherstonehaugh-Wolstenholme", collar_number="90210", rank="DC"
+    )
+    colleague_credential = authority.issue_officer(colleague, now=now)
+    first = sign_pdf(statement, credential, officer, SIGNATURE_BOX, clock=clock)
+    clock.advance(61)
+    theirs = sign_pdf(statement, colleague_credential, colleague, SIGNATURE_BOX, clock=clock)
+    clock.advance(61)
+    again = sign_pdf(statement, credential, officer, SIGNATURE_BOX, clock=clock)
+
+    stamps = [_stamp_lines(pdf)[:3] for pdf in (first, theirs, again)]
+    assert stamps == [
+        ["Digitally signed by Alex Morgan", "PC 4417, Riverside", _shown(now)],
+        [
+            "Digitally signed by Bartholomew Featherstonehaugh-Wolstenholme",
+            "DC 90210",
+            _shown(now + timedelta(seconds=61)),
+        ],
+        [
+            "Digitally signed by Alex Morgan",
+            "PC 4417, Riverside",
+            _shown(now + timedelta(seconds=122)),
+        ],
+    ]
+    for pdf, moment in ((first, 0), (theirs, 61), (again, 122)):
+        check = validate_pdf(pdf, trust, at_time=now + timedelta(seconds=moment))
+        assert check.problems == ()
+        assert check.bottom_line and check.covers_whole_file and check.modification_free
+
+
+def test_the_font_embedded_for_the_stamp_can_draw_every_character_it_shows(
+    authority: TrainingCertificateAuthority, statement: bytes, clock: FakeClock, now: datetime
+) -> None:
+    # The stamp's font program is made once per officer, not cut again for each
+    # signature: it must still hold every glyph the stamp uses, outlines included.
+    officer = OfficerProfile(name="Łukasz Żółć-Петрова", collar_number="88")
+    credential = authority.issue_officer(officer, now=now)
+
+    signed = sign_pdf(statement, credential, officer, SIGNATURE_BOX, clock=clock)
+
+    program = _stamp_font_program(signed)
+    glyphs = program.getGlyphSet()
+    cmap = program.getBestCmap()
+    for character in set("".join(_stamp_lines(signed))) - {" "}:
+        assert ord(character) in cmap, character
+        assert glyphs[cmap[ord(character)]].width > 0, character
+        assert program["glyf"][cmap[ord(character)]].numberOfContours != 0, character
+
+
+def _shown(moment: datetime) -> str:
+    return document_time(int(moment.timestamp()) * 1000, seconds=True)
+
+
+def _stamp_font_program(pdf: bytes) -> TTFont:
+    """The TrueType program embedded for the text of the signature box."""
+    widget = PdfReader(io.BytesIO(pdf)).pages[-1]["/Annots"][0].get_object()
+    pending = [widget["/AP"]["/N"].get_object()]
+    while pending:
+        xobject = pending.pop()
+        resources = xobject.get("/Resources", {})
+        for font in resources.get("/Font", {}).values():
+            descendant = font.get_object()["/DescendantFonts"][0].get_object()
+            data = descendant["/FontDescriptor"].get_object()["/FontFile2"].get_object()
+            return TTFont(io.BytesIO(data.get_data()))
+        pending.extend(x.get_object() for x in resources.get("/XObject", {}).values())
+    raise AssertionError("the signature box has no font")
 
 
 def test_same_signature_is_untrusted_when_the_root_is_not_in_the_trust_store(

@@ -358,6 +358,16 @@ def read_entries(tx: Tx, case_id: int) -> list[TimelineEntry]:
     return [entry_from_row(r) for r in rows]
 
 
+def read_events(tx: Tx, case_id: int) -> list[TimelineEntry]:
+    """The timeline's call events only (a safety gate's answers among them), oldest first:
+    what a case's restricted details are read from, without its (perhaps many) notes."""
+    load_case(tx, case_id)
+    rows = tx.all(
+        "SELECT * FROM timeline WHERE case_id = ? AND kind = 'event' ORDER BY id", (case_id,)
+    )
+    return [entry_from_row(r) for r in rows]
+
+
 def entries(vault: Vault, case_id: int) -> list[TimelineEntry]:
     """The whole timeline, oldest first."""
     with vault.reader() as tx:

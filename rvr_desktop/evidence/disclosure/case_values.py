@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from rvr_desktop.evidence.case.cases import Case, load_case
-from rvr_desktop.evidence.case.timeline import TimelineEntry, read_entries
+from rvr_desktop.evidence.case.timeline import TimelineEntry, read_events
 from rvr_desktop.evidence.disclosure.finder import DEFAULT_NAMES, DetailKind, RestrictedValue
 from rvr_desktop.evidence.forms.model import Field, FieldType, Template
 from rvr_desktop.evidence.forms.registry import FORCE_TEMPLATES_SETTING, load_registry
@@ -100,7 +100,9 @@ def restricted_values_for_case(vault: Vault, case_id: int) -> tuple[RestrictedVa
     every gate recorded, the referral), for the note box's remark."""
     with vault.reader() as tx:
         case = load_case(tx, case_id)
-        entries = read_entries(tx, case_id)
+        # Only events carry answers (a note's payload is empty): a case's thousands of
+        # notes need not be read each time the remark is brought up to date.
+        entries = read_events(tx, case_id)
         forms = read_forms_for_case(tx, case_id)
         force = vault.get_setting(FORCE_TEMPLATES_SETTING, tx)
     current = load_registry(None, Path(force) if force else None).templates

@@ -35,9 +35,12 @@ _GAP = 10.0
 _MARKING_SIZE = 11
 _MARKING_HEIGHT = 16.0
 
-FooterPainter = Callable[[CountingCanvas, int, int, float], None]
-"""Draws extra footer content: ``painter(canvas, page_index, page_count, top_y)``, where
-``top_y`` is the top of the footer's own area (the rule is drawn above it)."""
+FooterPainter = Callable[[CountingCanvas, float], None]
+"""Draws extra footer content, the same on every page: ``painter(canvas, top_y)``, where
+``top_y`` is the top of the footer's own area (the rule is drawn above it). It is drawn
+once per document, with the rest of the furniture that every page repeats."""
+
+_FURNITURE_FORM = "RvrPageFurniture"
 
 
 @dataclass(frozen=True)
@@ -93,22 +96,15 @@ def _zones(furniture: Furniture) -> _Zones:
 def _painter(furniture: Furniture, zones: _Zones) -> Callable[[CountingCanvas, int, int], None]:
     font = fonts()
     style = styles()
+    top = PAGE_HEIGHT - TOP_EDGE - _MARKING_HEIGHT
 
-    def paint(canvas: CountingCanvas, page_index: int, page_count: int) -> None:
-        top = PAGE_HEIGHT - TOP_EDGE
+    def draw_repeated(canvas: CountingCanvas) -> None:
         canvas.setFont(font.bold, _MARKING_SIZE)
-        canvas.drawCentredString(PAGE_WIDTH / 2, top - 9, furniture.marking.value)
+        canvas.drawCentredString(PAGE_WIDTH / 2, top + _MARKING_HEIGHT - 9, furniture.marking.value)
         canvas.drawCentredString(PAGE_WIDTH / 2, BOTTOM_EDGE, furniture.marking.value)
-        top -= _MARKING_HEIGHT
         header = _header_paragraph(furniture)
         header.wrap(CONTENT_WIDTH - _PAGE_NUMBER_WIDTH, PAGE_HEIGHT)
         header.drawOn(canvas, MARGIN_X, top - zones.header_paragraph_height)
-        canvas.setFont(font.bold, style.small.fontSize)
-        canvas.drawRightString(
-            PAGE_WIDTH - MARGIN_X,
-            top - style.small.fontSize,
-            f"Page {page_index + 1} of {page_count}",
-        )
         canvas.setStrokeColor(RULE_GREY)
         canvas.setLineWidth(0.5)
         rule_y = zones.frame_top + _GAP / 2
@@ -117,13 +113,29 @@ def _painter(furniture: Furniture, zones: _Zones) -> Callable[[CountingCanvas, i
         canvas.line(MARGIN_X, footer_rule_y, PAGE_WIDTH - MARGIN_X, footer_rule_y)
         if furniture.footer is not None:
             canvas.saveState()
-            furniture.footer(canvas, page_index, page_count, footer_rule_y - 4)
+            furniture.footer(canvas, footer_rule_y - 4)
             canvas.restoreState()
         if furniture.footer_note:
             canvas.setFont(font.regular, 7)
             canvas.setFillColor(RULE_GREY)
             note_y = BOTTOM_EDGE + _MARKING_HEIGHT
             canvas.drawString(MARGIN_X, note_y, furniture.footer_note)
+
+    def paint(canvas: CountingCanvas, page_index: int, page_count: int) -> None:
+        # Everything but the page number is the same on every page: drawn once into a
+        # form the pages share, rather than laid out and encoded again for each page.
+        # The form belongs to this canvas's own document.
+        if not canvas.hasForm(_FURNITURE_FORM):
+            canvas.beginForm(_FURNITURE_FORM)
+            draw_repeated(canvas)
+            canvas.endForm()
+        canvas.doForm(_FURNITURE_FORM)
+        canvas.setFont(font.bold, style.small.fontSize)
+        canvas.drawRightString(
+            PAGE_WIDTH - MARGIN_X,
+            top - style.small.fontSize,
+            f"Page {page_index + 1} of {page_count}",
+        )
 
     return paint
 

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen.canvas import Canvas
 
 PagePainter = Callable[["CountingCanvas", int, int], None]
@@ -66,7 +67,20 @@ class CountingCanvas(Canvas):
             self._painter(self, index, page_count)
             self.restoreState()
             super().showPage()
+            self._flate_only(self._doc.Pages[-1])  # type: ignore[attr-defined]
         super().save()
+
+    @staticmethod
+    def _flate_only(page: Any) -> None:
+        """Compress the page's content with Flate alone, without reportlab's ASCII85 layer.
+
+        ASCII85 only makes a binary stream printable: it adds a quarter to the size and,
+        in pure Python, cost more than the compression itself. reportlab chooses it by a
+        process-wide setting; this sets the filters on this document's page instead.
+        """
+        page.Contents = pdfdoc.PDFStream(content=page.stream, filters=[pdfdoc.PDFZCompress])
+        # Already compressed as asked: reportlab would otherwise reset the filters.
+        page.compression = 0
 
     @property
     def page_count(self) -> int:

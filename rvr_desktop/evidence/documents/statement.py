@@ -141,7 +141,7 @@ def _footer(mark: _SignatureMark, witnessed_by: str) -> FooterPainter:
     font = fonts()
     half = (PAGE_WIDTH - 2 * MARGIN_X) / 2
 
-    def paint(canvas: CountingCanvas, _index: int, _count: int, top: float) -> None:
+    def paint(canvas: CountingCanvas, top: float) -> None:
         line_y = top - _FOOTER_HEIGHT + 6
         baseline = line_y + 3
         sig_x = MARGIN_X + 48

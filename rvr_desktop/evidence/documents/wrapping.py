@@ -18,11 +18,12 @@ which breaks such words by the rules above before reportlab lays the lines out.
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any
 from xml.sax.saxutils import escape, unescape
 
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.platypus import Paragraph
 from reportlab.platypus.paragraph import cleanBlockQuotedText
 
@@ -130,15 +131,46 @@ def _hyphenate(text: str, width: float, font: str, size: float) -> list[str]:
     return pieces
 
 
+@cache
+def _widest_glyph(font: str) -> float | None:
+    """The widest advance of any character in ``font`` at 1 point, when the font says.
+
+    A word of n characters is never wider than n times this, so most words need not be
+    measured one by one. None for a font whose widths we cannot list (then every word is
+    measured). Fonts are registered once per process and never change, so the answer is
+    kept; it holds no document's text.
+    """
+    face = getattr(getFont(font), "face", None)
+    widths = getattr(face, "charWidths", None)
+    default = getattr(face, "defaultWidth", None)
+    if not widths or default is None:
+        return None
+    return float(max(max(widths.values()), default)) / 1000
+
+
+def _fits_unmeasured(token: str, fit: int | None) -> bool:
+    return fit is not None and len(token) <= fit
+
+
 def break_long_words(markup: str, font: str, size: float, width: float) -> str:
     """Paragraph markup in which every word wider than ``width`` is already broken.
 
     Each piece of a broken word ends its line (a ``<br/>`` follows it), so reportlab,
-    which breaks only at spaces, never needs to cut a word itself.
+    which breaks only at spaces, never needs to cut a word itself. The markup comes back
+    unchanged (the same string) when no word needs breaking.
     """
+    widest = _widest_glyph(font)
+    # Words of at most this many characters fit whatever their letters: measuring each
+    # word of every paragraph cost more than laying the paragraphs out.
+    fit = int(width / (widest * size)) if widest else None
+    if fit is not None and max(map(len, markup.split()), default=0) <= fit:
+        return markup
     out: list[str] = []
     for token in _MARKUP_TOKENS.split(markup):
         if not token or token.startswith("<") or token.isspace():
+            out.append(token)
+            continue
+        if _fits_unmeasured(token, fit):
             out.append(token)
             continue
         word = unescape(token)
@@ -165,6 +197,8 @@ class WrappedParagraph(Paragraph):
     ) -> None:
         self._source = text if frags is None else None
         self._broken_for: float | None = None
+        self._parsed = self._source
+        """The markup the frags were last parsed from."""
         # reportlab's split() passes text=None with the lines already broken in ``frags``.
         super().__init__(text, style, bulletText, frags, caseSensitive, encoding)  # type: ignore[arg-type]
 
@@ -175,7 +209,10 @@ class WrappedParagraph(Paragraph):
             line = availWidth - style.leftIndent - style.rightIndent
             line -= max(style.firstLineIndent, 0)
             broken = break_long_words(self._source, style.fontName, style.fontSize, line)
-            # Parse the markup again, as Paragraph.__init__ does (not in reportlab's stubs).
-            self._setup(broken, style, self.bulletText, None, cleanBlockQuotedText)  # type: ignore[attr-defined]
+            if broken != self._parsed:
+                # Parse the markup again, as Paragraph.__init__ does (not in reportlab's
+                # stubs); most paragraphs break no word and keep the parse they have.
+                self._setup(broken, style, self.bulletText, None, cleanBlockQuotedText)  # type: ignore[attr-defined]
+                self._parsed = broken
         width, height = super().wrap(availWidth, availHeight)
         return float(width), float(height)

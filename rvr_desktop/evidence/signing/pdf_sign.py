@@ -15,14 +15,18 @@ covers the whole file.
 
 from __future__ import annotations
 
+import hashlib
 import io
+import threading
+from collections.abc import Coroutine
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from asn1crypto import crl as asn1_crl  # type: ignore[import-untyped]
 from asn1crypto import ocsp as asn1_ocsp
 from asn1crypto import x509 as asn1_x509
+from cryptography.hazmat.primitives import serialization
 from pyhanko.pdf_utils import misc
 from pyhanko.pdf_utils.generic import ArrayObject
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -31,7 +35,12 @@ from pyhanko.pdf_utils.writer import BasePdfFileWriter
 from pyhanko.sign import fields
 from pyhanko.sign.general import SigningError
 from pyhanko.sign.signers import PdfSignatureMetadata
-from pyhanko.sign.signers.pdf_signer import PdfSigner, PdfSigningSession, PdfTimeStamper
+from pyhanko.sign.signers.pdf_signer import (
+    PdfSigner,
+    PdfSigningSession,
+    PdfTimeStamper,
+    PreSignValidationStatus,
+)
 from pyhanko.sign.validation import DocumentSecurityStore
 from pyhanko.stamp import TextStampStyle
 
@@ -83,12 +92,63 @@ def _whole_points(box: SignatureBox) -> tuple[int, int, int, int]:
     return (round(box.x1), round(box.y1), round(box.x2), round(box.y2))
 
 
-class _FixedTimePdfSigner(PdfSigner):
-    """A PdfSigner whose signing time comes from our clock rather than the system's."""
+class _Estimate(Protocol):
+    """PdfSigningSession.estimate_signature_container_size, as pyHanko calls it."""
 
-    def __init__(self, signing_time: datetime, *args: Any, **kwargs: Any) -> None:
+    def __call__(
+        self, validation_info: PreSignValidationStatus | None, tight: Any = False
+    ) -> Coroutine[Any, Any, Any]: ...
+
+
+_reserved_sizes: dict[bytes, int] = {}
+"""Space pyHanko reserved for a signature without a time-stamp, by signer (see below)."""
+_reserved_sizes_lock = threading.Lock()
+
+
+def _signer_key(credential: SigningCredential) -> bytes:
+    """Names the signer's certificates (not the key): what a signature's size depends on."""
+    digest = hashlib.sha256()
+    for cert in (credential.certificate, *credential.chain):
+        digest.update(hashlib.sha256(cert.public_bytes(serialization.Encoding.DER)).digest())
+    return digest.digest()
+
+
+def _remembered(estimate: _Estimate, signer_key: bytes) -> _Estimate:
+    """pyHanko's estimate of a signature's size, made once per signer.
+
+    pyHanko sizes the space for a signature by making a whole dummy signature first: as
+    much work as the real signature, for a number that does not change. Without a
+    time-stamp the signature holds the same certificates and attributes every time (an
+    ECDSA value varies by a byte or two, well within the half again pyHanko allows), so
+    its first estimate holds for every later signature by the same certificates. Only a
+    size is kept: nothing of any document.
+    """
+
+    async def remembered(
+        validation_info: PreSignValidationStatus | None, tight: Any = False
+    ) -> int:
+        key = signer_key + (b"tight" if tight else b"")
+        with _reserved_sizes_lock:
+            known = _reserved_sizes.get(key)
+        if known is None:
+            known = int(await estimate(validation_info, tight))
+            with _reserved_sizes_lock:
+                _reserved_sizes[key] = known
+        return known
+
+    return remembered
+
+
+class _FixedTimePdfSigner(PdfSigner):
+    """A PdfSigner whose signing time comes from our clock rather than the system's, and
+    which sizes a signature without a time-stamp once per signer (``signer_key``)."""
+
+    def __init__(
+        self, signing_time: datetime, signer_key: bytes | None, *args: Any, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self._signing_time = signing_time
+        self._signer_key = signer_key
 
     def init_signing_session(
         self, pdf_out: BasePdfFileWriter, existing_fields_only: bool = False
@@ -96,6 +156,11 @@ class _FixedTimePdfSigner(PdfSigner):
         session = super().init_signing_session(pdf_out, existing_fields_only)
         # pyHanko offers no parameter for this; the session reads it when it signs.
         session.system_time = self._signing_time
+        if self._signer_key is not None:
+            # Nor for this: the session calls its own estimate when no size is given.
+            session.estimate_signature_container_size = _remembered(  # type: ignore[method-assign]
+                session.estimate_signature_container_size, self._signer_key
+            )
         return session
 
 
@@ -282,6 +347,8 @@ def _sign(
     )
     signer = _FixedTimePdfSigner(
         signing_time,
+        # A time-stamp's size is the service's to choose, so it is estimated each time.
+        _signer_key(credential) if stamper is None else None,
         meta,
         signer_for(credential),
         timestamper=stamper,
