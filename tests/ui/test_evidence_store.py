@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -289,6 +290,11 @@ def test_cancel_mid_upload_leaves_no_receipt_and_no_half_record_and_notes_go_on(
         slow.close()
 
 
+def _fast_again(connection: ConnectionCutter, after_s: float) -> None:
+    time.sleep(after_s)
+    connection.pause = 0.0
+
+
 def test_an_upload_interrupted_by_closing_the_app_resumes_when_it_is_reopened(
     qtbot: QtBot,
     open_app: WindowFactory,
@@ -310,7 +316,9 @@ def test_an_upload_interrupted_by_closing_the_app_resumes_when_it_is_reopened(
         )
         # The officer closes the app mid-upload: the upload pauses at once, and is kept.
         # A moment later the network is fast again, so the parts on their way arrive soon.
-        speed_up = threading.Timer(0.3, lambda: setattr(slow, "pause", 0.0))
+        # A sleeping thread rather than threading.Timer: a timed wait on a condition is
+        # what libfaketime's fast clock (./dev clock) can leave waiting for ever.
+        speed_up = threading.Thread(target=_fast_again, args=(slow, 0.3))
         speed_up.start()
         first.close()
         speed_up.join()
