@@ -13,7 +13,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate
 from bench.report import Figure, median, timed
 from rvr_desktop.evidence import forms
 from rvr_desktop.evidence.case import cases, mg11
-from rvr_desktop.evidence.demo import DEMO_STATEMENT_PARAGRAPHS
+from rvr_desktop.evidence.demo_story import DEMO_STATEMENT_PARAGRAPHS
 from rvr_desktop.evidence.documents import DocumentOrigin, render_statement
 from rvr_desktop.evidence.signing.identity_store import load_credential
 from rvr_desktop.evidence.signing.officer import OfficerProfile, save_officer_profile

@@ -18,6 +18,7 @@ from rvr_desktop.evidence.case.timeline import TimelineEntry
 from rvr_desktop.evidence.disclosure.finder import RestrictedValue, note_remark
 from rvr_desktop.evidence.errors import RvrError
 from rvr_desktop.evidence.vault import Vault
+from rvr_desktop.ui.style import error_label
 
 
 class AmendDialog(QDialog):
@@ -63,10 +64,7 @@ class AmendDialog(QDialog):
         self.text_field.textChanged.connect(self._update_remark)
         self.reason_field.textChanged.connect(self._update_remark)
 
-        self.message = QLabel(self)
-        self.message.setObjectName("errorText")
-        self.message.setWordWrap(True)
-        self.message.hide()
+        self.message = error_label(self)
 
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self

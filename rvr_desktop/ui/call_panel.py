@@ -14,7 +14,6 @@ from rvr_desktop.evidence.clock import document_time, format_elapsed
 from rvr_desktop.evidence.errors import RvrError
 from rvr_desktop.evidence.records.timeline_entry import CallEvent
 from rvr_desktop.evidence.vault import Vault
-from rvr_desktop.ui.danger_dialog import DangerChoice
 from rvr_desktop.ui.interruption import interrupt_call
 from rvr_desktop.ui.safety_gate_dialog import SafetyGateDialog
 from rvr_desktop.ui.services import Services
@@ -176,12 +175,12 @@ class CallPanel(QWidget):
             return
         self._record(CallEvent.CALL_STARTED, "Call started")
 
-    def end_call(self, *, ask: bool = True) -> None:
-        """Ask first (unless the officer already chose to end), then stamp the end and show
-        how long the call lasted; the notes and forms stay as they are."""
+    def end_call(self) -> None:
+        """Ask first, then stamp the end and show how long the call lasted; the notes and
+        forms stay as they are. (Ending from the danger dialog is recorded there.)"""
         if not self.state.running:
             return
-        if ask and not self._services.dialogs.confirm(
+        if not self._services.dialogs.confirm(
             self,
             "End the call?",
             "End the call now? The end is stamped in the notes and the clock stops; "
@@ -221,10 +220,6 @@ class CallPanel(QWidget):
         self.refresh()
         if done is None:
             return
-        self.entry_recorded.emit(done.stamped)
-        if done.note is not None:
-            self.entry_recorded.emit(done.note)
-        if done.choice is DangerChoice.RESUME:
-            self.resume_call()
-        elif done.choice is DangerChoice.END:
-            self.end_call(ask=False)
+        for entry in (done.stamped, done.note, done.follow_up):
+            if entry is not None:
+                self.entry_recorded.emit(entry)

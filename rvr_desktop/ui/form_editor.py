@@ -19,6 +19,7 @@ from rvr_desktop.evidence.forms.model import Template
 from rvr_desktop.evidence.forms.validate import Problem, validate_form
 from rvr_desktop.evidence.forms.visibility import is_visible
 from rvr_desktop.ui.field_editors import FieldEditor, MultilineEditor, make_editor
+from rvr_desktop.ui.style import error_label
 
 
 class FormEditor(QScrollArea):
@@ -61,11 +62,7 @@ class FormEditor(QScrollArea):
                 label.setWordWrap(True)
                 editor = make_editor(field, box, clock)
                 label.setBuddy(editor.widget)
-                message = QLabel(box)
-                message.setObjectName("errorText")
-                message.setWordWrap(True)
-                message.setAccessibleName(f"{field.label}: problem")
-                message.hide()
+                message = error_label(box, f"{field.label}: problem")
                 source = QLabel(box)
                 source.setObjectName("hint")
                 source.setWordWrap(True)

@@ -30,12 +30,21 @@ class Interruption:
     note: TimelineEntry | None
     """What happened, as the officer typed it in the dialog, if anything."""
     choice: DangerChoice
+    follow_up: TimelineEntry | None = None
+    """The call resumed or ended, when the officer chose so in the dialog."""
+
+
+_FOLLOW_UP = {
+    DangerChoice.RESUME: (CallEvent.CALL_RESUMED, "Call resumed"),
+    DangerChoice.END: (CallEvent.CALL_ENDED, "Call ended"),
+}
 
 
 def interrupt_call(
     services: Services, vault: Vault, case: Case, parent: QWidget | None
 ) -> Interruption | None:
-    """Stamp the interruption, then ask what to do next; None if it could not be stamped."""
+    """Stamp the interruption, then ask what to do next and record what was chosen (the
+    call resumed or ended); None if the interruption could not be stamped."""
     try:
         stamped = timeline.record_event(
             vault, case.id, CallEvent.CALL_INTERRUPTED, "Call interrupted"
@@ -63,4 +72,10 @@ def interrupt_call(
             note = timeline.append_note(vault, case.id, text)
         except RvrError as exc:
             services.errors.report(parent, exc, "saving the note")
-    return Interruption(stamped, note, choice)
+    follow_up = None
+    if (event := _FOLLOW_UP.get(choice)) is not None:
+        try:
+            follow_up = timeline.record_event(vault, case.id, *event)
+        except RvrError as exc:
+            services.errors.report(parent, exc, "recording the call event")
+    return Interruption(stamped, note, choice, follow_up)

@@ -558,27 +558,12 @@ class MainWindow(QMainWindow):
             self.workspace.call_panel.interrupt(parent)
             return
         from rvr_desktop.evidence.case import timeline
-        from rvr_desktop.evidence.records.timeline_entry import CallEvent
-        from rvr_desktop.ui.danger_dialog import DangerChoice
         from rvr_desktop.ui.interruption import interrupt_call
 
         if timeline.call_state(self.vault, live.id).interrupted:
             self.statusBar().showMessage("The call is already recorded as interrupted.", 8000)
             return
-        done = interrupt_call(self.services, self.vault, live, parent or self)
-        next_event = (
-            {
-                DangerChoice.RESUME: (CallEvent.CALL_RESUMED, "Call resumed"),
-                DangerChoice.END: (CallEvent.CALL_ENDED, "Call ended"),
-            }.get(done.choice)
-            if done is not None
-            else None
-        )
-        if next_event is not None:
-            try:
-                timeline.record_event(self.vault, live.id, *next_event)
-            except RvrError as exc:
-                self.services.errors.report(self, exc, "recording the call event")
+        interrupt_call(self.services, self.vault, live, parent or self)
         self._show_call_bar()
 
     def return_to_call(self) -> None:

@@ -6,7 +6,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QVBoxLayout,
@@ -17,6 +16,7 @@ from rvr_desktop.evidence.case import cases
 from rvr_desktop.evidence.case.cases import Case, ReferenceNotValid, Referral, VictimNameMissing
 from rvr_desktop.evidence.errors import RvrError
 from rvr_desktop.evidence.vault import Vault
+from rvr_desktop.ui.style import error_label
 
 
 class NewCaseDialog(QDialog):
@@ -53,11 +53,7 @@ class NewCaseDialog(QDialog):
         form.addRow("Video call I&D", self.platform_field)
         form.addRow("&Handler's notes", self.notes_field)
 
-        self.message = QLabel(self)
-        self.message.setObjectName("errorText")
-        self.message.setWordWrap(True)
-        self.message.setAccessibleName("Message")
-        self.message.hide()
+        self.message = error_label(self)
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self

@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rvr_desktop.ui.style import error_label
+
 READING_FONT_PT = 18
 CONFIRM_METHODS = (
     ("typed_name", "The witness said their name to confirm"),
@@ -138,9 +140,7 @@ class ReadBackView(QDialog):
         self.read_only_button.clicked.connect(lambda: self._done(confirm=False))
         self.cancel_button = QPushButton("Cancel", self)
         self.cancel_button.clicked.connect(self.reject)
-        self.message = QLabel(self)
-        self.message.setObjectName("errorText")
-        self.message.hide()
+        self.message = error_label(self)
 
         confirm_row = QHBoxLayout()
         name_label = QLabel("&Name:", self)

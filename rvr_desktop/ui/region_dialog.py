@@ -14,6 +14,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rvr_desktop.ui.style import error_label
+
 
 class RegionCanvas(QWidget):
     """Shows the screen picture scaled to fit; dragging selects a region of it."""
@@ -104,9 +106,7 @@ class RegionDialog(QDialog):
             "What it shows, in a few words (added to the notes), e.g. bruising to left upper arm"
         )
         self.description_field.returnPressed.connect(self.accept)
-        self.message = QLabel(self)
-        self.message.setObjectName("errorText")
-        self.message.hide()
+        self.message = error_label(self)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )

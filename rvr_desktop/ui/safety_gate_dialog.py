@@ -10,6 +10,7 @@ from rvr_desktop.evidence.errors import RvrError
 from rvr_desktop.evidence.forms import GateResult, Template, evaluate_gate
 from rvr_desktop.evidence.vault import Vault
 from rvr_desktop.ui.form_editor import FormEditor
+from rvr_desktop.ui.style import error_label
 
 
 class SafetyGateDialog(QDialog):
@@ -33,10 +34,7 @@ class SafetyGateDialog(QDialog):
         self.verdict = QLabel(self)
         self.verdict.setWordWrap(True)
         self.verdict.setAccessibleName("Safety gate result")
-        self.message = QLabel(self)
-        self.message.setObjectName("errorText")
-        self.message.setWordWrap(True)
-        self.message.hide()
+        self.message = error_label(self)
         self.pass_button = QPushButton("Record: gate passed", self)
         self.pass_button.setObjectName("startButton")
         self.pass_button.setAccessibleName("Record that the safety gate passed")

@@ -30,6 +30,7 @@ from rvr_desktop.ui.services import Services
 from rvr_desktop.ui.settings import MAX_IDLE_MINUTES, MIN_IDLE_MINUTES
 from rvr_desktop.ui.signing_identity_panel import SigningIdentityPanel
 from rvr_desktop.ui.store_key_panel import StoreKeyPanel
+from rvr_desktop.ui.style import error_label
 from rvr_desktop.ui.trusted_roots_editor import TrustedRootsEditor
 
 GENERAL_TAB, OFFICER_TAB, ROOTS_TAB, STORE_TAB = range(4)
@@ -133,10 +134,7 @@ class SettingsDialog(QDialog):
         self.store = StoreKeyPanel(services, vault, self)
         self.tabs.insertTab(STORE_TAB, self.store, "Evidence &store")
 
-        self.message = QLabel(self)
-        self.message.setObjectName("errorText")
-        self.message.setWordWrap(True)
-        self.message.hide()
+        self.message = error_label(self)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )

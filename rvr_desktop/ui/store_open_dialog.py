@@ -25,6 +25,7 @@ from rvr_desktop.evidence.store.receipt import Receipt
 from rvr_desktop.evidence.store.settings import load_store_settings
 from rvr_desktop.evidence.store.stored_check import StoredBundle, parse_store_url
 from rvr_desktop.ui.dialogs import Dialogs
+from rvr_desktop.ui.style import error_label
 
 
 @dataclass(frozen=True)
@@ -99,10 +100,7 @@ class StoreOpenDialog(QDialog):
         )
         hint.setObjectName("hint")
         hint.setWordWrap(True)
-        self.message = QLabel(self)
-        self.message.setObjectName("errorText")
-        self.message.setWordWrap(True)
-        self.message.hide()
+        self.message = error_label(self)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Open | QDialogButtonBox.StandardButton.Cancel, self
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtWidgets import QLabel, QWidget
+
 from rvr_desktop.paths import resources_dir
 
 STYLESHEET = "styles/app.qss"
@@ -13,3 +15,14 @@ def load_stylesheet() -> str:
         return path.read_text(encoding="utf-8")
     except OSError:
         return ""  # the app works unstyled; never stop an officer for a missing theme
+
+
+def error_label(parent: QWidget, accessible_name: str = "Message") -> QLabel:
+    """The red, wrapping line a window uses to say what is wrong and what to do; hidden
+    until there is something to say."""
+    label = QLabel(parent)
+    label.setObjectName("errorText")
+    label.setWordWrap(True)
+    label.setAccessibleName(accessible_name)
+    label.hide()
+    return label

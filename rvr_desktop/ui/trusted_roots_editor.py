@@ -23,6 +23,7 @@ from rvr_desktop.evidence.errors import RvrError
 from rvr_desktop.evidence.signing.certs import grouped_fingerprint
 from rvr_desktop.ui.dialogs import Dialogs
 from rvr_desktop.ui.settings import AppSettings
+from rvr_desktop.ui.style import error_label
 from rvr_desktop.ui.trust_roots import add_root_file, remove_root, trust_store
 
 FINGERPRINT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -64,10 +65,7 @@ class TrustedRootsEditor(QWidget):
         self.remove_button = QPushButton("Remove", self)
         self.remove_button.setAccessibleName("Remove the selected trusted root")
         self.remove_button.clicked.connect(self.remove_selected)
-        self.message = QLabel(self)
-        self.message.setObjectName("errorText")
-        self.message.setWordWrap(True)
-        self.message.hide()
+        self.message = error_label(self)
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.remove_button)

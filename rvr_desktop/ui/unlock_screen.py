@@ -27,6 +27,7 @@ from rvr_desktop.evidence.vault.paths import vault_exists
 from rvr_desktop.ui import warm_up
 from rvr_desktop.ui.passphrase_strength import estimate
 from rvr_desktop.ui.services import Services
+from rvr_desktop.ui.style import error_label
 
 log = logging.getLogger(__name__)
 
@@ -107,11 +108,7 @@ class UnlockScreen(QWidget):
         self.strength_label.setWordWrap(True)
         self.strength_label.setObjectName("hint")
 
-        self.message = QLabel(card)
-        self.message.setObjectName("errorText")
-        self.message.setWordWrap(True)
-        self.message.setAccessibleName("Message")
-        self.message.hide()
+        self.message = error_label(card)
 
         self.submit_button = QPushButton("Unlock", card)
         self.submit_button.setDefault(True)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from rvr_desktop.evidence.case import attachments, cases, document_inputs, timeline
-from rvr_desktop.evidence.demo import AMENDMENT_TEXT, DEMO_NOTES, build_demo_vault
+from rvr_desktop.evidence.demo import build_demo_vault
+from rvr_desktop.evidence.demo_story import AMENDMENT_TEXT, DEMO_NOTES
 from rvr_desktop.evidence.documents import LoggedEvent, LoggedNote
 from rvr_desktop.evidence.vault import Vault
 from rvr_desktop.evidence.vault.kdf import FAST_INSECURE_KDF

@@ -15,13 +15,8 @@ from documents.pdftext import (
     strings_at,
     vocabulary_of,
 )
-from rvr_desktop.evidence.demo import (
-    DEMO_MESSAGES,
-    DEMO_NOTES,
-    DEMO_STATEMENT_PARAGRAPHS,
-    build_demo_vault,
-    export_demo_bundle,
-)
+from rvr_desktop.evidence.demo import build_demo_vault, export_demo_bundle
+from rvr_desktop.evidence.demo_story import DEMO_MESSAGES, DEMO_NOTES, DEMO_STATEMENT_PARAGRAPHS
 from rvr_desktop.evidence.documents.statement import STATUTE_LINE
 from rvr_desktop.evidence.forms.registry import shipped_templates_dir
 from rvr_desktop.evidence.vault.kdf import FAST_INSECURE_KDF

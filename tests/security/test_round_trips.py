@@ -21,7 +21,7 @@ from rvr_desktop.evidence.bundle.layout import BundleLayout
 from rvr_desktop.evidence.bundle.result import Outcome, Verdict
 from rvr_desktop.evidence.bundle.verify import verify_bundle
 from rvr_desktop.evidence.case import attachments, cases, mg11, timeline
-from rvr_desktop.evidence.demo import DEMO_STATEMENT_PARAGRAPHS, demo_image_png
+from rvr_desktop.evidence.demo_story import DEMO_STATEMENT_PARAGRAPHS, demo_image_png
 from rvr_desktop.evidence.signing.officer import OfficerProfile, save_officer_profile
 from rvr_desktop.evidence.signing.training_pki import create_test_identity_in_vault
 from rvr_desktop.evidence.signing.trust import TrustStore

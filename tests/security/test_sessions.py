@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from rvr_desktop.evidence.demo import DEMO_REFERENCE
+from rvr_desktop.evidence.demo_story import DEMO_REFERENCE
 from rvr_desktop.ui.main_window import UNLOCK_PAGE, MainWindow
 from tests.figures import record_figure
 from tests.security.rest_children import PASSPHRASE, hits, needles, new_marker, secret_needles

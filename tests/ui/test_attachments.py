@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from rvr_desktop.evidence.case import attachments, timeline
 from rvr_desktop.evidence.case.attachments import AttachmentSource
-from rvr_desktop.evidence.demo import demo_image_png
+from rvr_desktop.evidence.demo_story import demo_image_png
 from rvr_desktop.ui.case_workspace import ATTACHMENTS_TAB
 from rvr_desktop.ui.main_window import MainWindow
 from rvr_desktop.ui.region_dialog import RegionDialog

@@ -105,6 +105,40 @@ def test_officer_presses_f12_while_amending_and_the_interruption_is_stamped_with
     assert live.workspace.notes.model.entry_at(live.workspace.notes.model.rowCount() - 1) == stamped
 
 
+def _press(qtbot: QtBot, button_name: str) -> object:
+    def respond(dialog: QDialog) -> bool:
+        assert isinstance(dialog, DangerDialog)
+        qtbot.mouseClick(getattr(dialog, button_name), Qt.MouseButton.LeftButton)
+        return True
+
+    return respond
+
+
+def test_the_officer_resumes_from_the_case_and_ends_from_the_case_list_after_f12(
+    qtbot: QtBot, live: MainWindow, asking: AskingDialogs, clock: ManualClock
+) -> None:
+    assert live.workspace is not None
+    case_id = live.workspace.case.id
+    panel = live.workspace.call_panel
+    clock.advance(60)
+    # In the case: the victim is back, so the officer resumes from the dialog.
+    asking.expect(_press(qtbot, "resume_button"))
+    qtbot.keyClick(live.workspace.notes.input, Qt.Key.Key_F12)
+    assert _events(live, case_id)[-2:] == [CallEvent.CALL_INTERRUPTED, CallEvent.CALL_RESUMED]
+    assert panel.state.running and not panel.state.interrupted
+    shown = live.workspace.notes.model.entry_at(live.workspace.notes.model.rowCount() - 1)
+    assert shown is not None and shown.event is CallEvent.CALL_RESUMED  # in the table at once
+
+    # From the case list: the line is gone for good, so the officer ends the call there.
+    asking.confirm_answer = True
+    live.app_actions.find_case.trigger()
+    clock.advance(60)
+    asking.expect(_press(qtbot, "end_button"))
+    live.interrupt_call(None)
+    assert _events(live, case_id)[-2:] == [CallEvent.CALL_INTERRUPTED, CallEvent.CALL_ENDED]
+    assert live.live_case is None and not live.call_bar.isVisible()
+
+
 def test_leaving_a_live_call_asks_keeps_the_call_bar_and_the_unsent_note(
     qtbot: QtBot, live: MainWindow, asking: AskingDialogs, clock: ManualClock
 ) -> None:
