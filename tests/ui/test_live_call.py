@@ -60,12 +60,14 @@ def _events(window: MainWindow, case_id: int) -> list[CallEvent]:
     return [e.event for e in timeline.entries(window.vault, case_id) if e.event]
 
 
-def _keep_waiting(qtbot: QtBot, seen: list[str]) -> object:
+def _press(qtbot: QtBot, button_name: str, seen: list[str] | None = None) -> object:
+    """The officer's answer in the danger dialog; ``seen`` collects what it showed."""
+
     def respond(dialog: QDialog) -> bool:
         assert isinstance(dialog, DangerDialog)
-        seen.append(dialog.details.text())
-        seen.append(dialog.stamp.text())
-        qtbot.mouseClick(dialog.wait_button, Qt.MouseButton.LeftButton)
+        if seen is not None:
+            seen.extend([dialog.details.text(), dialog.stamp.text()])
+        qtbot.mouseClick(getattr(dialog, button_name), Qt.MouseButton.LeftButton)
         return True
 
     return respond
@@ -92,7 +94,7 @@ def test_officer_presses_f12_while_amending_and_the_interruption_is_stamped_with
         return False
 
     asking.expect(amend)
-    asking.expect(_keep_waiting(qtbot, seen))
+    asking.expect(_press(qtbot, "wait_button", seen))
     live.app_actions.amend_note.trigger()
 
     assert _events(live, case_id)[-1] is CallEvent.CALL_INTERRUPTED
@@ -103,15 +105,6 @@ def test_officer_presses_f12_while_amending_and_the_interruption_is_stamped_with
     assert SAFE_WORD in seen[0]
     assert "0:02:00 into the call" in seen[1]
     assert live.workspace.notes.model.entry_at(live.workspace.notes.model.rowCount() - 1) == stamped
-
-
-def _press(qtbot: QtBot, button_name: str) -> object:
-    def respond(dialog: QDialog) -> bool:
-        assert isinstance(dialog, DangerDialog)
-        qtbot.mouseClick(getattr(dialog, button_name), Qt.MouseButton.LeftButton)
-        return True
-
-    return respond
 
 
 def test_the_officer_resumes_from_the_case_and_ends_from_the_case_list_after_f12(
@@ -165,7 +158,7 @@ def test_leaving_a_live_call_asks_keeps_the_call_bar_and_the_unsent_note(
 
     # F12 on the case list, where no case is open: still stamped.
     seen: list[str] = []
-    asking.expect(_keep_waiting(qtbot, seen))
+    asking.expect(_press(qtbot, "wait_button", seen))
     qtbot.keyClick(live.case_list.search_field, Qt.Key.Key_F12)
     assert _events(live, case_id)[-1] is CallEvent.CALL_INTERRUPTED
     assert SAFE_WORD in seen[0]
