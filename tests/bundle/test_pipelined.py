@@ -148,13 +148,13 @@ def test_the_verifier_reads_each_file_of_a_bundle_once(
 ) -> None:
     result = _export_with_videos(demo_bundle, tmp_path, 2)
     opened: Counter[str] = Counter()
-    real = FolderBagSource._open_raw
+    real = FolderBagSource._open_listed
 
-    def counted(self: FolderBagSource, member: BagMember) -> io.RawIOBase:
+    def counted(self: FolderBagSource, member: BagMember) -> int:
         opened[member.path] += 1
         return real(self, member)
 
-    monkeypatch.setattr(FolderBagSource, "_open_raw", counted)
+    monkeypatch.setattr(FolderBagSource, "_open_listed", counted)
     status = verify_bundle(result.bundle, TrustStore.from_paths([demo_bundle.root_pem]))
     assert status.bottom_line, status.summary()
     assert {path for path, n in opened.items() if n > 1} == set()

@@ -276,6 +276,41 @@ def test_a_file_replaced_by_a_link_after_listing_is_refused(tmp_path: Path, bag_
             check_payload(source, bag.manifest)
 
 
+
+@pytest.mark.parametrize(
+    ("change", "said"), [(b"extra", "grew"), (None, "shrank")], ids=["grew", "shrank"]
+)
+def test_an_exhibit_that_changes_size_after_listing_is_refused_naming_it(
+    bag_dir: Path, change: bytes | None, said: str
+) -> None:
+    # A screen capture is small, so it is read whole in one go: the listed size still binds.
+    with open_bag_source(bag_dir) as source:
+        bag = load_bag(source)
+        photo = bag_dir / PHOTO
+        if change is None:
+            photo.write_bytes(photo.read_bytes()[:-1])
+        else:
+            with open(photo, "ab") as handle:
+                handle.write(change)
+        with pytest.raises(HostileBundle, match=f"{PHOTO}.*it {said} while it was being read"):
+            check_payload(source, bag.manifest)
+
+
+def test_a_small_file_is_read_whole_the_same_from_a_folder_and_a_zip(
+    tmp_path: Path, bag_dir: Path
+) -> None:
+    archive = Path(shutil.make_archive(str(tmp_path / "INC-42"), "zip", bag_dir.parent, "INC-42"))
+    for path in (bag_dir, archive):
+        with open_bag_source(path) as source:
+            member = source.member(PHOTO)
+            assert member is not None
+            buffer = bytearray(member.size + 1)
+            assert source.read_whole_into(PHOTO, buffer) == member.size
+            assert bytes(buffer[: member.size]) == (bag_dir / PHOTO).read_bytes()
+            with pytest.raises(ValueError, match="larger buffer"):
+                source.read_whole_into(PHOTO, bytearray(member.size))
+
+
 # ------------------------------------------------------------------ the grammar, line by line
 
 

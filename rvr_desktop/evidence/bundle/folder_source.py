@@ -73,7 +73,31 @@ class FolderBagSource(BagSource):
         return members
 
     def _open_raw(self, member: BagMember) -> io.RawIOBase:
-        full = self.location.joinpath(*member.path.split("/"))
+        fd = self._open_listed(member)
+        try:
+            return _ExactSizeFile(io.FileIO(fd, "r", closefd=True), member)
+        except BaseException:
+            os.close(fd)
+            raise
+
+    def read_whole_into(self, path: str, buffer: bytearray) -> int:
+        # The many small files of a case (screen captures) are read straight into the
+        # buffer, without the stream's layers: the same checks at a fraction of the cost.
+        member = self._checked_fit(path, buffer)
+        view = memoryview(buffer)[: member.size + 1]
+        got = 0
+        with io.FileIO(self._open_listed(member), "r", closefd=True) as raw:
+            while got < len(view) and (count := raw.readinto(view[got:])):
+                got += count
+        if got > member.size:
+            raise HostileBundle(member.path, "it grew while it was being read")
+        if got < member.size:
+            raise HostileBundle(member.path, "it shrank while it was being read")
+        return got
+
+    def _open_listed(self, member: BagMember) -> int:
+        """A descriptor of the very file listed as ``member``, opened without following links."""
+        full = os.path.join(self.location, *member.path.split("/"))
         flags = os.O_RDONLY | _NOFOLLOW | _NONBLOCK | getattr(os, "O_BINARY", 0)
         try:
             fd = os.open(full, flags)
@@ -86,10 +110,10 @@ class FolderBagSource(BagSource):
                 or (st.st_dev, st.st_ino) != self._identities[member.path]
             ):
                 raise HostileBundle(member.path, "it was replaced while the bundle was being read")
-            return _ExactSizeFile(io.FileIO(fd, "r", closefd=True), member)
         except BaseException:
             os.close(fd)
             raise
+        return fd
 
     def close(self) -> None:
         """Nothing stays open between reads of a folder."""

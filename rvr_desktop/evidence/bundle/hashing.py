@@ -118,6 +118,17 @@ class HashJob:
 
     def _hash(self, member: BagMember, buffer: bytearray) -> Digest:
         self._check_going()
+        if member.size < len(buffer):
+            # Read whole in one go: per-file costs, not bytes, are what a case of many
+            # screen captures spends its time on.
+            size = self._source.read_whole_into(member.path, buffer)
+            view = memoryview(buffer)[:size]
+            if self._keep(member):
+                data = bytes(view)
+                self._source.keep(member.path, data)
+                view = memoryview(data)
+            self._events.put(size)
+            return Digest(hashlib.sha256(view).hexdigest(), size)
         with self._source.open_member(member.path) as stream:
             if self._keep(member):
                 # Read whole (the stream refuses a file that grew or shrank meanwhile).

@@ -62,6 +62,7 @@ _LATIN_LOOKALIKES = {
     "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
     "\u2212": "-", "\u2043": "-", "\u00b7": ".", "\u2027": ".", "\u02d7": "-",
 }  # fmt: skip
+_TO_LATIN = str.maketrans(_LATIN_LOOKALIKES)
 _LOOKALIKE_PAIRS = (("rn", "m"), ("vv", "w"))
 
 
@@ -97,9 +98,8 @@ RESERVED_NAMES = _reserved_names()
 
 def skeleton(name: str) -> str:
     """The form two confusable names share (see the module's description)."""
-    text = unicodedata.normalize("NFKC", name)
-    text = "".join(_LATIN_LOOKALIKES.get(ch, ch) for ch in text).casefold()
-    text = "".join(_LATIN_LOOKALIKES.get(ch, ch) for ch in text)
+    text = unicodedata.normalize("NFKC", name).translate(_TO_LATIN).casefold()
+    text = text.translate(_TO_LATIN)
     for many, one in _LOOKALIKE_PAIRS:
         text = text.replace(many, one)
     return text
@@ -183,14 +183,20 @@ class LookalikeIndex:
 
     def __init__(self, reserved: Iterable[str] = RESERVED_NAMES) -> None:
         self._owners: dict[str, str] = {skeleton(name): name for name in reserved}
+        # A name recorded owns its skeleton (a refused one is not recorded), so a folder
+        # named again by each of its files is not folded again.
+        self._recorded: set[str] = set()
 
     def add(self, path: str) -> tuple[str, str] | None:
         """Record ``path`` and its folders; (name, reason) for the first that looks like another."""
         for name in _with_folders(path):
+            if name in self._recorded:
+                continue
             key = skeleton(name)
             owner = self._owners.setdefault(key, name)
             if owner != name:
                 return name, lookalike_problem(name, owner)
+            self._recorded.add(name)
         return None
 
 

@@ -13,6 +13,7 @@ refuses whole names that look like another).
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -26,6 +27,8 @@ _DEVICE_NAME = re.compile(r"^(con|prn|aux|nul|conin\$|conout\$|(com|lpt)[0-9¹²
 # Control (Cc), format (Cf, e.g. U+202E), surrogates (Cs, from undecodable bytes) and
 # line/paragraph separators (Zl, Zp) are never part of an honest file name.
 _FORBIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+# The ASCII characters either rule refuses: controls (Cc) and _WINDOWS_FORBIDDEN.
+_ASCII_SUSPECT = re.compile(r'[\x00-\x1f\x7f<>:"|?*\\]')
 
 
 def path_problem(path: str) -> str | None:
@@ -47,12 +50,19 @@ def path_problem(path: str) -> str | None:
     return None
 
 
+# Folder names recur in every path below them (data, exhibits), in the listing and again
+# in the manifest; the answer for a name never changes.
+@functools.lru_cache(maxsize=4096)
 def _component_problem(part: str) -> str | None:
     if part == "":
         return "it has an empty folder name (two slashes, or a slash at the end)"
     if part in (".", ".."):
         return f"it contains a {part!r} part that could point outside the bundle"
-    for ch in part:
+    # Most names are plain ASCII: one regular-expression pass finds the first control
+    # or forbidden character, and a word of ASCII letters is all Latin, so it cannot mix
+    # scripts. The per-character Unicode checks are for the rest.
+    plain = part.isascii()
+    for ch in _ascii_suspects(part) if plain else part:
         if unicodedata.category(ch) in _FORBIDDEN_CATEGORIES:
             return f"it contains the invisible or control character U+{ord(ch):04X}"
         if ch in _WINDOWS_FORBIDDEN:
@@ -63,7 +73,13 @@ def _component_problem(part: str) -> str | None:
         return f"{part!r} is a reserved device name on Windows"
     if len(part.encode("utf-8", "surrogatepass")) > MAX_COMPONENT_BYTES:
         return f"a part of it is longer than {MAX_COMPONENT_BYTES} bytes"
-    return mixed_script_problem(part)
+    return None if plain else mixed_script_problem(part)
+
+
+def _ascii_suspects(part: str) -> str:
+    """The first control or Windows-forbidden character of an ASCII ``part``, or ''."""
+    found = _ASCII_SUSPECT.search(part)
+    return "" if found is None else found.group()
 
 
 def collision_key(path: str) -> str:

@@ -3,6 +3,7 @@ PDF the app made carrying active content."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from rvr_desktop.evidence.bundle import contents as c
@@ -126,16 +127,37 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+ActiveContent = dict[str, tuple[str, ...]]
+"""What :func:`active_content` found in each PDF, by member name."""
+
+
+def _pdfs(members: Iterable[str]) -> list[str]:
+    return sorted(m for m in members if m.lower().endswith(".pdf"))
+
+
+def active_content_of(source: BagSource, members: Iterable[str]) -> ActiveContent:
+    """The active content of each PDF among ``members``, for :func:`active_content_checks`
+    (the verifier looks at the small PDFs while the large files are still being hashed)."""
+    return {m: active_content(source.read_small(m, MAX_PDF_BYTES)) for m in _pdfs(members)}
+
+
 def active_content_checks(
-    source: BagSource, good: set[str], checks: CheckList, notes: list[str]
+    source: BagSource,
+    good: set[str],
+    checks: CheckList,
+    notes: list[str],
+    looked_at: ActiveContent | None = None,
 ) -> None:
     """The app's PDFs carry no JavaScript, launch or embedded file: one that does was not
     made by us and could run code when opened. An exhibit is evidence as it came, so an
-    active one is only a warning."""
+    active one is only a warning. PDFs in ``looked_at`` are not read again."""
     found: list[str] = []
-    pdfs = sorted(m for m in good if m.lower().endswith(".pdf"))
+    pdfs = _pdfs(good)
     for member in pdfs:
-        findings = active_content(source.read_small(member, MAX_PDF_BYTES))
+        if looked_at is not None and member in looked_at:
+            findings = looked_at[member]
+        else:
+            findings = active_content(source.read_small(member, MAX_PDF_BYTES))
         if not findings:
             continue
         if member.startswith(PAYLOAD_PREFIX + "exhibits/") and member.count("/") > 2:

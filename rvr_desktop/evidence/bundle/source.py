@@ -105,6 +105,26 @@ class BagSource(ABC):
         # A buffer smaller than READ_CHUNK lets chunk-sized reads go straight to the caller.
         return io.BufferedReader(self._open_raw(member), buffer_size=SMALL_READ_BUFFER)
 
+    def read_whole_into(self, path: str, buffer: bytearray) -> int:
+        """Read the whole member into ``buffer`` and return its size, which must be less
+        than the buffer's (the spare byte shows a file that grew). A member that is not
+        its listed size raises HostileBundle."""
+        member = self._checked_fit(path, buffer)
+        got = 0
+        view = memoryview(buffer)[: member.size + 1]
+        with self.open_member(path) as stream:
+            while got < len(view) and (count := stream.readinto(view[got:])):
+                got += count
+        return got
+
+    def _checked_fit(self, path: str, buffer: bytearray) -> BagMember:
+        member = self._members.get(path)
+        if member is None:
+            raise InvalidInput(f"The bundle has no file {path!r}.")
+        if member.size >= len(buffer):
+            raise ValueError(f"{path} ({member.size} bytes) needs a larger buffer")
+        return member
+
     def read_small(self, path: str, limit: int) -> bytes:
         """The whole member, refused if its listed size is over ``limit`` bytes."""
         member = self._members.get(path)

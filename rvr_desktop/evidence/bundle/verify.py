@@ -37,11 +37,13 @@ from rvr_desktop.evidence.bundle.layout import PAYLOAD_PREFIX
 from rvr_desktop.evidence.bundle.long_term_files import StoredLongTermData, read_long_term_data
 from rvr_desktop.evidence.bundle.pdf_checks import (
     MAX_PDF_BYTES,
+    ActiveContent,
     active_content_checks,
+    active_content_of,
     signed_pdf_checks,
     signed_pdfs_in,
 )
-from rvr_desktop.evidence.bundle.result import Aspect, BundleStatus, CheckList
+from rvr_desktop.evidence.bundle.result import MALFORMED, Aspect, BundleStatus, CheckList
 from rvr_desktop.evidence.bundle.signature_checks import (
     LongTermInputs,
     SignatureFindings,
@@ -189,6 +191,10 @@ def _verify(
         listed = bag.manifest.by_path()
         kept_good = {p for p in kept if p in listed and hashing.sha256_of(p) == listed[p].sha256}
         _pdf_checks(source, trust, findings, inputs, kept_good, pdf_list)
+        try:
+            looked_at: ActiveContent | None = active_content_of(source, kept_good)
+        except MALFORMED:
+            looked_at = None  # met again, and reported, by the check after the hashing
         digests = hashing.wait(progress)
     payload = payload_check(source, bag.manifest, digests)
     _files_check(checks, "payload files", payload.files)
@@ -213,7 +219,7 @@ def _verify(
     content_list.guarded(
         "no active content in PDFs",
         Aspect.INTEGRITY,
-        lambda: active_content_checks(source, good, content_list, notes),
+        lambda: active_content_checks(source, good, content_list, notes, looked_at),
     )
     checks.items.extend(content_list.items)
     disclosure = _disclosure(source, good, checks)
