@@ -31,6 +31,7 @@ from rvr_desktop.ui.clipboard_guard import ClipboardGuard
 from rvr_desktop.ui.danger_key import DangerKey
 from rvr_desktop.ui.idle import IdleWatcher, seconds_including_sleep
 from rvr_desktop.ui.services import Services
+from rvr_desktop.ui.store_dock import StoreDock
 from rvr_desktop.ui.unlock_screen import UnlockScreen
 from rvr_desktop.ui.wheel_guard import WheelGuard
 
@@ -102,8 +103,7 @@ class MainWindow(QMainWindow):
         self.vault: Vault | None = None
         self.workspace: CaseWorkspace | None = None
         self.verify_window: VerifyWindow | None = None
-        self.store_queue: StoreQueue | None = None
-        self.store_queue_panel: StoreQueuePanel | None = None
+        self.store = StoreDock(services, self)
         self._resume: ResumePoint | None = None
         self._full_size = QSize(1100, 760)
         self.setWindowTitle("RVR Desktop")
@@ -131,7 +131,6 @@ class MainWindow(QMainWindow):
         self._central_layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
-        self.store_dock: QDockWidget | None = None  # built at the first unlock
         self.status_text = QLabel(self)
         self.due_reminder = QLabel(self)
         self.due_reminder.setObjectName("dueReminder")
@@ -317,7 +316,7 @@ class MainWindow(QMainWindow):
         vault = cast("Vault", vault)
         self.vault = vault
         self.case_list.set_vault(vault)
-        self._start_store_queue(vault)
+        self.store.start(vault)
         self.idle.set_minutes(self.services.settings.idle_minutes)
         self.idle.start()
         self.clipboard_guard.arm()
@@ -645,13 +644,12 @@ class MainWindow(QMainWindow):
         self._close_other_windows()
         if self.workspace is not None:
             self.workspace.flush()
-        if self.store_queue is not None:
-            self.store_queue.pause()  # before cancel_all: an upload pauses, never cancels
+        self.store.pause()  # before cancel_all: an upload pauses, never cancels
         self.services.tasks.cancel_all()
         self.services.tasks.wait_for_workers()
         self.clipboard_guard.clear_case_text()
         self._drop_workspace()
-        self._drop_store_queue()
+        self.store.drop()
         self.case_list.set_vault(None)
         self.live_case = None
         self._show_call_bar()
@@ -681,55 +679,23 @@ class MainWindow(QMainWindow):
 
     # ---- the evidence store's queue ---------------------------------------------------
 
-    def _start_store_queue(self, vault: Vault) -> None:
-        """Build the queue's view for this vault and resume whatever it still has to send."""
-        warm_up.finish()  # boto3 and the store's core: imported on first use
-        from rvr_desktop.ui.store_queue import StoreQueue
-        from rvr_desktop.ui.store_queue_panel import StoreQueuePanel
+    @property
+    def store_dock(self) -> QDockWidget | None:
+        return self.store.dock
 
-        self.store_queue = StoreQueue(self.services, vault, self)
-        self.store_queue.queue_failed.connect(
-            lambda error: self.services.errors.report(
-                self, cast(BaseException, error), "preparing the bundle for the evidence store"
-            )
-        )
-        if self.store_dock is None:
-            from PySide6.QtCore import Qt  # here, not on the way to unlock: see ui/warm_up.py
+    @property
+    def store_queue(self) -> StoreQueue | None:
+        return self.store.queue
 
-            self.store_dock = QDockWidget("Evidence store queue", self)
-            self.store_dock.setObjectName("storeQueueDock")
-            self.store_dock.setAccessibleName("Evidence store queue")
-            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.store_dock)
-            self.store_dock.hide()
-        self.store_queue_panel = StoreQueuePanel(self.services, self.store_queue, self.store_dock)
-        self.store_dock.setWidget(self.store_queue_panel)
-        self.store_queue.resume()
-
-    def _drop_store_queue(self) -> None:
-        """The queue names cases' bundles: its view goes with the vault."""
-        if self.store_dock is not None:
-            self.store_dock.hide()
-            self.store_dock.setWidget(QWidget(self.store_dock))
-        if self.store_queue_panel is not None:
-            self.store_queue_panel.deleteLater()
-            self.store_queue_panel = None
-        if self.store_queue is not None:
-            self.store_queue.close()
-            self.store_queue.deleteLater()
-            self.store_queue = None
+    @property
+    def store_queue_panel(self) -> StoreQueuePanel | None:
+        return self.store.panel
 
     def show_store_queue(self) -> None:
-        if self.store_queue_panel is None or self.store_dock is None:
-            return
-        self.store_dock.show()
-        self.store_dock.raise_()
-        self.store_queue_panel.list.setFocus()
+        self.store.show()
 
     def toggle_store_queue(self) -> None:
-        if self.store_dock is not None and self.store_dock.isVisible():
-            self.store_dock.hide()
-        else:
-            self.show_store_queue()
+        self.store.toggle()
 
     # ---- verifying bundles ------------------------------------------------------------
 

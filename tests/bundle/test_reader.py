@@ -276,7 +276,6 @@ def test_a_file_replaced_by_a_link_after_listing_is_refused(tmp_path: Path, bag_
             check_payload(source, bag.manifest)
 
 
-
 @pytest.mark.parametrize(
     ("change", "said"), [(b"extra", "grew"), (None, "shrank")], ids=["grew", "shrank"]
 )
