@@ -11,16 +11,21 @@ hold.
 from __future__ import annotations
 
 import errno
+import hashlib
 import io
 import os
+import threading
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from rvr_desktop.evidence.bundle import sinks
+from rvr_desktop.evidence.bundle import hashing, sinks
+from rvr_desktop.evidence.bundle.archive import open_bag_source
+from rvr_desktop.evidence.bundle.errors import HostileBundle
 from rvr_desktop.evidence.bundle.export import ExportRequest, ExportResult, export_case
 from rvr_desktop.evidence.bundle.folder_source import FolderBagSource
+from rvr_desktop.evidence.bundle.hashing import hash_members
 from rvr_desktop.evidence.bundle.layout import BundleLayout
 from rvr_desktop.evidence.bundle.result import Outcome
 from rvr_desktop.evidence.bundle.source import BagMember
@@ -159,3 +164,58 @@ def test_the_verifier_reads_each_file_of_a_bundle_once(
     assert status.bottom_line, status.summary()
     assert {path for path, n in opened.items() if n > 1} == set()
     assert len(opened) == len([p for p in result.bundle.rglob("*") if p.is_file()])
+
+
+def _reading_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "bundle-read"]
+
+
+def test_a_video_that_grows_while_it_is_read_ahead_is_refused_naming_it(
+    demo_bundle: DemoBundle, tmp_path: Path
+) -> None:
+    # A video is read on a thread of its own, a chunk ahead of its hashing: what that
+    # thread meets reaches the evidence officer just the same.
+    result = _export_with_videos(demo_bundle, tmp_path, 1)
+    with open_bag_source(result.bundle) as source:
+        video = next(m for m in source.list_files() if m.path.endswith(".mp4"))
+        assert video.size > hashing._READ_AHEAD_FROM
+        with open(result.bundle / video.path, "ab") as handle:
+            handle.write(b"appended after listing")
+        with pytest.raises(HostileBundle, match=f"{video.path}.*grew"):
+            hash_members(source, [video])
+    assert _reading_threads() == []
+
+
+def test_cancelling_verification_half_way_through_a_video_stops_its_reading(
+    demo_bundle: DemoBundle, tmp_path: Path
+) -> None:
+    result = _export_with_videos(demo_bundle, tmp_path, 1)
+    token = CancelToken()
+    seen: list[int] = []
+
+    def progress(done: int, total: int) -> None:
+        seen.append(done)
+        if done > VIDEO_BYTES // 2:
+            token.cancel()
+
+    with pytest.raises(Cancelled):
+        verify_bundle(
+            result.bundle,
+            TrustStore.from_paths([demo_bundle.root_pem]),
+            progress=progress,
+            cancel=token,
+        )
+    assert any(done > VIDEO_BYTES // 2 for done in seen)
+    assert _reading_threads() == []
+
+
+def test_a_video_read_ahead_hashes_to_the_same_sha256_as_read_in_turn(
+    demo_bundle: DemoBundle, tmp_path: Path
+) -> None:
+    result = _export_with_videos(demo_bundle, tmp_path, 1)
+    with open_bag_source(result.bundle) as source:
+        video = next(m for m in source.list_files() if m.path.endswith(".mp4"))
+        digests = hash_members(source, [video])
+    expected = hashlib.sha256((result.bundle / video.path).read_bytes()).hexdigest()
+    assert digests[video.path].sha256 == expected
+    assert digests[video.path].size == video.size

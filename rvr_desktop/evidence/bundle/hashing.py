@@ -2,7 +2,8 @@
 
 hashlib and file reads release the GIL for large buffers, so a small thread pool over
 files uses every core. One file's SHA-256 is a chain through all its bytes, so a single
-large file is hashed on one core whatever the pool's size; the other cores take the
+large file is hashed on one core whatever the pool's size (its reading goes on
+another, a chunk ahead: :mod:`.read_ahead`); the other cores take the
 other files, and the caller's own checks meanwhile (see :class:`HashJob`).
 
 Workers only hash; the calling thread alone reports progress, so a GUI adapter never
@@ -17,10 +18,12 @@ from __future__ import annotations
 import hashlib
 import queue
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 
+from rvr_desktop.evidence.bundle.read_ahead import ReadableInto, ReadAhead
 from rvr_desktop.evidence.bundle.source import READ_CHUNK, BagMember, BagSource
 from rvr_desktop.evidence.progress import CancelToken, ProgressCallback, no_progress
 
@@ -29,6 +32,12 @@ DEFAULT_WORKERS = 2
 # would cost more in hand-overs (which hold the GIL) than hashing a screen capture does.
 _BATCH_BYTES = 8 << 20
 _BATCH_FILES = 64
+# From this size a file is read on a thread of its own while the chunk before is hashed
+# (ReadAhead); below it, starting that thread costs more than the overlap gains.
+_READ_AHEAD_FROM = 8 << 20
+# Chunks that large: the hashing thread needs the GIL once a chunk, and while the checks
+# run on the caller's thread each time may cost it a switch interval (5 ms).
+_READ_AHEAD_CHUNK = 4 << 20
 
 
 @dataclass(frozen=True)
@@ -57,6 +66,13 @@ def _batches(members: Sequence[BagMember]) -> Iterable[list[BagMember]]:
         size += member.size
     if batch:
         yield batch
+
+
+def _in_turn(stream: ReadableInto, buffer: bytearray) -> Iterator[memoryview]:
+    """The chunks of ``stream``, each read when the one before is done with."""
+    view = memoryview(buffer)
+    while count := stream.readinto(buffer):
+        yield view[:count]
 
 
 class HashJob:
@@ -137,16 +153,18 @@ class HashJob:
                 self._events.put(len(data))
                 return Digest(hashlib.sha256(data).hexdigest(), len(data))
             digest = hashlib.sha256()
-            view = memoryview(buffer)
             size = 0
-            while True:
-                count = stream.readinto(view)
-                if not count:
-                    break
-                digest.update(view[:count])
-                size += count
-                self._events.put(count)
-                self._check_going()
+            reading: AbstractContextManager[Iterable[memoryview]] = (
+                ReadAhead(stream, _READ_AHEAD_CHUNK, name="bundle-read")
+                if member.size >= _READ_AHEAD_FROM
+                else nullcontext(_in_turn(stream, buffer))
+            )
+            with reading as chunks:
+                for chunk in chunks:
+                    digest.update(chunk)
+                    size += len(chunk)
+                    self._events.put(len(chunk))
+                    self._check_going()
             return Digest(digest.hexdigest(), size)
 
     def wait_for(self, paths: Iterable[str], progress: ProgressCallback = no_progress) -> None:
