@@ -9,6 +9,7 @@ import pytest
 
 from bundle.helpers import RawEntry, build_zip, fake_signer, write_bag
 from bundle.test_hostile import bag_entries
+from rvr_desktop.evidence.bundle import lookalikes
 from rvr_desktop.evidence.bundle.archive import open_bag_source
 from rvr_desktop.evidence.bundle.bagit_reader import check_payload, load_bag
 from rvr_desktop.evidence.bundle.bagit_writer import BagWriter
@@ -108,3 +109,18 @@ def test_skeletons_fold_the_usual_disguises() -> None:
     assert skeleton("ΜG11-ЅТАТЕМЕNТ.pdf") == skeleton("MG11-STATEMENT.pdf")
     assert skeleton("staternent") == skeleton("statement")
     assert skeleton("case.json") != skeleton("cases.json")
+
+
+def test_a_plain_ascii_name_folds_as_the_full_unicode_path_folds_it() -> None:
+    # Plain ASCII names take a byte-table shortcut; it must agree with NFKC, the
+    # look-alike table and case folding on every ASCII character, alone and in pairs.
+    every = "".join(chr(code) for code in range(128))
+    for name in [every, every[::-1], "MG11-STATEMENT.PDF", "Rn|0.vv", "JS-1/IMG_0011.PNG"]:
+        assert skeleton(name) == _unicode_skeleton(name)
+
+
+def _unicode_skeleton(name: str) -> str:
+    text = lookalikes._folded(name)
+    for many, one in lookalikes._LOOKALIKE_PAIRS:
+        text = text.replace(many, one)
+    return text

@@ -34,13 +34,13 @@ class FolderBagSource(BagSource):
         members: list[BagMember] = []
         seen: dict[str, str] = {}
         total = 0
-        pending: list[tuple[Path, str]] = [(root, "")]
+        pending: list[tuple[str, str]] = [(str(root), "")]
         while pending:
             folder, prefix = pending.pop()
             try:
                 entries = sorted(os.scandir(folder), key=lambda e: e.name)
             except OSError as exc:
-                raise BundleUnreadable(folder, exc.strerror or type(exc).__name__) from exc
+                raise BundleUnreadable(Path(folder), exc.strerror or type(exc).__name__) from exc
             for entry in entries:
                 rel = _checked_name(prefix, entry.name)
                 key = collision_key(rel)
@@ -59,7 +59,7 @@ class FolderBagSource(BagSource):
                 ):
                     raise HostileBundle(rel, "it is a symbolic link or junction")
                 if stat.S_ISDIR(st.st_mode):
-                    pending.append((Path(entry.path), rel + "/"))
+                    pending.append((entry.path, rel + "/"))
                 elif stat.S_ISREG(st.st_mode):
                     total += st.st_size
                     if total > limits.max_total_bytes:

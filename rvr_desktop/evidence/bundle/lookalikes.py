@@ -23,6 +23,7 @@ Refused, in the reader and the writer alike:
 
 from __future__ import annotations
 
+import string
 import unicodedata
 from collections.abc import Iterable
 
@@ -64,6 +65,13 @@ _LATIN_LOOKALIKES = {
 }  # fmt: skip
 _TO_LATIN = str.maketrans(_LATIN_LOOKALIKES)
 _LOOKALIKE_PAIRS = (("rn", "m"), ("vv", "w"))
+_ASCII_LOOKALIKES = {k: v for k, v in _LATIN_LOOKALIKES.items() if k.isascii()}
+_ASCII_SKELETON = bytes.maketrans(
+    ("".join(_ASCII_LOOKALIKES) + string.ascii_uppercase).encode("ascii"),
+    ("".join(_ASCII_LOOKALIKES.values()) + string.ascii_lowercase).encode("ascii"),
+)
+"""For plain ASCII names, NFKC changes nothing and case folding is lowering: the
+look-alike digits and the upper-case letters in one table."""
 
 
 def _reserved_names() -> frozenset[str]:
@@ -98,11 +106,19 @@ RESERVED_NAMES = _reserved_names()
 
 def skeleton(name: str) -> str:
     """The form two confusable names share (see the module's description)."""
-    text = unicodedata.normalize("NFKC", name).translate(_TO_LATIN).casefold()
-    text = text.translate(_TO_LATIN)
+    if name.isascii():
+        # Most names: one byte-table pass gives what the general path below gives them.
+        text = name.encode("ascii").translate(_ASCII_SKELETON).decode("ascii")
+    else:
+        text = _folded(name)
     for many, one in _LOOKALIKE_PAIRS:
         text = text.replace(many, one)
     return text
+
+
+def _folded(name: str) -> str:
+    text = unicodedata.normalize("NFKC", name).translate(_TO_LATIN).casefold()
+    return text.translate(_TO_LATIN)
 
 
 _RESERVED_PARTS = {skeleton(part): part for name in RESERVED_NAMES for part in name.split("/")}

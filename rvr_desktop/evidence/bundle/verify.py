@@ -165,22 +165,23 @@ def _verify(
     inputs: LongTermInputs,
 ) -> BundleStatus:
     notes = [f"Ignored container entry: {name}" for name in source.ignored_entries]
-    bag = load_bag(source)
-    checks.passed(
-        "BagIt structure",
-        Aspect.INTEGRITY,
-        "its record files (bagit.txt, bag-info.txt and both SHA-256 manifests) are well "
-        "formed, read strictly as BagIt 1.0",
-    )
-    _format_check(bag, checks)
-    tag_check = check_tag_files(source, bag)
-    _files_check(checks, "tag files", tag_check.files)
-    # The payload is hashed on worker threads while this thread makes the checks that
-    # need no payload byte (the signature's), then those that need only the small files
-    # hashed first (the PDFs'). Each list is added in the usual order at the end.
+    # The payload is hashed on worker threads from the start, while this thread reads the
+    # tag files and makes the checks that need no payload byte (the signature's), then
+    # those that need only the small files hashed first (the PDFs'). Each list is added
+    # in the usual order at the end.
     signature_list, pdf_list, content_list = CheckList(), CheckList(), CheckList()
     kept = _kept_for_checks(source)
     with start_payload_hashing(source, keep=lambda m: m.path in kept, cancel=cancel) as hashing:
+        bag = load_bag(source)
+        checks.passed(
+            "BagIt structure",
+            Aspect.INTEGRITY,
+            "its record files (bagit.txt, bag-info.txt and both SHA-256 manifests) are well "
+            "formed, read strictly as BagIt 1.0",
+        )
+        _format_check(bag, checks)
+        tag_check = check_tag_files(source, bag)
+        _files_check(checks, "tag files", tag_check.files)
         try:
             stored = read_long_term_data(source, [e.path for e in bag.tag_manifest.entries])
         except MalformedBag as exc:
