@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenuBar
 
 
 def make_action(parent: QObject, text: str, shortcut: str = "", tip: str = "") -> QAction:
@@ -144,3 +145,47 @@ class AppActions:
             self.next_tab,
             self.previous_tab,
         ]
+
+    def fill_menus(self, menu_bar: QMenuBar, due: QAction) -> None:
+        """The menu bar: every action in its menu, with its shortcut shown beside it."""
+        menus = (
+            (
+                "&File",
+                (
+                    self.new_case,
+                    self.find_case,
+                    due,
+                    self.close_case,
+                    None,
+                    self.verify_bundle,
+                    self.settings,
+                    self.lock,
+                    self.quit,
+                ),
+            ),
+            ("&Call", (self.safety_gate, self.start_call, self.end_call, None, self.danger)),
+            ("&Notes", (self.new_note, self.amend_note)),
+            (
+                "&Evidence",
+                (
+                    self.attach_files,
+                    self.capture_screen,
+                    None,
+                    self.export_bundle,
+                    self.submit_to_store,
+                ),
+            ),
+            (
+                "&View",
+                (self.compact_mode, self.store_queue, None, self.next_tab, self.previous_tab),
+            ),
+            ("&Help", (self.about,)),
+        )
+        for title, items in menus:
+            menu = menu_bar.addMenu(title)
+            menu.setToolTipsVisible(True)
+            for item in items:
+                if item is None:
+                    menu.addSeparator()
+                else:
+                    menu.addAction(item)

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 import PySide6
-from PySide6.QtCore import QCoreApplication, QSize, QTimer, Signal, qVersion
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QTextCursor
+from PySide6.QtCore import QCoreApplication, QSize, Signal, qVersion
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -29,7 +29,9 @@ from rvr_desktop.ui import warm_up
 from rvr_desktop.ui.actions import AppActions, make_action, on_trigger
 from rvr_desktop.ui.clipboard_guard import ClipboardGuard
 from rvr_desktop.ui.danger_key import DangerKey
+from rvr_desktop.ui.due_reminder import DueReminder
 from rvr_desktop.ui.idle import IdleWatcher, seconds_including_sleep
+from rvr_desktop.ui.live_call import LiveCall
 from rvr_desktop.ui.services import Services
 from rvr_desktop.ui.store_dock import StoreDock
 from rvr_desktop.ui.unlock_screen import UnlockScreen
@@ -55,8 +57,6 @@ log = logging.getLogger(__name__)
 UNLOCK_PAGE, CASES_PAGE, CASE_PAGE = range(3)
 COMPACT_WIDTH = 460
 MAX_TAB_SHORTCUTS = 6
-DUE_REMINDER_EVERY_MS = 10 * 60 * 1000
-"""How often the status bar's reminder of what is owed is read again."""
 
 
 @dataclass(frozen=True)
@@ -132,9 +132,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.status_text = QLabel(self)
-        self.due_reminder = QLabel(self)
-        self.due_reminder.setObjectName("dueReminder")
-        self.due_reminder.setAccessibleName("Due soon")
+        self.due_reminder = DueReminder(lambda: self.vault, self)
         self.statusBar().addPermanentWidget(self.due_reminder)
         self.statusBar().addPermanentWidget(self.status_text)
 
@@ -149,13 +147,7 @@ class MainWindow(QMainWindow):
         self.wheel_guard = WheelGuard(self)
         app.installEventFilter(self.danger_key)
         app.installEventFilter(self.wheel_guard)
-        self._call_bar: CallBar | None = None  # built when the first call runs
-        self.live_case: Case | None = None
-        """The case whose call is running, wherever the officer is; None with no call."""
-        self._due_timer = QTimer(self)  # the day moves on while the app stays open
-        self._due_timer.setInterval(DUE_REMINDER_EVERY_MS)
-        self._due_timer.timeout.connect(self._remind_due)
-        self._due_timer.start()
+        self.calls = LiveCall(services, self, self._central_layout)
         self.idle.idle.connect(
             lambda: self.lock("Locked after a period of no activity. Enter your passphrase.")
         )
@@ -188,39 +180,7 @@ class MainWindow(QMainWindow):
     # ---- menus and actions ------------------------------------------------------------
 
     def _build_menus(self) -> None:
-        a = self.app_actions
-        menus = (
-            (
-                "&File",
-                (
-                    a.new_case,
-                    a.find_case,
-                    self.due_action,
-                    a.close_case,
-                    None,
-                    a.verify_bundle,
-                    a.settings,
-                    a.lock,
-                    a.quit,
-                ),
-            ),
-            ("&Call", (a.safety_gate, a.start_call, a.end_call, None, a.danger)),
-            ("&Notes", (a.new_note, a.amend_note)),
-            (
-                "&Evidence",
-                (a.attach_files, a.capture_screen, None, a.export_bundle, a.submit_to_store),
-            ),
-            ("&View", (a.compact_mode, a.store_queue, None, a.next_tab, a.previous_tab)),
-            ("&Help", (a.about,)),
-        )
-        for title, items in menus:
-            menu = self.menuBar().addMenu(title)
-            menu.setToolTipsVisible(True)
-            for item in items:
-                if item is None:
-                    menu.addSeparator()
-                else:
-                    menu.addAction(item)
+        self.app_actions.fill_menus(self.menuBar(), self.due_action)
         self.tab_actions: list[QAction] = []
         for number in range(1, MAX_TAB_SHORTCUTS + 1):
             action = make_action(self, f"Tab {number}", f"Ctrl+{number}")
@@ -291,7 +251,7 @@ class MainWindow(QMainWindow):
         self.app_actions.store_queue.setEnabled(unlocked)
         self.due_action.setEnabled(unlocked)
         self.danger_key.armed = unlocked  # with no call running, F12 says so
-        self._remind_due()
+        self.due_reminder.refresh()
         if case_open:
             self._sync_call_actions()
         where = "Locked" if self.vault is None else f"Vault open · {self.vault.actor}"
@@ -309,6 +269,11 @@ class MainWindow(QMainWindow):
     def _show_page(self, page: int) -> None:
         self.stack.setCurrentIndex(page)
         self._update_actions()
+
+    def show_workspace(self) -> None:
+        """Back to the open case's view (the case list or unlock screen may be showing)."""
+        if self.workspace is not None:
+            self._show_page(CASE_PAGE)
 
     # ---- vault and cases --------------------------------------------------------------
 
@@ -342,7 +307,7 @@ class MainWindow(QMainWindow):
         return True
 
     def new_case(self) -> None:
-        if self.vault is None or not self._may_leave_call("Start a new case"):
+        if self.vault is None or not self.calls.may_leave("Start a new case"):
             return
         warm_up.finish()  # then import on first use (see rvr_desktop.ui.warm_up)
         from rvr_desktop.ui.new_case_dialog import NewCaseDialog
@@ -414,8 +379,8 @@ class MainWindow(QMainWindow):
         self.workspace.call_panel.state_changed.connect(self._on_call_state)
         self.workspace.identity.copy_requested.connect(self.clipboard_guard.copy_case_text)
         if self.workspace.forms is not None:  # a date owed may have just been entered
-            self.workspace.forms.saved.connect(lambda _version: self._remind_due())
-        self._restore_draft(self.workspace)
+            self.workspace.forms.saved.connect(lambda _version: self.due_reminder.refresh())
+        self.calls.restore_draft(self.workspace)
         self.stack.removeWidget(self.case_holder)
         self.case_holder.deleteLater()
         self.case_holder = self.workspace
@@ -428,12 +393,12 @@ class MainWindow(QMainWindow):
     def close_case(self) -> bool:
         """Back to the case list (asking first during a call); False if the officer stayed."""
         if self.workspace is not None:
-            if not self._may_leave_call("Go to the case list"):
+            if not self.calls.may_leave("Go to the case list"):
                 return False
             self._drop_workspace()
         self.case_list.refresh()
         self._show_page(CASES_PAGE)
-        self._show_call_bar()
+        self.calls.show()
         return True
 
     def _drop_workspace(self) -> None:
@@ -441,7 +406,7 @@ class MainWindow(QMainWindow):
         if self.workspace is None:
             return
         old = self.workspace
-        self._keep_draft(old)
+        self.calls.keep_draft(old)
         self.workspace = None
         placeholder = QWidget(self.stack)
         self.stack.removeWidget(old)
@@ -453,29 +418,6 @@ class MainWindow(QMainWindow):
         self._update_actions()
 
     # ---- what is owed -----------------------------------------------------------------
-
-    def _remind_due(self) -> None:
-        """A quiet line in the status bar when something is owed within a day."""
-        vault = self.vault
-        if vault is None or vault.is_locked:
-            self.due_reminder.clear()
-            return
-        from rvr_desktop.evidence.case import due
-
-        today = due.uk_today(vault.clock.utc_now_ms())
-        try:
-            soon = due.reminders(due.due_items(vault), today)
-        except RvrError:
-            soon = ()  # a damaged form is reported where it is opened
-        if not soon:
-            self.due_reminder.clear()
-            return
-        first = soon[0]
-        more = f" (and {len(soon) - 1} more)" if len(soon) > 1 else ""
-        when = "Overdue" if first.overdue(today) else f"Due {first.when(today)}"
-        self.due_reminder.setText(
-            f"{when}: {first.what}, {first.case_reference}{more}. Ctrl+Shift+D lists them."
-        )
 
     def open_due(self) -> None:
         """Everything owed across the cases; the officer may open one of them from there."""
@@ -494,126 +436,32 @@ class MainWindow(QMainWindow):
             return
         if self.workspace is not None and self.workspace.case.id == chosen:
             self._show_page(CASE_PAGE)
-        elif self._may_leave_call("Open another case"):
+        elif self.calls.may_leave("Open another case"):
             self.open_case(chosen)
 
-    # ---- the live call ----------------------------------------------------------------
+    # ---- the live call (rvr_desktop.ui.live_call) -------------------------------------
+
+    @property
+    def live_case(self) -> Case | None:
+        """The case whose call is running, wherever the officer is; None with no call."""
+        return self.calls.case
 
     @property
     def call_bar(self) -> CallBar:
-        """The bar that keeps a running call in sight, built when the first call runs."""
-        if self._call_bar is None:
-            from rvr_desktop.ui.call_bar import CallBar
-
-            bar = CallBar(self.clipboard_guard, self)
-            bar.danger_requested.connect(lambda: self.interrupt_call(None))
-            bar.return_requested.connect(self.return_to_call)
-            self._central_layout.insertWidget(0, bar)
-            self._call_bar = bar
-        return self._call_bar
-
-    def _on_call_state(self, _state: object = None) -> None:
-        """The open case's call changed: the call bar and the danger key follow it."""
-        self._sync_call_actions()
-        if self.workspace is None:
-            return
-        case = self.workspace.case
-        if self.workspace.call_panel.state.running:
-            self.live_case = case
-        elif self.live_case is not None and self.live_case.id == case.id:
-            self.live_case = None
-        self._show_call_bar()
-
-    def _show_call_bar(self) -> None:
-        live = self.live_case
-        state = None
-        if live is not None and self.vault is not None:
-            from rvr_desktop.evidence.case import timeline
-
-            state = timeline.call_state(self.vault, live.id)
-        if live is None or self.vault is None or state is None or not state.running:
-            self.live_case = None
-            if self._call_bar is not None:
-                self._call_bar.clear()
-            return
-        on_case = (
-            self.workspace is not None
-            and self.workspace.case.id == live.id
-            and self.stack.currentIndex() == CASE_PAGE
-        )
-        self.call_bar.show_call(live, state, self.vault.clock, on_case=on_case)
+        return self.calls.bar
 
     def interrupt_call(self, window: object = None) -> None:
-        """F12 from anywhere: stamp the running call's interruption and show what next,
-        over the window the officer is in."""
-        live = self.live_case
-        if live is None or self.vault is None:
-            self.statusBar().showMessage("F12: no call is running, so nothing was recorded.", 8000)
-            return
-        parent = window if isinstance(window, QWidget) else None
-        if self.workspace is not None and self.workspace.case.id == live.id:
-            if self.workspace.call_panel.state.interrupted:
-                self.statusBar().showMessage("The call is already recorded as interrupted.", 8000)
-            self.workspace.call_panel.interrupt(parent)
-            return
-        from rvr_desktop.evidence.case import timeline
-        from rvr_desktop.ui.interruption import interrupt_call
-
-        if timeline.call_state(self.vault, live.id).interrupted:
-            self.statusBar().showMessage("The call is already recorded as interrupted.", 8000)
-            return
-        interrupt_call(self.services, self.vault, live, parent or self)
-        self._show_call_bar()
+        """F12 from anywhere, over the window the officer is in."""
+        self.calls.interrupt(window if isinstance(window, QWidget) else None)
 
     def return_to_call(self) -> None:
-        """Back to the running call's case, with its unsent note as it was left."""
-        live = self.live_case
-        if live is None:
-            return
-        if self.workspace is not None and self.workspace.case.id == live.id:
-            self._show_page(CASE_PAGE)
-            self._show_call_bar()
-            return
-        self.open_case(live.id)
+        self.calls.return_to()
 
-    def _may_leave_call(self, doing: str) -> bool:
-        """Ask before leaving the running call's case; True if there is none or the
-        officer agrees (the call keeps running in the call bar)."""
-        live = self.live_case
-        if live is None or self.workspace is None or self.workspace.case.id != live.id:
-            return True
-        return self.services.dialogs.confirm(
-            self,
-            "A call is running",
-            f"A call is running for {live.reference}. {doing}? The call keeps running: "
-            "the call bar stays at the top with the clock and Interrupted (F12), and your "
-            "unsent note is kept for when you come back.",
-        )
-
-    def _keep_draft(self, workspace: CaseWorkspace) -> None:
-        """Keep the unsent note in the vault while the officer is elsewhere."""
-        if self.vault is None:
-            return
-        from rvr_desktop.evidence.case import drafts
-
-        try:
-            drafts.save_draft(self.vault, workspace.case.id, workspace.notes.input.toPlainText())
-        except RvrError as exc:
-            self.services.errors.report(self, exc, "keeping the unsent note")
-
-    def _restore_draft(self, workspace: CaseWorkspace) -> None:
-        if self.vault is None:
-            return
-        from rvr_desktop.evidence.case import drafts
-
-        try:
-            text = drafts.load_draft(self.vault, workspace.case.id)
-            if text:
-                workspace.notes.input.setPlainText(text)
-                workspace.notes.input.moveCursor(QTextCursor.MoveOperation.End)
-                drafts.save_draft(self.vault, workspace.case.id, "")  # now in the box
-        except RvrError as exc:
-            self.services.errors.report(self, exc, "restoring the unsent note")
+    def _on_call_state(self, _state: object = None) -> None:
+        """The open case's call changed: the actions and the call bar follow it."""
+        self._sync_call_actions()
+        if self.workspace is not None:
+            self.calls.follow(self.workspace)
 
     def _lock_asked(self) -> None:
         """Lock now (Ctrl+L), asking first while a call runs: locking hides the call."""
@@ -651,8 +499,7 @@ class MainWindow(QMainWindow):
         self._drop_workspace()
         self.store.drop()
         self.case_list.set_vault(None)
-        self.live_case = None
-        self._show_call_bar()
+        self.calls.forget()
         self.vault = None
         vault.lock()
         log.info("vault locked")
