@@ -287,6 +287,23 @@ def test_no_pdf_the_app_makes_carries_active_content_fields_or_annotations(
     assert not findings, findings
 
 
+def test_every_pdf_the_app_makes_is_cleared_by_the_byte_scan_without_a_full_walk(
+    scene: Scene, tmp_path: Path
+) -> None:
+    """The verifier's quick path must hold for our own PDFs, or every bundle pays the walk."""
+    from pyhanko.pdf_utils.reader import PdfFileReader as HankoReader
+
+    from rvr_desktop.evidence.signing.pdf_quick_scan import plainly_inert
+
+    pdfs = _our_pdfs(scene, tmp_path)
+    walked = [
+        name
+        for name, pdf in pdfs.items()
+        if not plainly_inert(pdf, HankoReader(io.BytesIO(pdf), strict=False))
+    ]
+    assert walked == []
+
+
 def test_the_walk_finds_active_content_when_it_is_there() -> None:
     """Positive control: the same walk flags a PDF with JavaScript, a link and a text field."""
     from pypdf import PdfWriter

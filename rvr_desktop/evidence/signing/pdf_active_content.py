@@ -6,7 +6,8 @@ bundle that does carry any of it was not made by us, and opening it could run an
 attacker's code on the evidence officer's computer, so ``rvr-verify`` reports it.
 
 Every object the cross-reference tables list is walked (object streams included, since
-pyHanko reads them), not only those reachable from the pages: a viewer may act on any.
+pyHanko reads them), not only those reachable from the pages: a viewer may act on any. A
+PDF whose bytes plainly hold none of it (:mod:`pdf_quick_scan`) is not walked.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from collections.abc import Iterator
 
 from pyhanko.pdf_utils.generic import ArrayObject, DictionaryObject, PdfObject, Reference
 from pyhanko.pdf_utils.reader import PdfFileReader
+
+from rvr_desktop.evidence.signing.pdf_quick_scan import plainly_inert
 
 ACTIVE_KEYS = frozenset(
     {
@@ -45,6 +48,8 @@ def active_content(pdf: bytes) -> tuple[str, ...]:
     """
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+        if plainly_inert(pdf, reader):
+            return ()
         refs: set[Reference] = set()
         for revision in range(reader.xrefs.total_revisions):
             refs |= set(reader.xrefs.explicit_refs_in_revision(revision))
