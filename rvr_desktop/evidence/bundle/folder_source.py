@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import os
 import stat
+from dataclasses import dataclass
 from pathlib import Path
 
 from rvr_desktop.evidence.bundle.errors import BundleUnreadable, HostileBundle
@@ -84,39 +85,74 @@ class FolderBagSource(BagSource):
         # The many small files of a case (screen captures) are read straight into the
         # buffer, without the stream's layers: the same checks at a fraction of the cost.
         member = self._checked_fit(path, buffer)
-        view = memoryview(buffer)[: member.size + 1]
-        got = 0
-        with io.FileIO(self._open_listed(member), "r", closefd=True) as raw:
-            while got < len(view) and (count := raw.readinto(view[got:])):
-                got += count
-        if got > member.size:
-            raise HostileBundle(member.path, "it grew while it was being read")
-        if got < member.size:
-            raise HostileBundle(member.path, "it shrank while it was being read")
-        return got
+        try:
+            return read_listed_file(self.listed_file(member), buffer)
+        except FileRefused as exc:
+            raise HostileBundle(member.path, exc.problem) from None
+
+    def listed_file(self, member: BagMember) -> ListedFile:
+        """Where ``member`` is on disk and which file it must still be, for a reader in
+        another process (:mod:`.hash_processes`)."""
+        full = os.path.join(self.location, *member.path.split("/"))
+        return ListedFile(full, member.size, self._identities[member.path])
 
     def _open_listed(self, member: BagMember) -> int:
-        """A descriptor of the very file listed as ``member``, opened without following links."""
-        full = os.path.join(self.location, *member.path.split("/"))
-        flags = os.O_RDONLY | _NOFOLLOW | _NONBLOCK | getattr(os, "O_BINARY", 0)
         try:
-            fd = os.open(full, flags)
-        except OSError as exc:
-            raise HostileBundle(member.path, f"it could not be opened ({exc.strerror})") from exc
-        try:
-            st = os.fstat(fd)
-            if (
-                not stat.S_ISREG(st.st_mode)
-                or (st.st_dev, st.st_ino) != self._identities[member.path]
-            ):
-                raise HostileBundle(member.path, "it was replaced while the bundle was being read")
-        except BaseException:
-            os.close(fd)
-            raise
-        return fd
+            return open_listed_file(self.listed_file(member))
+        except FileRefused as exc:
+            raise HostileBundle(member.path, exc.problem) from None
 
     def close(self) -> None:
         """Nothing stays open between reads of a folder."""
+
+
+@dataclass(frozen=True)
+class ListedFile:
+    """A regular file as the walk listed it: its path, size and (device, inode)."""
+
+    path: str
+    size: int
+    identity: tuple[int, int]
+
+
+class FileRefused(Exception):
+    """A listed file that cannot be read as listed; ``problem`` says why, in words."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+
+
+def open_listed_file(listed: ListedFile) -> int:
+    """A descriptor of the very file listed, opened without following links."""
+    flags = os.O_RDONLY | _NOFOLLOW | _NONBLOCK | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(listed.path, flags)
+    except OSError as exc:
+        raise FileRefused(f"it could not be opened ({exc.strerror})") from exc
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or (st.st_dev, st.st_ino) != listed.identity:
+            raise FileRefused("it was replaced while the bundle was being read")
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def read_listed_file(listed: ListedFile, buffer: bytearray) -> int:
+    """Read the whole of a listed file into ``buffer`` (at least one byte longer than it);
+    a file that grew or shrank since it was listed is refused."""
+    view = memoryview(buffer)[: listed.size + 1]
+    got = 0
+    with io.FileIO(open_listed_file(listed), "r", closefd=True) as raw:
+        while got < len(view) and (count := raw.readinto(view[got:])):
+            got += count
+    if got > listed.size:
+        raise FileRefused("it grew while it was being read")
+    if got < listed.size:
+        raise FileRefused("it shrank while it was being read")
+    return got
 
 
 def _checked_name(prefix: str, name: str) -> str:

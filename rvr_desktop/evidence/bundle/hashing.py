@@ -6,6 +6,9 @@ large file is hashed on one core whatever the pool's size (its reading goes on
 another, a chunk ahead: :mod:`.read_ahead`); the other cores take the
 other files, and the caller's own checks meanwhile (see :class:`HashJob`).
 
+A case of many small files in a folder is hashed in worker processes instead
+(:mod:`.hash_processes`), since threads take turns at the GIL for each of them.
+
 Workers only hash; the calling thread alone reports progress, so a GUI adapter never
 receives callbacks from a worker thread. Small files the later checks read (the PDFs,
 the JSON records) can be kept: they are read whole, hashed, and handed to the source
@@ -15,19 +18,25 @@ file is read twice.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
 import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
+from functools import partial
 
+from rvr_desktop.evidence.bundle import hash_processes
+from rvr_desktop.evidence.bundle.errors import HostileBundle
+from rvr_desktop.evidence.bundle.folder_source import FolderBagSource
 from rvr_desktop.evidence.bundle.read_ahead import ReadableInto, ReadAhead
 from rvr_desktop.evidence.bundle.source import READ_CHUNK, BagMember, BagSource
 from rvr_desktop.evidence.progress import CancelToken, ProgressCallback, no_progress
 
-DEFAULT_WORKERS = 2
+DEFAULT_WORKERS = max(2, min(os.cpu_count() or 2, 8))
 # Small files go to the workers in batches of about this many bytes: one task per file
 # would cost more in hand-overs (which hold the GIL) than hashing a screen capture does.
 _BATCH_BYTES = 8 << 20
@@ -38,6 +47,9 @@ _READ_AHEAD_FROM = 8 << 20
 # Chunks that large: the hashing thread needs the GIL once a chunk, and while the checks
 # run on the caller's thread each time may cost it a switch interval (5 ms).
 _READ_AHEAD_CHUNK = 4 << 20
+# A folder with at least this many small files has them hashed in processes; for fewer,
+# handing them over costs more than the GIL does.
+PROCESSES_FROM_FILES = 256
 
 
 @dataclass(frozen=True)
@@ -105,14 +117,76 @@ class HashJob:
         self._done_bytes = 0
         self._finished: set[str] = set()
         self._stop = threading.Event()
+        self._counting = threading.Lock()
         self._digests: dict[str, Digest] = {}
         # Kept files first (they are small, and checks wait for them), then largest first,
         # so one big file does not start last and run alone.
         ordered = sorted(members, key=lambda m: (not keep(m), -m.size, m.path))
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="bundle-hash")
-        self._futures: list[Future[None]] = [
-            self._pool.submit(self._work, batch) for batch in _batches(ordered)
-        ]
+        self._futures: list[Future[None]] = []
+        self._process_futures: list[Future[list[hash_processes.HashedOrRefused]]] = []
+        self._refused: HostileBundle | None = None
+        folder = source if isinstance(source, FolderBagSource) else None
+        small = [m for m in ordered if m.size < READ_CHUNK and not keep(m)]
+        if folder is None or len(small) < PROCESSES_FROM_FILES:
+            small = []
+        chosen = {m.path for m in small}
+        for batch in _batches([m for m in ordered if m.path not in chosen]):
+            self._on_thread(batch)
+        if folder is not None and small:
+            self._in_processes(folder, small, workers)
+
+    def _on_thread(self, batch: list[BagMember]) -> None:
+        self._futures.append(self._pool.submit(self._work, batch))
+
+    def _in_processes(
+        self, folder: FolderBagSource, members: list[BagMember], workers: int
+    ) -> None:
+        """The small files of a folder with many, unless a check keeps their bytes."""
+        pool = hash_processes.shared_pool(workers)
+        for batch in _batches(members):
+            listed = [folder.listed_file(m) for m in batch]
+            if pool is None:
+                self._on_thread(batch)
+                continue
+            try:
+                future = pool.submit(hash_processes.hash_listed_files, listed)
+            except RuntimeError:  # the pool broke (a worker died): these go to the threads
+                hash_processes.discard_pool(pool)
+                pool = None
+                self._on_thread(batch)
+                continue
+            self._process_futures.append(future)
+            future.add_done_callback(partial(self._processed, batch, pool))
+
+    def _processed(
+        self,
+        batch: list[BagMember],
+        pool: ProcessPoolExecutor,
+        future: Future[list[hash_processes.HashedOrRefused]],
+    ) -> None:
+        """On the pool's own thread, as each batch ends: its digests, or its refusal."""
+        try:
+            if future.cancelled() or future.exception() is not None:
+                # A worker died, or another job dropped the broken pool with this batch
+                # in its queue: hashed here instead, a little slower. (When this job
+                # cancelled it, it is stopping and wants nothing more done.)
+                if not future.cancelled():
+                    hash_processes.discard_pool(pool)
+                with self._counting, contextlib.suppress(RuntimeError):
+                    if not self._stop.is_set():  # (RuntimeError: the job is closing)
+                        self._on_thread(batch)
+                return
+            for member, result in zip(batch, future.result(), strict=True):
+                if isinstance(result, str):
+                    self._refused = self._refused or HostileBundle(member.path, result)
+                    self._stop.set()
+                    return
+                self._digests[member.path] = Digest(*result)
+                self._events.put(result[1])
+                self._events.put(member.path)
+        finally:
+            self._events.put(None)
 
     def _work(self, batch: list[BagMember]) -> None:
         try:
@@ -192,14 +266,22 @@ class HashJob:
             error = future.exception()
             if error is not None and not isinstance(error, _Stopped):
                 raise error
+        if self._refused is not None:
+            raise self._refused
         # A cancel asked for while the last progress was reported still counts, even if
         # the workers had already finished: the person asked to stop before seeing a result.
         if self._cancel is not None:
             self._cancel.raise_if_cancelled(self._what)
         return dict(self._digests)
 
+    def _batch_count(self) -> int:
+        with self._counting:
+            return len(self._futures) + len(self._process_futures)
+
     def _pump(self, enough: Callable[[], bool], progress: ProgressCallback) -> None:
-        while self._finished_batches < len(self._futures) and not enough():
+        while self._finished_batches < self._batch_count() and not enough():
+            if self._cancel is not None:  # processes cannot see the token: noticed here
+                self._cancel.raise_if_cancelled(self._what)
             event = self._events.get()
             if event is None:
                 self._finished_batches += 1
@@ -211,8 +293,13 @@ class HashJob:
 
     def close(self) -> None:
         """Stop the workers (at their next chunk) unless they are done, and wait for them."""
-        if not all(f.done() for f in self._futures):
+        if not all(f.done() for f in self._futures + self._process_futures):
             self._stop.set()
+        for future in self._process_futures:
+            # Those not yet started are cancelled; the others end within milliseconds.
+            # (Not futures.wait(): it never returns for a future its pool cancelled.)
+            if not future.cancel():
+                future.exception()
         self._pool.shutdown(wait=True)
 
     def __enter__(self) -> HashJob:

@@ -1,0 +1,143 @@
+"""A case of many screen captures is hashed in worker processes: the same digests as on
+threads, the same refusals naming the file, a cancel that stops it, and a worker killed
+half-way costing only speed."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+from pathlib import Path
+
+import pytest
+
+from rvr_desktop.evidence.bundle import hash_processes, hashing
+from rvr_desktop.evidence.bundle.archive import open_bag_source
+from rvr_desktop.evidence.bundle.errors import HostileBundle
+from rvr_desktop.evidence.bundle.hashing import HashJob, hash_members
+from rvr_desktop.evidence.bundle.source import BagMember, BagSource
+from rvr_desktop.evidence.progress import Cancelled, CancelToken
+
+CAPTURES = hashing.PROCESSES_FROM_FILES + 44
+
+
+@pytest.fixture(scope="module")
+def captures(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A bundle folder of 300 small screen captures, each with different bytes."""
+    root = tmp_path_factory.mktemp("captures") / "bundle"
+    folder = root / "data" / "captures"
+    folder.mkdir(parents=True)
+    (root / "bagit.txt").write_text("BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n")
+    for number in range(CAPTURES):
+        (folder / f"capture-{number:04d}.png").write_bytes(os.urandom(2_000 + number * 37))
+    return root
+
+
+def _payload(source: BagSource) -> list[BagMember]:
+    return [m for m in source.list_files() if m.path.startswith("data/")]
+
+
+def _expected(root: Path, members: list[BagMember]) -> dict[str, str]:
+    return {m.path: hashlib.sha256((root / m.path).read_bytes()).hexdigest() for m in members}
+
+
+def _hashed_in_processes(source: BagSource, members: list[BagMember]) -> int:
+    with HashJob(source, members) as job:
+        job.wait()
+        return len(job._process_futures)
+
+
+def test_many_captures_hash_in_processes_to_the_same_digests(captures: Path) -> None:
+    with open_bag_source(captures) as source:
+        members = _payload(source)
+        assert _hashed_in_processes(source, members) > 0
+        digests = hash_members(source, members)
+    assert {p: d.sha256 for p, d in digests.items()} == _expected(captures, members)
+    assert all(digests[m.path].size == m.size for m in members)
+
+
+def test_a_few_captures_stay_on_threads(captures: Path) -> None:
+    with open_bag_source(captures) as source:
+        few = _payload(source)[: hashing.PROCESSES_FROM_FILES - 1]
+        assert _hashed_in_processes(source, few) == 0
+
+
+def test_a_capture_swapped_after_listing_is_refused_naming_it(
+    captures: Path, tmp_path: Path
+) -> None:
+    copy = tmp_path / "bundle"
+    shutil.copytree(captures, copy)
+    with open_bag_source(copy) as source:
+        members = _payload(source)
+        victim = members[200]
+        swapped_in = copy / "another-picture.png"
+        swapped_in.write_bytes(os.urandom(victim.size))
+        swapped_in.replace(copy / victim.path)
+        with pytest.raises(HostileBundle, match=f"{victim.path}.*replaced"):
+            hash_members(source, members)
+
+
+def test_a_capture_that_grew_after_listing_is_refused_naming_it(
+    captures: Path, tmp_path: Path
+) -> None:
+    copy = tmp_path / "bundle"
+    shutil.copytree(captures, copy)
+    with open_bag_source(copy) as source:
+        members = _payload(source)
+        victim = members[-1]
+        with open(copy / victim.path, "ab") as handle:
+            handle.write(b"appended after listing")
+        with pytest.raises(HostileBundle, match=f"{victim.path}.*grew"):
+            hash_members(source, members)
+
+
+def test_cancelling_stops_hashing_done_in_processes(captures: Path) -> None:
+    token = CancelToken()
+    seen: list[int] = []
+
+    def cancel_early(done: int, total: int) -> None:
+        seen.append(done)
+        token.cancel()
+
+    with open_bag_source(captures) as source:
+        members = _payload(source)
+        with pytest.raises(Cancelled):
+            hash_members(source, members, cancel=token, progress=cancel_early)
+    assert 0 < len(seen) < len(members)
+
+
+def test_a_killed_worker_costs_only_speed(captures: Path) -> None:
+    pool = hash_processes.shared_pool(hashing.DEFAULT_WORKERS)
+    assert pool is not None
+    pool.submit(int).result()  # the workers are running
+    for process in list(pool._processes.values()):
+        os.kill(process.pid, signal.SIGKILL)
+    with open_bag_source(captures) as source:
+        members = _payload(source)
+        digests = hash_members(source, members)
+    assert {p: d.sha256 for p, d in digests.items()} == _expected(captures, members)
+    assert hash_processes.shared_pool(hashing.DEFAULT_WORKERS) is not pool  # a new one
+
+
+def test_a_frozen_build_hashes_on_threads(captures: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(hash_processes, "_pool", None)
+    monkeypatch.setattr("sys.frozen", True, raising=False)
+    with open_bag_source(captures) as source:
+        members = _payload(source)
+        assert _hashed_in_processes(source, members) == 0
+        digests = hash_members(source, members)
+    assert {p: d.sha256 for p, d in digests.items()} == _expected(captures, members)
+
+
+def test_batches_dropped_with_a_pool_another_check_found_broken_are_hashed_all_the_same(
+    captures: Path,
+) -> None:
+    with open_bag_source(captures) as source:
+        members = _payload(source)
+        with HashJob(source, members) as job:
+            pool = hash_processes.shared_pool(hashing.DEFAULT_WORKERS)
+            assert pool is not None
+            hash_processes.discard_pool(pool)  # its queued batches are cancelled
+            digests = job.wait()
+    assert {p: d.sha256 for p, d in digests.items()} == _expected(captures, members)
