@@ -8,6 +8,7 @@ import hashlib
 import os
 import shutil
 import signal
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -63,32 +64,28 @@ def test_a_few_captures_stay_on_threads(captures: Path) -> None:
         assert _hashed_in_processes(source, few) == 0
 
 
-def test_a_capture_swapped_after_listing_is_refused_naming_it(
-    captures: Path, tmp_path: Path
+def _swap(path: Path) -> None:
+    swapped_in = path.with_name("another-picture.png")
+    swapped_in.write_bytes(os.urandom(path.stat().st_size))
+    swapped_in.replace(path)
+
+
+def _grow(path: Path) -> None:
+    with open(path, "ab") as handle:
+        handle.write(b"appended after listing")
+
+
+@pytest.mark.parametrize(("change", "problem"), [(_swap, "replaced"), (_grow, "grew")])
+def test_a_capture_changed_after_listing_is_refused_naming_it(
+    captures: Path, tmp_path: Path, change: Callable[[Path], None], problem: str
 ) -> None:
     copy = tmp_path / "bundle"
     shutil.copytree(captures, copy)
     with open_bag_source(copy) as source:
         members = _payload(source)
         victim = members[200]
-        swapped_in = copy / "another-picture.png"
-        swapped_in.write_bytes(os.urandom(victim.size))
-        swapped_in.replace(copy / victim.path)
-        with pytest.raises(HostileBundle, match=f"{victim.path}.*replaced"):
-            hash_members(source, members)
-
-
-def test_a_capture_that_grew_after_listing_is_refused_naming_it(
-    captures: Path, tmp_path: Path
-) -> None:
-    copy = tmp_path / "bundle"
-    shutil.copytree(captures, copy)
-    with open_bag_source(copy) as source:
-        members = _payload(source)
-        victim = members[-1]
-        with open(copy / victim.path, "ab") as handle:
-            handle.write(b"appended after listing")
-        with pytest.raises(HostileBundle, match=f"{victim.path}.*grew"):
+        change(copy / victim.path)
+        with pytest.raises(HostileBundle, match=f"{victim.path}.*{problem}"):
             hash_members(source, members)
 
 

@@ -93,29 +93,23 @@ def test_a_key_spelt_with_hex_escapes_is_walked_and_reported() -> None:
     assert any("OpenAction" in finding for finding in active_content(pdf))
 
 
+def _catalog_hiding(keys: bytes, before: bytes, after: bytes) -> bytes:
+    """A PDF whose catalog seems to hold stream data of exactly ``keys``."""
+    catalog = b"<< /Type /Catalog /Pages 2 0 R /Length %d " % len(keys)
+    return _pdf(catalog + before + b"\nstream\n" + keys + b"\nendstream" + after, _PAGES, b"<< >>")
+
+
 def test_a_fake_stream_keyword_inside_a_string_does_not_hide_the_keys_after_it() -> None:
     """Strings that look like the start and end of stream data, with a length to match:
     to a parser this is one dictionary with an /OpenAction between two strings."""
-    between = b") /OpenAction 3 0 R /Note ("
-    hiding = (
-        b"<< /Type /Catalog /Pages 2 0 R /Length %d /Title (>>\nstream\n" % len(between)
-        + between
-        + b"\nendstream) >>"
-    )
-    pdf = _pdf(hiding, _PAGES, b"<< >>")
+    pdf = _catalog_hiding(b") /OpenAction 3 0 R /Note (", b"/Title (>>", b") >>")
     assert not _cleared(pdf)
     assert any("OpenAction" in finding for finding in active_content(pdf))
 
 
 def test_a_dictionary_left_open_before_its_stream_is_walked() -> None:
     """The walk cannot read it (so reports it); the scan must not clear what it skips."""
-    keys = b"/OpenAction 3 0 R"
-    unclosed = (
-        b"<< /Type /Catalog /Pages 2 0 R /Length %d /A << /B 1 >>\nstream\n" % len(keys)
-        + keys
-        + b"\nendstream >>"
-    )
-    pdf = _pdf(unclosed, _PAGES, b"<< >>")
+    pdf = _catalog_hiding(b"/OpenAction 3 0 R", b"/A << /B 1 >>", b" >>")
     assert not _cleared(pdf)
     assert active_content(pdf) != ()
 
