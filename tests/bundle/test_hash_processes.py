@@ -1,6 +1,6 @@
 """A case of many screen captures is hashed in worker processes: the same digests as on
 threads, the same refusals naming the file, a cancel that stops it, and a worker killed
-half-way costing only speed."""
+half-way (or none at all, in a frozen build) costing only speed."""
 
 from __future__ import annotations
 
@@ -13,10 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from rvr_desktop.evidence.bundle import hash_processes, hashing
+from rvr_desktop.evidence.bundle import hashing
 from rvr_desktop.evidence.bundle.archive import open_bag_source
 from rvr_desktop.evidence.bundle.errors import HostileBundle
-from rvr_desktop.evidence.bundle.hashing import HashJob, hash_members
+from rvr_desktop.evidence.bundle.hash_processes import HashWorker
+from rvr_desktop.evidence.bundle.hash_worker import HashedOrRefused
+from rvr_desktop.evidence.bundle.hashing import hash_members
+from rvr_desktop.evidence.bundle.listed_files import ListedFile
 from rvr_desktop.evidence.bundle.source import BagMember, BagSource
 from rvr_desktop.evidence.progress import Cancelled, CancelToken
 
@@ -43,25 +46,38 @@ def _expected(root: Path, members: list[BagMember]) -> dict[str, str]:
     return {m.path: hashlib.sha256((root / m.path).read_bytes()).hexdigest() for m in members}
 
 
-def _hashed_in_processes(source: BagSource, members: list[BagMember]) -> int:
-    with HashJob(source, members) as job:
-        job.wait()
-        return len(job._process_futures)
+class _CountedWorker(HashWorker):
+    batches = 0
+
+    def send(self, files: list[ListedFile]) -> None:
+        _CountedWorker.batches += 1
+        super().send(files)
 
 
-def test_many_captures_hash_in_processes_to_the_same_digests(captures: Path) -> None:
+@pytest.fixture
+def counted(monkeypatch: pytest.MonkeyPatch) -> type[_CountedWorker]:
+    _CountedWorker.batches = 0
+    monkeypatch.setattr(hashing, "HashWorker", _CountedWorker)
+    return _CountedWorker
+
+
+def test_many_captures_hash_in_processes_to_the_same_digests(
+    captures: Path, counted: type[_CountedWorker]
+) -> None:
     with open_bag_source(captures) as source:
         members = _payload(source)
-        assert _hashed_in_processes(source, members) > 0
         digests = hash_members(source, members)
+    assert counted.batches > 0
     assert {p: d.sha256 for p, d in digests.items()} == _expected(captures, members)
     assert all(digests[m.path].size == m.size for m in members)
 
 
-def test_a_few_captures_stay_on_threads(captures: Path) -> None:
+def test_a_few_captures_stay_on_threads(captures: Path, counted: type[_CountedWorker]) -> None:
     with open_bag_source(captures) as source:
         few = _payload(source)[: hashing.PROCESSES_FROM_FILES - 1]
-        assert _hashed_in_processes(source, few) == 0
+        digests = hash_members(source, few)
+    assert counted.batches == 0
+    assert {p: d.sha256 for p, d in digests.items()} == _expected(captures, few)
 
 
 def _swap(path: Path) -> None:
@@ -104,37 +120,30 @@ def test_cancelling_stops_hashing_done_in_processes(captures: Path) -> None:
     assert 0 < len(seen) < len(members)
 
 
-def test_a_killed_worker_costs_only_speed(captures: Path) -> None:
-    pool = hash_processes.shared_pool(hashing.DEFAULT_WORKERS)
-    assert pool is not None
-    pool.submit(int).result()  # the workers are running
-    for process in list(pool._processes.values()):
-        os.kill(process.pid, signal.SIGKILL)
+class _DyingWorker(HashWorker):
+    """Killed by the system (out of memory, say) once it has answered one batch."""
+
+    def receive(self) -> list[HashedOrRefused]:
+        answer = super().receive()
+        os.kill(self._process.pid, signal.SIGKILL)
+        self._process.wait()
+        return answer
+
+
+def test_a_killed_worker_costs_only_speed(captures: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(hashing, "HashWorker", _DyingWorker)
     with open_bag_source(captures) as source:
         members = _payload(source)
         digests = hash_members(source, members)
     assert {p: d.sha256 for p, d in digests.items()} == _expected(captures, members)
-    assert hash_processes.shared_pool(hashing.DEFAULT_WORKERS) is not pool  # a new one
 
 
-def test_a_frozen_build_hashes_on_threads(captures: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(hash_processes, "_pool", None)
+def test_a_frozen_build_hashes_on_threads(
+    captures: Path, monkeypatch: pytest.MonkeyPatch, counted: type[_CountedWorker]
+) -> None:
     monkeypatch.setattr("sys.frozen", True, raising=False)
     with open_bag_source(captures) as source:
         members = _payload(source)
-        assert _hashed_in_processes(source, members) == 0
         digests = hash_members(source, members)
-    assert {p: d.sha256 for p, d in digests.items()} == _expected(captures, members)
-
-
-def test_batches_dropped_with_a_pool_another_check_found_broken_are_hashed_all_the_same(
-    captures: Path,
-) -> None:
-    with open_bag_source(captures) as source:
-        members = _payload(source)
-        with HashJob(source, members) as job:
-            pool = hash_processes.shared_pool(hashing.DEFAULT_WORKERS)
-            assert pool is not None
-            hash_processes.discard_pool(pool)  # its queued batches are cancelled
-            digests = job.wait()
+    assert counted.batches == 0
     assert {p: d.sha256 for p, d in digests.items()} == _expected(captures, members)

@@ -20,13 +20,13 @@ from pathlib import Path
 
 import pytest
 
-from rvr_desktop.evidence.bundle import folder_source, hashing, sinks
+from rvr_desktop.evidence.bundle import hashing, listed_files, sinks
 from rvr_desktop.evidence.bundle.archive import open_bag_source
 from rvr_desktop.evidence.bundle.errors import HostileBundle
 from rvr_desktop.evidence.bundle.export import ExportRequest, ExportResult, export_case
-from rvr_desktop.evidence.bundle.folder_source import ListedFile
 from rvr_desktop.evidence.bundle.hashing import hash_members
 from rvr_desktop.evidence.bundle.layout import BundleLayout
+from rvr_desktop.evidence.bundle.listed_files import ListedFile
 from rvr_desktop.evidence.bundle.result import Outcome
 from rvr_desktop.evidence.bundle.verify import verify_bundle
 from rvr_desktop.evidence.case import attachments
@@ -152,13 +152,13 @@ def test_the_verifier_reads_each_file_of_a_bundle_once(
 ) -> None:
     result = _export_with_videos(demo_bundle, tmp_path, 2)
     opened: Counter[str] = Counter()
-    real = folder_source.open_listed_file
+    real = listed_files.open_listed_file
 
     def counted(listed: ListedFile) -> int:
         opened[Path(listed.path).relative_to(result.bundle).as_posix()] += 1
         return real(listed)
 
-    monkeypatch.setattr(folder_source, "open_listed_file", counted)
+    monkeypatch.setattr(listed_files, "open_listed_file", counted)
     status = verify_bundle(result.bundle, TrustStore.from_paths([demo_bundle.root_pem]))
     assert status.bottom_line, status.summary()
     assert {path for path, n in opened.items() if n > 1} == set()

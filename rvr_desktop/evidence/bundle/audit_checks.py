@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from rvr_desktop.evidence.bundle import contents as c
 from rvr_desktop.evidence.bundle.bagit_reader import LoadedBag
@@ -19,13 +20,47 @@ from rvr_desktop.evidence.bundle.layout import PAYLOAD_PREFIX
 from rvr_desktop.evidence.bundle.result import Aspect, CheckList
 from rvr_desktop.evidence.bundle.source import BagSource
 from rvr_desktop.evidence.bundle.withheld_records import forms_match, full_timeline_entries
-from rvr_desktop.evidence.records.audit_chain import AuditRecord, verify_records
+from rvr_desktop.evidence.records.audit_chain import AuditRecord, ChainBreak, verify_records
 from rvr_desktop.evidence.records.timeline_entry import entry_content_bytes
 
 
+@dataclass(frozen=True)
+class AuditChainReading:
+    """The bundle's audit chain as read: where it breaks, its last record, and the case's."""
+
+    broken: ChainBreak | None
+    last: AuditRecord | None
+    mine: list[AuditRecord]
+
+
+def read_audit_chain(source: BagSource, bag: LoadedBag) -> AuditChainReading:
+    """Read and link-check ``audit.jsonl`` (the verifier does it while the payload is still
+    being hashed, once the file itself has matched its manifest line)."""
+    reference = bag.info.single(c.INFO_CASE)
+    mine: list[AuditRecord] = []
+    last: AuditRecord | None = None
+
+    def collect() -> Iterator[AuditRecord]:
+        nonlocal last
+        for record in audit_records(source, PAYLOAD_PREFIX + c.AUDIT_JSONL):
+            last = record
+            if record.body is not None and record.body.case_ref == reference:
+                mine.append(record)
+            yield record
+
+    broken = verify_records(collect())
+    return AuditChainReading(broken, last, mine)
+
+
 def audit_checks(
-    source: BagSource, bag: LoadedBag, good: dict[str, str], checks: CheckList
+    source: BagSource,
+    bag: LoadedBag,
+    good: dict[str, str],
+    checks: CheckList,
+    chain: AuditChainReading | None = None,
 ) -> None:
+    """The chain unbroken, its head as bag-info.txt gives it, and every note, form and
+    exhibit as it records; ``chain`` is the chain already read, if it was."""
     audit_member = PAYLOAD_PREFIX + c.AUDIT_JSONL
     if audit_member not in good:
         checks.failed(
@@ -33,18 +68,8 @@ def audit_checks(
         )
         return
     reference = bag.info.single(c.INFO_CASE)
-    mine: list[AuditRecord] = []
-    last: AuditRecord | None = None
-
-    def collect() -> Iterator[AuditRecord]:
-        nonlocal last
-        for record in audit_records(source, audit_member):
-            last = record
-            if record.body is not None and record.body.case_ref == reference:
-                mine.append(record)
-            yield record
-
-    broken = verify_records(collect())
+    reading = chain or read_audit_chain(source, bag)
+    broken, last, mine = reading.broken, reading.last, reading.mine
     if broken is not None:
         checks.failed("audit chain", Aspect.INTEGRITY, broken.describe())
         return

@@ -11,17 +11,16 @@ from __future__ import annotations
 import io
 import os
 import stat
-from dataclasses import dataclass
 from pathlib import Path
 
+from rvr_desktop.evidence.bundle import listed_files
 from rvr_desktop.evidence.bundle.errors import BundleUnreadable, HostileBundle
 from rvr_desktop.evidence.bundle.layout import BundleLayout
+from rvr_desktop.evidence.bundle.listed_files import FileRefused, ListedFile
 from rvr_desktop.evidence.bundle.names import collision_key, path_problem
 from rvr_desktop.evidence.bundle.source import BagMember, BagSource, ReadLimits
 
 _REPARSE_POINT = 0x400  # FILE_ATTRIBUTE_REPARSE_POINT: junctions and other Windows links
-_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
-_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # so a pipe swapped in cannot make open() wait
 
 
 class FolderBagSource(BagSource):
@@ -86,7 +85,7 @@ class FolderBagSource(BagSource):
         # buffer, without the stream's layers: the same checks at a fraction of the cost.
         member = self._checked_fit(path, buffer)
         try:
-            return read_listed_file(self.listed_file(member), buffer)
+            return listed_files.read_listed_file(self.listed_file(member), buffer)
         except FileRefused as exc:
             raise HostileBundle(member.path, exc.problem) from None
 
@@ -98,61 +97,12 @@ class FolderBagSource(BagSource):
 
     def _open_listed(self, member: BagMember) -> int:
         try:
-            return open_listed_file(self.listed_file(member))
+            return listed_files.open_listed_file(self.listed_file(member))
         except FileRefused as exc:
             raise HostileBundle(member.path, exc.problem) from None
 
     def close(self) -> None:
         """Nothing stays open between reads of a folder."""
-
-
-@dataclass(frozen=True)
-class ListedFile:
-    """A regular file as the walk listed it: its path, size and (device, inode)."""
-
-    path: str
-    size: int
-    identity: tuple[int, int]
-
-
-class FileRefused(Exception):
-    """A listed file that cannot be read as listed; ``problem`` says why, in words."""
-
-    def __init__(self, problem: str) -> None:
-        super().__init__(problem)
-        self.problem = problem
-
-
-def open_listed_file(listed: ListedFile) -> int:
-    """A descriptor of the very file listed, opened without following links."""
-    flags = os.O_RDONLY | _NOFOLLOW | _NONBLOCK | getattr(os, "O_BINARY", 0)
-    try:
-        fd = os.open(listed.path, flags)
-    except OSError as exc:
-        raise FileRefused(f"it could not be opened ({exc.strerror})") from exc
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode) or (st.st_dev, st.st_ino) != listed.identity:
-            raise FileRefused("it was replaced while the bundle was being read")
-    except BaseException:
-        os.close(fd)
-        raise
-    return fd
-
-
-def read_listed_file(listed: ListedFile, buffer: bytearray) -> int:
-    """Read the whole of a listed file into ``buffer`` (at least one byte longer than it);
-    a file that grew or shrank since it was listed is refused."""
-    view = memoryview(buffer)[: listed.size + 1]
-    got = 0
-    with io.FileIO(open_listed_file(listed), "r", closefd=True) as raw:
-        while got < len(view) and (count := raw.readinto(view[got:])):
-            got += count
-    if got > listed.size:
-        raise FileRefused("it grew while it was being read")
-    if got < listed.size:
-        raise FileRefused("it shrank while it was being read")
-    return got
 
 
 def _checked_name(prefix: str, name: str) -> str:

@@ -7,71 +7,101 @@ threads and the verifier's own checks take turns instead of running together (me
 two threads hash such a case only 1.3 times as fast as one). Worker processes each have
 a GIL of their own.
 
-The processes come from one pool, started on first use (from a fork server, never by
-forking this process, which may have a GUI's threads) and kept for the life of the
-program. Where no process can be started, or a worker dies, the files are hashed on
-threads as before: processes only ever make the check faster. A frozen build (the
-installer's) hashes on threads: its executable is the app, not a Python that can be told
-to run a worker.
+Each worker is a fresh interpreter running :mod:`.hash_worker`, which imports almost
+nothing. Not :mod:`multiprocessing`: its workers import the program's main module again,
+and ``rvr-verify``'s takes half a second to import. Where no worker can be started, or
+one dies, the files are hashed on threads as before: workers only ever make the check
+faster. A frozen build (the installer's) hashes on threads: its executable is the app,
+not a Python that can run a module.
 """
 
 from __future__ import annotations
 
-import hashlib
-import multiprocessing
+import contextlib
+import json
+import subprocess
 import sys
-import threading
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from pathlib import Path
+from typing import IO
 
-from rvr_desktop.evidence.bundle.folder_source import FileRefused, ListedFile, read_listed_file
+import rvr_desktop
+from rvr_desktop.evidence.bundle.hash_worker import HashedOrRefused
+from rvr_desktop.evidence.bundle.listed_files import ListedFile
 
-HashedOrRefused = tuple[str, int] | str
-"""A file's (SHA-256, bytes read), or the problem that refused it."""
+# Isolated, without site and writing no bytecode: the worker imports this very package,
+# from where this process did, and nothing else (site alone would double its start-up).
+_PACKAGE_ROOT = str(Path(rvr_desktop.__file__).resolve().parent.parent)
+_WORKER = (
+    "-I",
+    "-S",
+    "-B",
+    "-c",
+    "import sys; sys.path.insert(0, sys.argv[1]); "
+    "from rvr_desktop.evidence.bundle.hash_worker import main; main()",
+    _PACKAGE_ROOT,
+)
+_STOP_WAIT_S = 5.0
 
-_lock = threading.Lock()
-_pool: ProcessPoolExecutor | None = None
-_unavailable = False
+
+class WorkerGone(Exception):
+    """The worker process could not be started, or stopped answering."""
 
 
-def hash_listed_files(files: list[ListedFile]) -> list[HashedOrRefused]:
-    """In a worker process: each file read whole as listed, and hashed."""
-    buffer = bytearray(max(f.size for f in files) + 1)
-    results: list[HashedOrRefused] = []
-    for listed in files:
+class HashWorker:
+    """One worker process: batches go in with :meth:`send`, answers come back in order
+    with :meth:`receive` (a batch or two ahead, so the worker never waits on us)."""
+
+    def __init__(self) -> None:
+        if getattr(sys, "frozen", False):
+            raise WorkerGone("a frozen build has no interpreter to run a worker")
         try:
-            size = read_listed_file(listed, buffer)
-        except FileRefused as exc:
-            results.append(exc.problem)
-            continue
-        results.append((hashlib.sha256(memoryview(buffer)[:size]).hexdigest(), size))
-    return results
+            self._process = subprocess.Popen(  # noqa: S603 - this Python, our module
+                [sys.executable, *_WORKER],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
+        except OSError as exc:
+            raise WorkerGone(str(exc)) from exc
+        self._requests: IO[bytes] = self._process.stdin  # type: ignore[assignment]
+        self._answers: IO[bytes] = self._process.stdout  # type: ignore[assignment]
+        self._counts: deque[int] = deque()
 
+    def send(self, files: list[ListedFile]) -> None:
+        """Give the worker a batch; it answers batches in the order they were sent."""
+        request = json.dumps([[f.path, f.size, *f.identity] for f in files])
+        try:
+            self._requests.write(request.encode() + b"\n")
+            self._requests.flush()
+        except OSError as exc:  # a broken pipe: the worker died
+            raise WorkerGone(str(exc)) from exc
+        self._counts.append(len(files))
 
-def shared_pool(workers: int) -> ProcessPoolExecutor | None:
-    """The program's pool of hashing processes, or None where none can be started."""
-    global _pool, _unavailable
-    with _lock:
-        if _pool is None and not _unavailable and not getattr(sys, "frozen", False):
-            try:
-                _pool = ProcessPoolExecutor(workers, mp_context=_context())
-            except (OSError, ValueError, NotImplementedError):
-                _unavailable = True
-        return _pool
+    def receive(self) -> list[HashedOrRefused]:
+        """The answer to the oldest batch sent: each file's (SHA-256, bytes read), or the
+        problem that refused it."""
+        try:
+            answer = self._answers.readline()
+        except OSError as exc:
+            raise WorkerGone(str(exc)) from exc
+        if not answer:
+            raise WorkerGone(f"the worker ended (exit status {self._process.poll()})")
+        try:
+            results = json.loads(answer)
+        except ValueError as exc:
+            raise WorkerGone("the worker's answer was cut short") from exc
+        if len(results) != self._counts.popleft():
+            raise WorkerGone("the worker answered for a different number of files")
+        return [r if isinstance(r, str) else (str(r[0]), int(r[1])) for r in results]
 
-
-def discard_pool(pool: ProcessPoolExecutor) -> None:
-    """Forget a pool whose worker died; the next check starts a new one."""
-    global _pool
-    with _lock:
-        if _pool is pool:
-            _pool = None
-    pool.shutdown(wait=False, cancel_futures=True)
-
-
-def _context() -> multiprocessing.context.BaseContext:
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")
-        # Workers start with this module imported, not the program's main module.
-        context.set_forkserver_preload([__name__])
-        return context
-    return multiprocessing.get_context("spawn")
+    def close(self) -> None:
+        """End the worker (it stops at the end of its input), killing it if it hangs."""
+        with contextlib.suppress(OSError):  # already gone
+            self._requests.close()
+        try:
+            self._process.wait(_STOP_WAIT_S)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+        self._answers.close()

@@ -23,15 +23,16 @@ import hashlib
 import os
 import queue
 import threading
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
-from functools import partial
 
-from rvr_desktop.evidence.bundle import hash_processes
 from rvr_desktop.evidence.bundle.errors import HostileBundle
 from rvr_desktop.evidence.bundle.folder_source import FolderBagSource
+from rvr_desktop.evidence.bundle.hash_processes import HashWorker, WorkerGone
+from rvr_desktop.evidence.bundle.hash_worker import HashedOrRefused
 from rvr_desktop.evidence.bundle.read_ahead import ReadableInto, ReadAhead
 from rvr_desktop.evidence.bundle.source import READ_CHUNK, BagMember, BagSource
 from rvr_desktop.evidence.progress import CancelToken, ProgressCallback, no_progress
@@ -50,6 +51,7 @@ _READ_AHEAD_CHUNK = 4 << 20
 # A folder with at least this many small files has them hashed in processes; for fewer,
 # handing them over costs more than the GIL does.
 PROCESSES_FROM_FILES = 256
+_IN_FLIGHT = 2
 
 
 @dataclass(frozen=True)
@@ -117,88 +119,98 @@ class HashJob:
         self._done_bytes = 0
         self._finished: set[str] = set()
         self._stop = threading.Event()
-        self._counting = threading.Lock()
         self._digests: dict[str, Digest] = {}
         # Kept files first (they are small, and checks wait for them), then largest first,
         # so one big file does not start last and run alone.
         ordered = sorted(members, key=lambda m: (not keep(m), -m.size, m.path))
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="bundle-hash")
+        self._feeders: ThreadPoolExecutor | None = None
         self._futures: list[Future[None]] = []
-        self._process_futures: list[Future[list[hash_processes.HashedOrRefused]]] = []
-        self._refused: HostileBundle | None = None
         folder = source if isinstance(source, FolderBagSource) else None
         small = [m for m in ordered if m.size < READ_CHUNK and not keep(m)]
         if folder is None or len(small) < PROCESSES_FROM_FILES:
             small = []
         chosen = {m.path for m in small}
-        for batch in _batches([m for m in ordered if m.path not in chosen]):
-            self._on_thread(batch)
-        if folder is not None and small:
-            self._in_processes(folder, small, workers)
-
-    def _on_thread(self, batch: list[BagMember]) -> None:
-        self._futures.append(self._pool.submit(self._work, batch))
-
-    def _in_processes(
-        self, folder: FolderBagSource, members: list[BagMember], workers: int
-    ) -> None:
-        """The small files of a folder with many, unless a check keeps their bytes."""
-        pool = hash_processes.shared_pool(workers)
-        for batch in _batches(members):
-            listed = [folder.listed_file(m) for m in batch]
-            if pool is None:
-                self._on_thread(batch)
-                continue
-            try:
-                future = pool.submit(hash_processes.hash_listed_files, listed)
-            except RuntimeError:  # the pool broke (a worker died): these go to the threads
-                hash_processes.discard_pool(pool)
-                pool = None
-                self._on_thread(batch)
-                continue
-            self._process_futures.append(future)
-            future.add_done_callback(partial(self._processed, batch, pool))
-
-    def _processed(
-        self,
-        batch: list[BagMember],
-        pool: ProcessPoolExecutor,
-        future: Future[list[hash_processes.HashedOrRefused]],
-    ) -> None:
-        """On the pool's own thread, as each batch ends: its digests, or its refusal."""
-        try:
-            if future.cancelled() or future.exception() is not None:
-                # A worker died, or another job dropped the broken pool with this batch
-                # in its queue: hashed here instead, a little slower. (When this job
-                # cancelled it, it is stopping and wants nothing more done.)
-                if not future.cancelled():
-                    hash_processes.discard_pool(pool)
-                with self._counting, contextlib.suppress(RuntimeError):
-                    if not self._stop.is_set():  # (RuntimeError: the job is closing)
-                        self._on_thread(batch)
-                return
-            for member, result in zip(batch, future.result(), strict=True):
-                if isinstance(result, str):
-                    self._refused = self._refused or HostileBundle(member.path, result)
-                    self._stop.set()
-                    return
-                self._digests[member.path] = Digest(*result)
-                self._events.put(result[1])
-                self._events.put(member.path)
-        finally:
-            self._events.put(None)
+        on_threads = list(_batches([m for m in ordered if m.path not in chosen]))
+        in_workers = list(_batches(small))
+        # Each batch, however it is hashed, ends with one None on the event queue.
+        self._batch_count = len(on_threads) + len(in_workers)
+        for batch in on_threads:
+            self._futures.append(self._pool.submit(self._work, batch))
+        if folder is not None and in_workers:
+            self._feeders = ThreadPoolExecutor(workers, thread_name_prefix="bundle-hash-feed")
+            for share in (in_workers[i::workers] for i in range(workers)):
+                if share:
+                    self._futures.append(self._feeders.submit(self._feed, folder, share))
 
     def _work(self, batch: list[BagMember]) -> None:
         try:
-            buffer = bytearray(READ_CHUNK)
-            for member in batch:
-                self._digests[member.path] = self._hash(member, buffer)
-                self._events.put(member.path)
+            self._hash_batch(batch)
         except BaseException:
             self._stop.set()  # the others stop at their next chunk
             raise
         finally:
             self._events.put(None)
+
+    def _hash_batch(self, batch: list[BagMember]) -> None:
+        buffer = bytearray(READ_CHUNK)
+        for member in batch:
+            self._digests[member.path] = self._hash(member, buffer)
+            self._events.put(member.path)
+
+    def _feed(self, folder: FolderBagSource, share: list[list[BagMember]]) -> None:
+        """Hand batches to a worker process of this thread's own, two ahead of taking its
+        answers (this thread waits for the GIL while the checks run; the worker should
+        not wait for this thread). If the worker cannot start or dies, the batches left
+        are hashed on this thread."""
+        worker: HashWorker | None = None
+        with contextlib.suppress(WorkerGone):
+            worker = HashWorker()
+        waiting = deque(share)
+        sent: deque[list[BagMember]] = deque()
+        error: BaseException | None = None
+        try:
+            while waiting or sent:
+                while worker and waiting and len(sent) < _IN_FLIGHT and not self._stop.is_set():
+                    try:
+                        worker.send([folder.listed_file(m) for m in waiting[0]])
+                    except WorkerGone:
+                        worker = self._drop(worker)
+                        break
+                    sent.append(waiting.popleft())
+                batch = sent.popleft() if sent else waiting.popleft()
+                try:
+                    self._check_going()
+                    if worker is not None:
+                        try:
+                            self._take(batch, worker.receive())
+                            continue
+                        except WorkerGone:
+                            worker = self._drop(worker)
+                    self._hash_batch(batch)
+                except BaseException as exc:  # every batch still reports its end
+                    self._stop.set()
+                    error = error or exc
+                finally:
+                    self._events.put(None)
+        finally:
+            if worker is not None:
+                worker.close()
+        if error is not None:
+            raise error
+
+    @staticmethod
+    def _drop(worker: HashWorker) -> None:
+        worker.close()
+        return None
+
+    def _take(self, batch: list[BagMember], results: list[HashedOrRefused]) -> None:
+        for member, result in zip(batch, results, strict=True):
+            if isinstance(result, str):
+                raise HostileBundle(member.path, result)
+            self._digests[member.path] = Digest(*result)
+            self._events.put(result[1])
+            self._events.put(member.path)
 
     def _check_going(self) -> None:
         if self._cancel is not None:
@@ -266,20 +278,14 @@ class HashJob:
             error = future.exception()
             if error is not None and not isinstance(error, _Stopped):
                 raise error
-        if self._refused is not None:
-            raise self._refused
         # A cancel asked for while the last progress was reported still counts, even if
         # the workers had already finished: the person asked to stop before seeing a result.
         if self._cancel is not None:
             self._cancel.raise_if_cancelled(self._what)
         return dict(self._digests)
 
-    def _batch_count(self) -> int:
-        with self._counting:
-            return len(self._futures) + len(self._process_futures)
-
     def _pump(self, enough: Callable[[], bool], progress: ProgressCallback) -> None:
-        while self._finished_batches < self._batch_count() and not enough():
+        while self._finished_batches < self._batch_count and not enough():
             if self._cancel is not None:  # processes cannot see the token: noticed here
                 self._cancel.raise_if_cancelled(self._what)
             event = self._events.get()
@@ -293,13 +299,10 @@ class HashJob:
 
     def close(self) -> None:
         """Stop the workers (at their next chunk) unless they are done, and wait for them."""
-        if not all(f.done() for f in self._futures + self._process_futures):
+        if not all(f.done() for f in self._futures):
             self._stop.set()
-        for future in self._process_futures:
-            # Those not yet started are cancelled; the others end within milliseconds.
-            # (Not futures.wait(): it never returns for a future its pool cancelled.)
-            if not future.cancel():
-                future.exception()
+        if self._feeders is not None:
+            self._feeders.shutdown(wait=True)
         self._pool.shutdown(wait=True)
 
     def __enter__(self) -> HashJob:

@@ -12,6 +12,7 @@ result they build is :mod:`.result`. Nothing here opens a vault.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from collections.abc import Sequence
 from dataclasses import replace
@@ -20,7 +21,11 @@ from pathlib import Path
 
 from rvr_desktop.evidence.bundle import contents as c
 from rvr_desktop.evidence.bundle.archive import open_bag_source
-from rvr_desktop.evidence.bundle.audit_checks import audit_checks
+from rvr_desktop.evidence.bundle.audit_checks import (
+    AuditChainReading,
+    audit_checks,
+    read_audit_chain,
+)
 from rvr_desktop.evidence.bundle.bagit_reader import (
     FileCheck,
     FileStatus,
@@ -196,6 +201,10 @@ def _verify(
             looked_at: ActiveContent | None = active_content_of(source, kept_good)
         except MALFORMED:
             looked_at = None  # met again, and reported, by the check after the hashing
+        chain: AuditChainReading | None = None
+        if PAYLOAD_PREFIX + c.AUDIT_JSONL in kept_good:
+            with contextlib.suppress(*MALFORMED):  # met again, and reported, after hashing
+                chain = read_audit_chain(source, bag)
         digests = hashing.wait(progress)
     payload = payload_check(source, bag.manifest, digests)
     _files_check(checks, "payload files", payload.files)
@@ -215,7 +224,7 @@ def _verify(
     checks.guarded(
         "audit chain",
         Aspect.INTEGRITY,
-        lambda: audit_checks(source, bag, _hashes_of_good_files(payload.files), checks),
+        lambda: audit_checks(source, bag, _hashes_of_good_files(payload.files), checks, chain),
     )
     content_list.guarded(
         "no active content in PDFs",
