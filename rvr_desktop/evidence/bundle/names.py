@@ -29,19 +29,21 @@ _DEVICE_NAME = re.compile(r"^(con|prn|aux|nul|conin\$|conout\$|(com|lpt)[0-9¹²
 _FORBIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 # The ASCII characters either rule refuses: controls (Cc) and _WINDOWS_FORBIDDEN.
 _ASCII_SUSPECT = re.compile(r'[\x00-\x1f\x7f<>:"|?*\\]')
+_DRIVE = re.compile(r"[A-Za-z]:")
 
 
 def path_problem(path: str) -> str | None:
     """Why ``path`` is not a safe bundle path, or None when it is."""
     if not path:
         return "the name is empty"
-    if path.startswith("/") or re.match(r"^[A-Za-z]:", path):
+    if path.startswith("/") or _DRIVE.match(path):
         return "it is an absolute path"
     if "\\" in path:
         return "it contains a backslash"
-    if unicodedata.normalize("NFC", path) != path:
+    plain = path.isascii()  # ASCII is always NFC, one byte a character
+    if not plain and unicodedata.normalize("NFC", path) != path:
         return "it is not in Unicode normal form NFC"
-    if len(path.encode("utf-8", "surrogatepass")) > MAX_PATH_BYTES:
+    if (len(path) if plain else len(path.encode("utf-8", "surrogatepass"))) > MAX_PATH_BYTES:
         return f"it is longer than {MAX_PATH_BYTES} bytes"
     for part in path.split("/"):
         problem = _component_problem(part)
