@@ -177,7 +177,7 @@ def _room_for(folder: Path, size: int) -> bool:
 
 
 def run(size: int, quick: bool = False) -> list[Figure]:
-    runs = 1 if quick else 3
+    runs = 1 if quick else 5
     with tempfile.TemporaryDirectory(
         prefix="rvr-bench-bundle-", dir=os.environ.get("RVR_BENCH_DIR")
     ) as tmp:
