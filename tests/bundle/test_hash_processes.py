@@ -147,3 +147,24 @@ def test_a_frozen_build_hashes_on_threads(
         digests = hash_members(source, members)
     assert counted.batches == 0
     assert {p: d.sha256 for p, d in digests.items()} == _expected(captures, members)
+
+
+class _FailingSendWorker(HashWorker):
+    """Something other than the worker breaks while a batch is handed over."""
+
+    sends = 0
+
+    def send(self, files: list[ListedFile]) -> None:
+        _FailingSendWorker.sends += 1
+        if _FailingSendWorker.sends == 3:
+            raise MemoryError("no room to hand the batch over")
+        super().send(files)
+
+
+@pytest.mark.timeout(60)  # the failure must end the job, never leave it waiting
+def test_a_failure_handing_a_batch_over_ends_the_job_with_that_error(
+    captures: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(hashing, "HashWorker", _FailingSendWorker)
+    with open_bag_source(captures) as source, pytest.raises(MemoryError, match="no room"):
+        hash_members(source, _payload(source))

@@ -175,9 +175,15 @@ class HashJob:
                     try:
                         worker.send([folder.listed_file(m) for m in waiting[0]])
                     except WorkerGone:
-                        worker = self._drop(worker)
-                        break
-                    sent.append(waiting.popleft())
+                        worker.close()
+                        worker = None
+                    except BaseException as exc:  # the batch stays waiting, and stops
+                        self._stop.set()
+                        error = error or exc
+                    else:
+                        sent.append(waiting.popleft())
+                        continue
+                    break
                 batch = sent.popleft() if sent else waiting.popleft()
                 try:
                     self._check_going()
@@ -186,7 +192,8 @@ class HashJob:
                             self._take(batch, worker.receive())
                             continue
                         except WorkerGone:
-                            worker = self._drop(worker)
+                            worker.close()
+                            worker = None
                     self._hash_batch(batch)
                 except BaseException as exc:  # every batch still reports its end
                     self._stop.set()
@@ -198,11 +205,6 @@ class HashJob:
                 worker.close()
         if error is not None:
             raise error
-
-    @staticmethod
-    def _drop(worker: HashWorker) -> None:
-        worker.close()
-        return None
 
     def _take(self, batch: list[BagMember], results: list[HashedOrRefused]) -> None:
         for member, result in zip(batch, results, strict=True):
