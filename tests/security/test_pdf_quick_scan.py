@@ -130,6 +130,27 @@ def test_an_object_listed_inside_another_objects_stream_data_is_scanned() -> Non
     assert any("JavaScript" in finding for finding in active_content(pdf))
 
 
+def test_stream_data_running_over_the_trailer_does_not_hide_it() -> None:
+    """The last object's stream claims the cross-reference table and the trailer (with an
+    /OpenAction) as its data, with an endstream after them: the walk reads that trailer."""
+    pdf = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate([b"<< /Type /Catalog /Pages 2 0 R >>", _PAGES], start=1):
+        offsets.append(len(pdf))
+        pdf += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    offsets.append(len(pdf))
+    head = b"3 0 obj\n<< /Length %010d >>\nstream\n"  # fixed width: the offsets stay put
+    xref_at = len(pdf) + len(head % 0)
+    table = b"xref\n0 4\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    trailer = (
+        b"trailer\n<< /Size 4 /Root 1 0 R /OpenAction << /S /JavaScript /JS (x) >> >>\n"
+        b"startxref\n%d\n%%%%EOF\n" % xref_at
+    )
+    pdf += head % len(table + trailer) + table + trailer + b"endstream\nendobj\n"
+    assert not _cleared(bytes(pdf))
+    assert active_content(bytes(pdf)) != ()
+
+
 @pytest.mark.parametrize(
     "stream",
     [

@@ -10,9 +10,10 @@ The scan only ever says "plainly inert" or "look properly": anything it cannot a
 (object streams, encryption, a stream whose extent is in doubt, a suspicious name anywhere,
 even inside a string) sends the PDF to the full walk. Stream data is skipped only where its
 extent is beyond doubt: after a dictionary free of strings and comments (so its ``>>
-stream`` is the one a parser finds), ``endstream`` right after ``/Length`` bytes, and no
-object the cross-reference table lists starting inside. Whatever a parser made of a
-mistaken length, it would read stream data there, never a dictionary key.
+stream`` is the one a parser finds), ``endstream`` right after ``/Length`` bytes, and
+neither an object the cross-reference table lists nor the table and its trailer starting
+inside. Whatever a parser made of a mistaken length, it would read stream data there,
+never a dictionary key.
 """
 
 from __future__ import annotations
@@ -58,11 +59,14 @@ def _suspect(pdf: bytes, start: int, end: int) -> bool:
 
 
 def _object_offsets(reader: PdfFileReader) -> list[int] | None:
-    """Where every object the cross-reference tables list begins, in order; None when one
-    lives in an object stream (its bytes are compressed, so the scan cannot see them)."""
+    """Where every object the cross-reference tables list begins, and where each
+    cross-reference section does (its trailer follows), in order: no skipped stream data
+    may run over one. None when an object lives in an object stream (its bytes are
+    compressed, so the scan cannot see them)."""
     offsets: set[int] = set()
     xrefs = reader.xrefs
     for revision in range(xrefs.total_revisions):
+        offsets.add(xrefs.get_startxref_for_revision(revision))
         for ref in xrefs.explicit_refs_in_revision(revision):
             where = xrefs.get_historical_ref(ref, revision)
             if not isinstance(where, int):
@@ -87,7 +91,7 @@ def _stream_data(pdf: bytes, offsets: list[int]) -> list[tuple[int, int]]:
             continue
         data_start = found.end()
         data_end = data_start + int(length[1])
-        # Beyond the next listed object, the skip would hide an object the walk reads.
+        # Beyond the next object or trailer, the skip would hide what the walk reads.
         if data_end > limit or not _STREAM_END.match(pdf, data_end):
             continue
         ranges.append((data_start, data_end))
