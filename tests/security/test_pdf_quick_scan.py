@@ -114,6 +114,13 @@ def test_a_dictionary_left_open_before_its_stream_is_walked() -> None:
     assert active_content(pdf) != ()
 
 
+def test_a_dictionary_holding_a_hex_string_has_its_stream_read_whole() -> None:
+    """ "<aa>>" may close a string, or a string and the dictionary: not a dictionary whose
+    end the scan can be sure of, so what follows is read, not skipped."""
+    pdf = _catalog_hiding(b"/OpenAction 3 0 R", b"/T <aa>>", b" >>")
+    assert not _cleared(pdf)
+
+
 def test_an_object_listed_inside_another_objects_stream_data_is_scanned() -> None:
     """The cross-reference table may point into stream data; the walk reads the object
     there, so the scan must read those bytes too."""

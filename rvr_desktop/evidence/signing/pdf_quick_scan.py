@@ -104,4 +104,8 @@ def _plain_dictionary(head: bytes) -> bool:
     if b"(" in head or b"%" in head:
         return False
     opened = head.count(b"<<")
-    return opened > 0 and opened == head.count(b">>")
+    if opened == 0 or opened != head.count(b">>"):
+        return False
+    # Nor hex strings: "<aa>>" closes a string and, to a lenient parser, perhaps the
+    # dictionary, so the brackets would not say where it ends.
+    return b"<" not in head.replace(b"<<", b"") and b">" not in head.replace(b">>", b"")
