@@ -102,6 +102,7 @@ def _build(folder: Path, sizes: list[int], label: str, *, export_runs: int = 2) 
 
 def _verify_figure(case: _Case, runs: int) -> Figure:
     trust = TrustStore.from_paths([case.demo.trust_root])
+    os.sync()  # the bundle was just written: its write-back would fall on the first runs
     ours: list[float] = []
     reference: list[float] = []
     for _ in range(runs):  # interleaved, so a busy moment on the machine hits both
