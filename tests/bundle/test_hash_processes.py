@@ -120,18 +120,34 @@ def test_cancelling_stops_hashing_done_in_processes(captures: Path) -> None:
     assert 0 < len(seen) < len(members)
 
 
-class _DyingWorker(HashWorker):
-    """Killed by the system (out of memory, say) once it has answered one batch."""
+def _kill(worker: HashWorker) -> None:
+    if worker._process.poll() is None:  # once: answers already sent may still arrive
+        os.kill(worker._process.pid, signal.SIGKILL)
+        worker._process.wait()
+
+
+class _KilledBeforeItsFirstBatch(HashWorker):
+    """Killed by the system (out of memory, say) as it starts: handing over fails."""
+
+    def send(self, files: list[ListedFile]) -> None:
+        _kill(self)
+        super().send(files)
+
+
+class _KilledWithBatchesInFlight(HashWorker):
+    """Killed while it still owes answers (it has barely started): waiting for one fails."""
 
     def receive(self) -> list[HashedOrRefused]:
-        answer = super().receive()
-        os.kill(self._process.pid, signal.SIGKILL)
-        self._process.wait()
-        return answer
+        _kill(self)
+        return super().receive()
 
 
-def test_a_killed_worker_costs_only_speed(captures: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(hashing, "HashWorker", _DyingWorker)
+@pytest.mark.timeout(60)  # a batch left unreported would leave the job waiting
+@pytest.mark.parametrize("dying", [_KilledBeforeItsFirstBatch, _KilledWithBatchesInFlight])
+def test_a_killed_worker_costs_only_speed(
+    captures: Path, monkeypatch: pytest.MonkeyPatch, dying: type[HashWorker]
+) -> None:
+    monkeypatch.setattr(hashing, "HashWorker", dying)
     with open_bag_source(captures) as source:
         members = _payload(source)
         digests = hash_members(source, members)
@@ -168,3 +184,18 @@ def test_a_failure_handing_a_batch_over_ends_the_job_with_that_error(
     monkeypatch.setattr(hashing, "HashWorker", _FailingSendWorker)
     with open_bag_source(captures) as source, pytest.raises(MemoryError, match="no room"):
         hash_members(source, _payload(source))
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a folder name that is not UTF-8 is POSIX-only")
+def test_a_bundle_kept_under_a_folder_name_that_is_not_utf8_hashes_in_processes(
+    captures: Path, tmp_path: Path, counted: type[_CountedWorker]
+) -> None:
+    """An old USB stick's folder in Latin-1 ('café' as one byte): the workers must open
+    the very same paths."""
+    home = tmp_path / os.fsdecode(b"caf\xe9")
+    shutil.copytree(captures, home)
+    with open_bag_source(home) as source:
+        members = _payload(source)
+        digests = hash_members(source, members)
+    assert counted.batches > 0
+    assert {p: d.sha256 for p, d in digests.items()} == _expected(home, members)
