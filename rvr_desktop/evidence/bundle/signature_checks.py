@@ -23,7 +23,8 @@ from rvr_desktop.evidence.bundle.long_term_files import StoredLongTermData
 from rvr_desktop.evidence.bundle.result import Aspect, CheckList
 from rvr_desktop.evidence.signing.archive import verify_archive_timestamps
 from rvr_desktop.evidence.signing.certs import sha256_fingerprint
-from rvr_desktop.evidence.signing.cms import CmsVerification, verify_detached
+from rvr_desktop.evidence.signing.cms import verify_detached
+from rvr_desktop.evidence.signing.cms_verification import CmsVerification
 from rvr_desktop.evidence.signing.long_term import CrlFile
 from rvr_desktop.evidence.signing.revocation import RevocationOutcome
 from rvr_desktop.evidence.signing.trust import TrustStore

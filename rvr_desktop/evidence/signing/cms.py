@@ -42,10 +42,10 @@ from rvr_desktop.evidence.signing._pyhanko import (
 )
 from rvr_desktop.evidence.signing.certs import (
     TEST_IDENTITY_WARNING,
-    CertificateSummary,
     from_asn1,
     summarise,
 )
+from rvr_desktop.evidence.signing.cms_verification import CmsVerification, unreadable
 from rvr_desktop.evidence.signing.credential import SigningCredential, ensure_can_sign_at
 from rvr_desktop.evidence.signing.errors import SigningFailed
 from rvr_desktop.evidence.signing.long_term import (
@@ -71,7 +71,7 @@ from rvr_desktop.evidence.signing.timestamps import (
     read_token,
 )
 from rvr_desktop.evidence.signing.timeutil import utc_datetime
-from rvr_desktop.evidence.signing.trust import TrustedRoot, TrustStore
+from rvr_desktop.evidence.signing.trust import TrustStore
 from rvr_desktop.evidence.signing.validation_data import FETCH_TIMEOUT_S, ValidationData
 
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -236,88 +236,6 @@ def signature_value(signature_der: bytes) -> bytes:
     return value
 
 
-@dataclass(frozen=True)
-class CmsVerification:
-    """What checking a detached CMS signature over some data found."""
-
-    signer: CertificateSummary | None
-    """The signing certificate; None when the signature could not be read."""
-    signing_time: datetime | None
-    """The signingTime attribute: when the signer's computer says it signed."""
-    intact: bool
-    """The data's digest matches the one the signature covers."""
-    valid: bool
-    """The signature over the signed attributes is cryptographically valid."""
-    trusted: bool
-    """The signer's certificate chains to a trusted root and was valid at the signing time."""
-    trusted_root: TrustedRoot | None
-    is_test_identity: bool
-    problems: tuple[str, ...]
-    """Everything that failed, in plain English; empty when the bottom line holds."""
-    warnings: tuple[str, ...] = ()
-    """Things to know that do not fail the check (a test identity; a revocation after the
-    trusted signing time; a signing time that is only the signer's claim)."""
-    timestamp_time: datetime | None = None
-    """The signature time-stamp's time, when the signature carries one (CAdES-T)."""
-    timestamp_ok: bool | None = None
-    """The time-stamp is intact (over this signature value), valid and trusted; None when
-    there is none."""
-    trusted_signing_time: datetime | None = None
-    """The time-stamp's time when it is good: the signing time that does not rest on the
-    signer's computer. None means the signing time is only the signer's claim."""
-    revocation: RevocationCheck | None = None
-    """Whether the signer's chain was revoked, weighed by the rules in ``revocation``;
-    None when the signature could not be read."""
-    known_not_revoked: bool = False
-    """Revocation information shows the signer's chain not revoked at the trusted signing
-    time (or, without one, now)."""
-
-    @property
-    def bottom_line(self) -> bool:
-        """True only when intact, valid and trusted, with no other problem found (a
-        revocation that fails the rules is a problem; an unknown revocation status is not:
-        read ``revocation``)."""
-        return self.intact and self.valid and self.trusted and not self.problems
-
-    def summary(self) -> dict[str, Any]:
-        return {
-            "bottom_line": self.bottom_line,
-            "signer": None if self.signer is None else self.signer.to_json(),
-            "signing_time": None
-            if self.signing_time is None
-            else self.signing_time.astimezone(UTC).isoformat(),
-            "intact": self.intact,
-            "valid": self.valid,
-            "trusted": self.trusted,
-            "trusted_root": None if self.trusted_root is None else self.trusted_root.to_json(),
-            "is_test_identity": self.is_test_identity,
-            "problems": list(self.problems),
-            "warnings": list(self.warnings),
-            "timestamp_time": _iso(self.timestamp_time),
-            "timestamp_ok": self.timestamp_ok,
-            "trusted_signing_time": _iso(self.trusted_signing_time),
-            "revocation": None if self.revocation is None else self.revocation.to_json(),
-            "known_not_revoked": self.known_not_revoked,
-        }
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return None if moment is None else moment.astimezone(UTC).isoformat()
-
-
-def _unreadable(problem: str) -> CmsVerification:
-    return CmsVerification(
-        signer=None,
-        signing_time=None,
-        intact=False,
-        valid=False,
-        trusted=False,
-        trusted_root=None,
-        is_test_identity=False,
-        problems=(problem,),
-    )
-
-
 class _NotOurSignature(Exception):
     """The DER is not one detached SignedData with one signer; the message says why."""
 
@@ -380,7 +298,7 @@ def verify_detached(
     try:
         signed_data = _parse(signature_der)
     except _NotOurSignature as exc:
-        return _unreadable(str(exc))
+        return unreadable(str(exc))
     try:
         signer_info = signed_data["signer_infos"][0]
         claimed = extract_self_reported_ts(signer_info)
@@ -403,7 +321,7 @@ def verify_detached(
             if c.name == "certificate"
         )
     except Exception as exc:  # hostile DER may fail anywhere in the libraries
-        return _unreadable(
+        return unreadable(
             "The signature cannot be checked: it is damaged or its signer's certificate is "
             f"missing ({exc or type(exc).__name__})."
         )

@@ -22,7 +22,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from cryptography import x509
 from pyhanko.pdf_utils.generic import ArrayObject, ByteStringObject, DictionaryObject, PdfObject
@@ -59,12 +58,13 @@ from rvr_desktop.evidence.signing.long_term import (
     fetch_online,
     revocation_sources,
 )
+from rvr_desktop.evidence.signing.pdf_signature_check import PdfSignatureCheck, failed_check
 from rvr_desktop.evidence.signing.revocation import (
     RevocationCheck,
     RevocationOutcome,
     check_revocation,
 )
-from rvr_desktop.evidence.signing.trust import TrustedRoot, TrustStore
+from rvr_desktop.evidence.signing.trust import TrustStore
 from rvr_desktop.evidence.signing.validation_data import FETCH_TIMEOUT_S, ValidationData
 
 # What the gap a signature's /ByteRange leaves out must hold: its value as one hex string.
@@ -72,138 +72,6 @@ _HEX_STRING = re.compile(rb"<[0-9A-Fa-f\s]*>")
 
 # A signing time this far ahead of the checking computer's clock cannot be right.
 FUTURE_TOLERANCE = timedelta(minutes=5)
-
-
-@dataclass(frozen=True)
-class PdfSignatureCheck:
-    """What checking a signed PDF found; each part separate, as in pyHanko's SignatureStatus."""
-
-    signature_count: int
-    """Signatures in the file; a statement carries exactly one."""
-    signer: CertificateSummary | None
-    """The signing certificate (name, number if present), None when there is no signature."""
-    signing_time: datetime | None
-    """The signing time the signer's computer wrote into the signature."""
-    timestamp_time: datetime | None
-    """The time-stamping service's time, when the signature is time-stamped (PAdES B-T)."""
-    timestamp_ok: bool | None
-    """The time-stamp is intact, valid and trusted; None when there is no time-stamp."""
-    intact: bool
-    """The signed bytes are unchanged (their digest matches the signature)."""
-    valid: bool
-    """The signature is cryptographically valid for the signer's certificate."""
-    covers_whole_file: bool
-    """The signature covers every byte of the file, or (B-LTA) every byte up to its own
-    revision with the last document time-stamp covering every byte after: nothing was
-    added that no signature covers."""
-    modification_free: bool
-    """No incremental update follows the signed revision, other than long-term validation
-    updates (a DSS and document time-stamps) that change nothing else."""
-    trusted: bool
-    """The signer's certificate chains to a root in the trust store, valid at signing time."""
-    trusted_root: TrustedRoot | None
-    """The root it chains to, when trusted."""
-    is_test_identity: bool
-    """The signer's certificate comes from the RVR Desktop test PKI: not for evidence."""
-    certificate_in_date: bool
-    """The signer's certificate was within its validity period at the signing time."""
-    signing_time_ok: bool
-    """The signing time is given, not in the future, and not later than any time-stamp."""
-    problems: tuple[str, ...]
-    """Everything that failed, in plain English; empty when the bottom line holds."""
-    warnings: tuple[str, ...] = ()
-    """Things to know that do not fail the check (such as a test identity)."""
-    level: SignatureLevel | None = None
-    """The PAdES baseline level the file shows: B-B, B-T, or B-LTA (validation data in a
-    DSS and a document time-stamp over it all)."""
-    trusted_signing_time: datetime | None = None
-    """The signature time-stamp's time when it is good; None means the signing time is only
-    the signer's claim."""
-    document_timestamps: tuple[datetime, ...] = ()
-    """The times of the document (archive) time-stamps after the signature, oldest first."""
-    document_timestamps_ok: bool | None = None
-    """Every document time-stamp is intact, valid and trusted at the time the next one (or,
-    for the last, now) proves; None when there is none."""
-    revocation: RevocationCheck | None = None
-    """Whether the signer's chain was revoked, weighed by the rules in ``revocation``."""
-    known_not_revoked: bool = False
-    """Revocation information shows the chain not revoked at the trusted signing time (or,
-    without one, now)."""
-
-    @property
-    def sound(self) -> bool:
-        """Everything holds except, perhaps, trust in the signer's root: one intact, valid
-        signature over the whole unmodified file, by a certificate in date at the signing
-        time, with a sensible signing time and any time-stamp good. Whether the root is
-        trusted is the evidence officer's to settle, and is reported apart."""
-        return (
-            self.signature_count == 1
-            and self.intact
-            and self.valid
-            and self.covers_whole_file
-            and self.modification_free
-            and self.certificate_in_date
-            and self.signing_time_ok
-            and self.timestamp_ok is not False
-        )
-
-    @property
-    def bottom_line(self) -> bool:
-        """True only when the signature is intact, valid, covers the whole unmodified file,
-        is trusted, any time-stamp is good, and no other problem was found."""
-        return self.sound and self.trusted and not self.problems
-
-    def summary(self) -> dict[str, Any]:
-        """The result as JSON-compatible data (for ``rvr-verify --json`` and bundle reports)."""
-        return {
-            "bottom_line": self.bottom_line,
-            "signature_count": self.signature_count,
-            "signer": None if self.signer is None else self.signer.to_json(),
-            "signing_time": _iso(self.signing_time),
-            "timestamp_time": _iso(self.timestamp_time),
-            "timestamp_ok": self.timestamp_ok,
-            "intact": self.intact,
-            "valid": self.valid,
-            "covers_whole_file": self.covers_whole_file,
-            "modification_free": self.modification_free,
-            "certificate_in_date": self.certificate_in_date,
-            "signing_time_ok": self.signing_time_ok,
-            "trusted": self.trusted,
-            "trusted_root": None if self.trusted_root is None else self.trusted_root.to_json(),
-            "is_test_identity": self.is_test_identity,
-            "problems": list(self.problems),
-            "warnings": list(self.warnings),
-            "level": None if self.level is None else self.level.value,
-            "trusted_signing_time": _iso(self.trusted_signing_time),
-            "document_timestamps": [_iso(t) for t in self.document_timestamps],
-            "document_timestamps_ok": self.document_timestamps_ok,
-            "revocation": None if self.revocation is None else self.revocation.to_json(),
-            "known_not_revoked": self.known_not_revoked,
-        }
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return None if moment is None else moment.astimezone(UTC).isoformat()
-
-
-def _failed(problem: str, *, count: int = 0) -> PdfSignatureCheck:
-    return PdfSignatureCheck(
-        signature_count=count,
-        signer=None,
-        signing_time=None,
-        timestamp_time=None,
-        timestamp_ok=None,
-        intact=False,
-        valid=False,
-        covers_whole_file=False,
-        modification_free=False,
-        trusted=False,
-        trusted_root=None,
-        is_test_identity=False,
-        certificate_in_date=False,
-        signing_time_ok=False,
-        problems=(problem,),
-    )
 
 
 def validate_pdf(
@@ -228,7 +96,7 @@ def validate_pdf(
     quieten_validation_logs()
     now = at_time or datetime.now(tz=UTC)
     if pdf.lstrip()[:5] != b"%PDF-":
-        return _failed("The file is not a PDF.")
+        return failed_check("The file is not a PDF.")
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=True)
         total_revisions = int(reader.xrefs.total_revisions)
@@ -239,11 +107,11 @@ def validate_pdf(
         doc_timestamps = [] if malformed else list(reader.embedded_timestamp_signatures)
         carried = _dss_data(reader)
     except Exception as exc:  # a hostile PDF may fail anywhere in pyHanko
-        return _failed(f"The PDF cannot be read ({exc or type(exc).__name__}).")
+        return failed_check(f"The PDF cannot be read ({exc or type(exc).__name__}).")
     if malformed:
-        return _failed(" ".join(malformed), count=len(values))
+        return failed_check(" ".join(malformed), count=len(values))
     if not signatures:
-        return _failed("The PDF has no signature.")
+        return failed_check("The PDF has no signature.")
     return _check(
         signatures,
         doc_timestamps,
@@ -408,7 +276,7 @@ def _check(
         doc_ts_ok = _document_timestamps_ok(later, ts_times, trust, proven_at or now)
         known = [*(from_asn1(c) for c in embedded.other_embedded_certs), *trust.certificates()]
     except Exception as exc:  # a hostile PDF may fail anywhere in pyHanko
-        return _failed(
+        return failed_check(
             f"The signature cannot be checked: it is damaged ({exc or type(exc).__name__}).",
             count=count,
         )

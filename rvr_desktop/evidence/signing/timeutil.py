@@ -14,3 +14,8 @@ def utc_datetime(clock: Clock) -> datetime:
 
 def format_utc(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def iso_utc(moment: datetime | None) -> str | None:
+    """A time as ISO 8601 in UTC for JSON results; None stays None."""
+    return None if moment is None else moment.astimezone(UTC).isoformat()
