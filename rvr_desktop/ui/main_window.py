@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 import PySide6
 from PySide6.QtCore import QCoreApplication, QSize, Signal, qVersion
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication
+from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
-    QApplication,
-    QDialog,
     QDockWidget,
     QLabel,
     QMainWindow,
@@ -26,16 +23,18 @@ from rvr_desktop import SOFTWARE
 from rvr_desktop.evidence.errors import RvrError
 from rvr_desktop.paths import default_vault_dir
 from rvr_desktop.ui import warm_up
-from rvr_desktop.ui.actions import AppActions, make_action, on_trigger
+from rvr_desktop.ui.actions import AppActions, make_action
 from rvr_desktop.ui.clipboard_guard import ClipboardGuard
 from rvr_desktop.ui.danger_key import DangerKey
 from rvr_desktop.ui.due_reminder import DueReminder
 from rvr_desktop.ui.idle import IdleWatcher, seconds_including_sleep
 from rvr_desktop.ui.live_call import LiveCall
+from rvr_desktop.ui.locking import ResumePoint, lock_window, reopen_where_left
 from rvr_desktop.ui.services import Services
 from rvr_desktop.ui.store_dock import StoreDock
 from rvr_desktop.ui.unlock_screen import UnlockScreen
 from rvr_desktop.ui.wheel_guard import WheelGuard
+from rvr_desktop.ui.window_actions import connect_actions, sync_call_actions, update_actions
 
 if TYPE_CHECKING:
     # Only for annotations: each screen after the unlock screen is imported where it is
@@ -56,16 +55,6 @@ log = logging.getLogger(__name__)
 
 UNLOCK_PAGE, CASES_PAGE, CASE_PAGE = range(3)
 COMPACT_WIDTH = 460
-MAX_TAB_SHORTCUTS = 6
-
-
-@dataclass(frozen=True)
-class ResumePoint:
-    """Where the officer was when the vault locked; held in memory only, never saved."""
-
-    case_id: int
-    tab: int
-    note_draft: str
 
 
 def about_text() -> str:
@@ -154,8 +143,7 @@ class MainWindow(QMainWindow):
 
         self.unlock_screen.unlocked.connect(self._on_unlocked)
         self.unlock_screen.verify_requested.connect(self.open_verify_window)
-        self._build_menus()
-        self._connect_actions()
+        self.tab_actions = connect_actions(self)
         self._restore_geometry()
         self._show_page(UNLOCK_PAGE)
         if not self.unlock_screen.creating:
@@ -177,94 +165,17 @@ class MainWindow(QMainWindow):
             self._case_list = screen
         return self._case_list
 
-    # ---- menus and actions ------------------------------------------------------------
-
-    def _build_menus(self) -> None:
-        self.app_actions.fill_menus(self.menuBar(), self.due_action)
-        self.tab_actions: list[QAction] = []
-        for number in range(1, MAX_TAB_SHORTCUTS + 1):
-            action = make_action(self, f"Tab {number}", f"Ctrl+{number}")
-            on_trigger(action, self._in_workspace(_show_tab(number - 1)))
-            self.addAction(action)
-            self.tab_actions.append(action)
+    # ---- menus and actions (ui/window_actions.py) ---------------------------------------
 
     def show_about(self) -> None:
         """The About box: the one version (rvr_desktop.SOFTWARE) and where files live."""
         self.services.dialogs.show_info(self, "About RVR Desktop", about_text())
 
-    def _connect_actions(self) -> None:
-        """What each action does, as typed callables: a renamed method is a type error."""
-        a = self.app_actions
-        window_actions: tuple[tuple[QAction, Callable[[], object]], ...] = (
-            (a.new_case, self.new_case),
-            (a.find_case, self._find_case),
-            (a.close_case, self.close_case),
-            (a.settings, self.open_settings),
-            (a.verify_bundle, self.open_verify_window),
-            (a.lock, self._lock_asked),
-            (a.quit, self.close),
-            (a.about, self.show_about),
-            (a.store_queue, self.toggle_store_queue),
-            (self.due_action, self.open_due),
-        )
-        case_actions: tuple[tuple[QAction, Callable[[CaseWorkspace], object]], ...] = (
-            (a.safety_gate, lambda w: w.call_panel.open_safety_gate()),
-            (a.start_call, lambda w: w.call_panel.start_call()),
-            (a.end_call, lambda w: w.call_panel.end_call()),
-            (a.danger, lambda w: self.interrupt_call()),
-            (a.new_note, lambda w: w.new_note()),
-            (a.amend_note, lambda w: w.amend_note()),
-            (a.attach_files, lambda w: w.attach_files()),
-            (a.capture_screen, lambda w: w.capture_screen()),
-            (a.export_bundle, lambda w: w.export_bundle()),
-            (a.submit_to_store, lambda w: w.submit_to_store()),
-            (a.next_tab, lambda w: w.step_tab(1)),
-            (a.previous_tab, lambda w: w.step_tab(-1)),
-        )
-        for action, run in window_actions:
-            on_trigger(action, run)
-        for action, act in case_actions:
-            on_trigger(action, self._in_workspace(act))
-        a.compact_mode.toggled.connect(self.set_compact)
-        for action in (*a.all(), self.due_action):
-            self.addAction(action)
-
-    def _in_workspace(self, act: Callable[[CaseWorkspace], object]) -> Callable[[], None]:
-        """``act`` on the open case's workspace when the action fires; nothing without one."""
-
-        def run() -> None:
-            if self.workspace is not None:
-                act(self.workspace)
-
-        return run
-
     def _update_actions(self) -> None:
-        unlocked = self.vault is not None
-        case_open = self.workspace is not None
-        for action in self.app_actions.case_actions():
-            action.setEnabled(case_open)
-        for action in self.tab_actions:
-            action.setEnabled(case_open)
-        self.app_actions.new_case.setEnabled(unlocked)
-        self.app_actions.find_case.setEnabled(unlocked)
-        self.app_actions.lock.setEnabled(unlocked)
-        self.app_actions.store_queue.setEnabled(unlocked)
-        self.due_action.setEnabled(unlocked)
-        self.danger_key.armed = unlocked  # with no call running, F12 says so
-        self.due_reminder.refresh()
-        if case_open:
-            self._sync_call_actions()
-        where = "Locked" if self.vault is None else f"Vault open · {self.vault.actor}"
-        self.status_text.setText(where)
+        update_actions(self)
 
     def _sync_call_actions(self, _state: object = None) -> None:
-        if self.workspace is None:
-            return
-        panel = self.workspace.call_panel
-        self.app_actions.safety_gate.setEnabled(panel.gate_button.isEnabled())
-        self.app_actions.start_call.setEnabled(panel.start_button.isEnabled())
-        self.app_actions.end_call.setEnabled(panel.end_button.isEnabled())
-        self.app_actions.danger.setEnabled(panel.danger_button.isEnabled())
+        sync_call_actions(self)
 
     def _show_page(self, page: int) -> None:
         self.stack.setCurrentIndex(page)
@@ -290,21 +201,10 @@ class MainWindow(QMainWindow):
             log.warning("vault opened with damage reported")
             self.services.dialogs.show_error(self, "RVR Desktop", f"Vault check: {problem}.")
         resume, self._resume = self._resume, None
-        if resume is not None and self._reopen(resume):
+        if resume is not None and reopen_where_left(self, resume):
             return
         self._show_page(CASES_PAGE)
         self.case_list.focus_search()
-
-    def _reopen(self, resume: ResumePoint) -> bool:
-        try:
-            self.open_case(resume.case_id)
-        except RvrError:
-            return False
-        if self.workspace is None:
-            return False
-        self.workspace.show_tab(resume.tab)
-        self.workspace.notes.input.setPlainText(resume.note_draft)
-        return True
 
     def new_case(self) -> None:
         if self.vault is None or not self.calls.may_leave("Start a new case"):
@@ -474,55 +374,16 @@ class MainWindow(QMainWindow):
             return
         self.lock()
 
-    # ---- locking --------------------------------------------------------------------
+    # ---- locking (ui/locking.py) -------------------------------------------------------
 
     def lock(self, reason: str = "Locked. Enter your passphrase to continue.") -> None:
         """Hide all case content, close the vault, and return to the unlock screen."""
-        vault = self.vault
-        if vault is None:
+        if self.vault is None:
             return
-        self.idle.stop()
-        if self.workspace is not None:
-            self._resume = ResumePoint(
-                self.workspace.case.id,
-                self.workspace.tabs.currentIndex(),
-                self.workspace.notes.input.toPlainText(),
-            )
-        self._drop_verify_window()
-        self._close_other_windows()
-        if self.workspace is not None:
-            self.workspace.flush()
-        self.store.pause()  # before cancel_all: an upload pauses, never cancels
-        self.services.tasks.cancel_all()
-        self.services.tasks.wait_for_workers()
-        self.clipboard_guard.clear_case_text()
-        self._drop_workspace()
-        self.store.drop()
-        self.case_list.set_vault(None)
-        self.calls.forget()
-        self.vault = None
-        vault.lock()
-        log.info("vault locked")
+        lock_window(self)
         self.unlock_screen.show_locked(reason)
         self._show_page(UNLOCK_PAGE)
         self.locked.emit()
-
-    def _drop_verify_window(self) -> None:
-        """A bundle shown there is case content, and the unlock screen can reopen the window."""
-        if self.verify_window is None:
-            return
-        old, self.verify_window = self.verify_window, None
-        old.forget()
-        old.close()
-        old.deleteLater()
-
-    def _close_other_windows(self) -> None:
-        for widget in QApplication.topLevelWidgets():
-            if widget is self or not widget.isVisible():
-                continue
-            if isinstance(widget, QDialog):
-                widget.reject()
-            widget.hide()
 
     # ---- the evidence store's queue ---------------------------------------------------
 
@@ -621,7 +482,3 @@ class MainWindow(QMainWindow):
         if self.vault is not None:
             self.lock()
         super().closeEvent(event)
-
-
-def _show_tab(index: int) -> Callable[[CaseWorkspace], None]:
-    return lambda workspace: workspace.show_tab(index)
