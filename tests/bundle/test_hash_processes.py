@@ -1,6 +1,7 @@
 """A case of many screen captures is hashed in worker processes: the same digests as on
 threads, the same refusals naming the file, a cancel that stops it, and a worker killed
-half-way (or none at all, in a frozen build) costing only speed."""
+half-way (or none at all, in a frozen build) costing only speed. The workers share the
+batches (a slowed one takes fewer), and are started while the folder is still walked."""
 
 from __future__ import annotations
 
@@ -8,20 +9,24 @@ import hashlib
 import os
 import shutil
 import signal
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from rvr_desktop.evidence.bundle import hashing
+from rvr_desktop.evidence.bundle import hash_processes, hashing
 from rvr_desktop.evidence.bundle.archive import open_bag_source
 from rvr_desktop.evidence.bundle.errors import HostileBundle
-from rvr_desktop.evidence.bundle.hash_processes import HashWorker
+from rvr_desktop.evidence.bundle.hash_processes import HashWorker, WorkerGone, WorkersAhead
 from rvr_desktop.evidence.bundle.hash_worker import HashedOrRefused
-from rvr_desktop.evidence.bundle.hashing import hash_members
+from rvr_desktop.evidence.bundle.hashing import DEFAULT_WORKERS, Digest, HashJob, hash_members
 from rvr_desktop.evidence.bundle.listed_files import ListedFile
 from rvr_desktop.evidence.bundle.source import BagMember, BagSource
+from rvr_desktop.evidence.bundle.verify import verify_bundle
 from rvr_desktop.evidence.progress import Cancelled, CancelToken
+from rvr_desktop.evidence.signing.trust import TrustStore
+from tests.bundle.conftest import DemoBundle
 
 CAPTURES = hashing.PROCESSES_FROM_FILES + 44
 
@@ -199,3 +204,142 @@ def test_a_bundle_kept_under_a_folder_name_that_is_not_utf8_hashes_in_processes(
         digests = hash_members(source, members)
     assert counted.batches > 0
     assert {p: d.sha256 for p, d in digests.items()} == _expected(home, members)
+
+
+class _SlowWorker(HashWorker):
+    """A worker on a core the checks keep busy: each answer comes late."""
+
+    created = 0
+
+    def __init__(self) -> None:
+        super().__init__()
+        _SlowWorker.created += 1
+        self.slow = _SlowWorker.created == 1
+        self.batches = 0
+
+    def send(self, files: list[ListedFile]) -> None:
+        self.batches += 1
+        super().send(files)
+
+    def receive(self) -> list[HashedOrRefused]:
+        if self.slow:
+            time.sleep(0.5)
+        return super().receive()
+
+
+@pytest.mark.timeout(60)
+def test_a_slowed_worker_takes_fewer_batches_instead_of_finishing_last(
+    captures: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made: list[_SlowWorker] = []
+    _SlowWorker.created = 0
+    monkeypatch.setattr(hashing, "_BATCH_FILES", 8)  # 38 batches to share
+    monkeypatch.setattr(hashing, "HashWorker", lambda: made.append(_SlowWorker()) or made[-1])
+    with open_bag_source(captures) as source:
+        members = _payload(source)
+        digests = hash_members(source, members, workers=2)
+    assert {p: d.sha256 for p, d in digests.items()} == _expected(captures, members)
+    slow, fast = sorted(made, key=lambda w: not w.slow)
+    assert slow.slow and not fast.slow
+    # Two in flight from the start, perhaps a third: the fast one takes all the rest
+    # (given a share each, the slow one would have had 19).
+    assert slow.batches <= 3
+    assert fast.batches == len(members) // 8 + 1 - slow.batches
+
+
+class _RecordedWorker(HashWorker):
+    started: list[_RecordedWorker] = []  # noqa: RUF012 - reset by the fixture
+
+    def __init__(self) -> None:
+        super().__init__()
+        _RecordedWorker.started.append(self)
+
+
+@pytest.fixture
+def started_ahead(monkeypatch: pytest.MonkeyPatch) -> list[_RecordedWorker]:
+    """Workers started ahead are recorded; the job itself may start none."""
+    _RecordedWorker.started = []
+    monkeypatch.setattr(hash_processes, "HashWorker", _RecordedWorker)
+
+    def not_by_the_job() -> HashWorker:
+        raise AssertionError("the job started a worker of its own")
+
+    monkeypatch.setattr(hashing, "HashWorker", not_by_the_job)
+    return _RecordedWorker.started
+
+
+def test_walking_many_captures_starts_workers_before_the_walk_ends(captures: Path) -> None:
+    calls: list[int] = []
+    with open_bag_source(captures, on_many_small_files=lambda: calls.append(1)) as source:
+        assert len(_payload(source)) == CAPTURES
+    assert calls == [1]
+
+
+def test_walking_a_few_captures_starts_nothing(captures: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "bundle"
+    shutil.copytree(captures, copy)
+    for extra in sorted((copy / "data" / "captures").iterdir())[hashing.PROCESSES_FROM_FILES - 1 :]:
+        extra.unlink()
+    calls: list[int] = []
+    with open_bag_source(copy, on_many_small_files=lambda: calls.append(1)):
+        pass
+    assert calls == []
+
+
+def _hashed_with_workers_ahead(root: Path) -> tuple[list[BagMember], dict[str, Digest]]:
+    """Walk ``root`` starting workers ahead, then hash its payload in them."""
+    with (
+        WorkersAhead(2) as ahead,
+        open_bag_source(root, on_many_small_files=ahead.start) as source,
+    ):
+        members = _payload(source)
+        with HashJob(source, members, workers=2, ahead=ahead) as job:
+            return members, job.wait()
+
+
+def test_the_job_hashes_in_the_workers_started_during_the_walk(
+    captures: Path, started_ahead: list[_RecordedWorker]
+) -> None:
+    members, digests = _hashed_with_workers_ahead(captures)
+    assert len(started_ahead) == 2
+    assert all(w._process.poll() is not None for w in started_ahead)
+    assert {p: d.sha256 for p, d in digests.items()} == _expected(captures, members)
+
+
+def test_workers_started_ahead_and_never_used_are_ended(
+    started_ahead: list[_RecordedWorker],
+) -> None:
+    ahead = WorkersAhead(2)
+    ahead.start()
+    ahead.start()  # once only
+    ahead.close()
+    assert len(started_ahead) == 2
+    assert all(w._process.poll() is not None for w in started_ahead)
+    assert ahead.take() is None
+
+
+def test_a_worker_that_cannot_start_ahead_leaves_the_job_to_start_its_own(
+    captures: Path, monkeypatch: pytest.MonkeyPatch, counted: type[_CountedWorker]
+) -> None:
+    def cannot_start() -> HashWorker:
+        raise WorkerGone("no memory for another process")
+
+    monkeypatch.setattr(hash_processes, "HashWorker", cannot_start)
+    members, digests = _hashed_with_workers_ahead(captures)
+    assert counted.batches > 0
+    assert {p: d.sha256 for p, d in digests.items()} == _expected(captures, members)
+
+
+def test_verifying_a_case_of_many_captures_hashes_in_workers_started_during_the_walk(
+    demo_bundle: DemoBundle, started_ahead: list[_RecordedWorker]
+) -> None:
+    folder = demo_bundle.bundle / "data" / "captures"
+    folder.mkdir(parents=True, exist_ok=True)
+    for number in range(CAPTURES):
+        (folder / f"added-{number:04d}.png").write_bytes(os.urandom(3_000))
+    status = verify_bundle(demo_bundle.bundle, TrustStore.from_paths([demo_bundle.root_pem]))
+    assert len(started_ahead) == DEFAULT_WORKERS
+    assert all(w._process.poll() is not None for w in started_ahead)
+    # Hashed all the same: the captures slipped in are found and named.
+    assert not status.intact
+    assert "data/captures/added-0000.png" in " ".join(c.reason for c in status.checks)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 from rvr_desktop.evidence.bundle.errors import BundleUnreadable, HostileBundle
@@ -20,8 +21,17 @@ from rvr_desktop.evidence.errors import InvalidInput
 __all__ = ["DEFAULT_LIMITS", "BagMember", "BagSource", "ReadLimits", "open_bag_source"]
 
 
-def open_bag_source(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> BagSource:
-    """Open a bundle folder or .zip for reading; refuses anything unsafe before returning."""
+def open_bag_source(
+    path: Path,
+    limits: ReadLimits = DEFAULT_LIMITS,
+    *,
+    on_many_small_files: Callable[[], object] | None = None,
+) -> BagSource:
+    """Open a bundle folder or .zip for reading; refuses anything unsafe before returning.
+
+    ``on_many_small_files`` is called during a folder's walk once it has listed enough
+    small payload files to be worth hashing in worker processes (never for a .zip).
+    """
     try:
         st = os.lstat(path)
     except FileNotFoundError:
@@ -31,7 +41,7 @@ def open_bag_source(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> BagSourc
     if stat.S_ISLNK(st.st_mode):
         raise HostileBundle(str(path), "it is a symbolic link; choose the bundle itself")
     if stat.S_ISDIR(st.st_mode):
-        return FolderBagSource(path, limits)
+        return FolderBagSource(path, limits, on_many_small_files)
     if stat.S_ISREG(st.st_mode):
         return ZipBagSource(path, limits)
     raise HostileBundle(str(path), "it is neither a folder nor a file")

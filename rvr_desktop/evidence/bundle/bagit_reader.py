@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from rvr_desktop.evidence.bundle.errors import MalformedBag
+from rvr_desktop.evidence.bundle.hash_processes import WorkersAhead
 from rvr_desktop.evidence.bundle.hashing import DEFAULT_WORKERS, Digest, HashJob, hash_members
 from rvr_desktop.evidence.bundle.layout import (
     ARCHIVE_TIMESTAMPS_DIR,
@@ -230,11 +231,13 @@ def start_payload_hashing(
     keep: Callable[[BagMember], bool] = lambda member: False,
     cancel: CancelToken | None = None,
     workers: int = DEFAULT_WORKERS,
+    ahead: WorkersAhead | None = None,
 ) -> HashJob:
-    """Start hashing every file under data/ on worker threads; :func:`payload_check`
-    compares what :meth:`HashJob.wait` returns with the manifest."""
+    """Start hashing every file under data/ on worker threads (or in the worker
+    processes ``ahead`` started); :func:`payload_check` compares what
+    :meth:`HashJob.wait` returns with the manifest."""
     payload = [m for m in source.list_files() if m.path.startswith(PAYLOAD_PREFIX)]
-    return HashJob(source, payload, keep=keep, cancel=cancel, workers=workers)
+    return HashJob(source, payload, keep=keep, cancel=cancel, workers=workers, ahead=ahead)
 
 
 def payload_check(

@@ -11,14 +11,16 @@ from __future__ import annotations
 import io
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 from rvr_desktop.evidence.bundle import listed_files
 from rvr_desktop.evidence.bundle.errors import BundleUnreadable, HostileBundle
-from rvr_desktop.evidence.bundle.layout import BundleLayout
+from rvr_desktop.evidence.bundle.hash_processes import PROCESSES_FROM_FILES
+from rvr_desktop.evidence.bundle.layout import PAYLOAD_PREFIX, BundleLayout
 from rvr_desktop.evidence.bundle.listed_files import FileRefused, ListedFile
 from rvr_desktop.evidence.bundle.names import collision_key, path_problem
-from rvr_desktop.evidence.bundle.source import BagMember, BagSource, ReadLimits
+from rvr_desktop.evidence.bundle.source import READ_CHUNK, BagMember, BagSource, ReadLimits
 
 _REPARSE_POINT = 0x400  # FILE_ATTRIBUTE_REPARSE_POINT: junctions and other Windows links
 
@@ -26,14 +28,25 @@ _REPARSE_POINT = 0x400  # FILE_ATTRIBUTE_REPARSE_POINT: junctions and other Wind
 class FolderBagSource(BagSource):
     layout = BundleLayout.FOLDER
 
-    def __init__(self, root: Path, limits: ReadLimits) -> None:
+    def __init__(
+        self,
+        root: Path,
+        limits: ReadLimits,
+        on_many_small_files: Callable[[], object] | None = None,
+    ) -> None:
+        """Walk ``root``; ``on_many_small_files`` is called once, during the walk, as
+        soon as it has listed enough small payload files to be hashed in worker
+        processes (:class:`.hash_processes.WorkersAhead` starts them then)."""
         self._identities: dict[str, tuple[int, int]] = {}
-        super().__init__(root, limits, self._walk(root, limits))
+        super().__init__(root, limits, self._walk(root, limits, on_many_small_files))
 
-    def _walk(self, root: Path, limits: ReadLimits) -> list[BagMember]:
+    def _walk(
+        self, root: Path, limits: ReadLimits, on_many_small_files: Callable[[], object] | None
+    ) -> list[BagMember]:
         members: list[BagMember] = []
         seen: dict[str, str] = {}
         total = 0
+        small_left = PROCESSES_FROM_FILES if on_many_small_files is not None else -1
         pending: list[tuple[str, str]] = [(str(root), "")]
         while pending:
             folder, prefix = pending.pop()
@@ -68,6 +81,14 @@ class FolderBagSource(BagSource):
                         )
                     members.append(BagMember(rel, st.st_size))
                     self._identities[rel] = (st.st_dev, st.st_ino)
+                    if (
+                        small_left > 0
+                        and st.st_size < READ_CHUNK
+                        and rel.startswith(PAYLOAD_PREFIX)
+                    ):
+                        small_left -= 1
+                        if small_left == 0 and on_many_small_files is not None:
+                            on_many_small_files()
                 else:
                     raise HostileBundle(rel, "it is a device, pipe or socket, not a file")
         return members

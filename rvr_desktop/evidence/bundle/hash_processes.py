@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import contextlib
 import json
+import queue
 import subprocess
 import sys
+import threading
 from collections import deque
 from pathlib import Path
 from typing import IO
@@ -42,6 +44,9 @@ _WORKER = (
     _PACKAGE_ROOT,
 )
 _STOP_WAIT_S = 5.0
+# A folder with at least this many small files (under READ_CHUNK, in data/) has them
+# hashed in worker processes; for fewer, handing them over costs more than the GIL does.
+PROCESSES_FROM_FILES = 256
 
 
 class WorkerGone(Exception):
@@ -105,3 +110,66 @@ class HashWorker:
             self._process.kill()
             self._process.wait()
         self._answers.close()
+
+
+class WorkersAhead:
+    """Worker processes started before the job that uses them is made.
+
+    A worker takes some 30 ms to start and answer its first batch. Started as soon as a
+    folder's walk has listed :data:`PROCESSES_FROM_FILES` small files (see
+    ``open_bag_source(on_many_small_files=...)``), that happens on the core the walk
+    leaves idle, instead of after the walk and the reading of the manifests.
+    """
+
+    def __init__(self, count: int) -> None:
+        self._count = count
+        self._ready: queue.SimpleQueue[HashWorker | None] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._taken = 0
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        """Start the workers, on a thread of its own (starting a process holds the
+        calling thread for milliseconds). Calling it again does nothing."""
+        with self._lock:
+            if self._thread is not None or self._taken >= self._count:
+                return
+            self._thread = threading.Thread(
+                target=self._start_all, name="bundle-hash-start", daemon=True
+            )
+            self._thread.start()
+
+    def _start_all(self) -> None:
+        for _ in range(self._count):
+            worker: HashWorker | None = None
+            with contextlib.suppress(WorkerGone):
+                worker = HashWorker()
+            self._ready.put(worker)
+
+    def take(self) -> HashWorker | None:
+        """A worker started ahead (waiting for it to be started), or None when none was
+        started or could be: then the caller starts its own."""
+        with self._lock:
+            if self._thread is None or self._taken >= self._count:
+                return None
+            self._taken += 1
+        return self._ready.get()
+
+    def close(self) -> None:
+        """End every worker started ahead and not taken; no more can be taken."""
+        with self._lock:
+            thread, untaken = self._thread, self._count - self._taken
+            self._taken = self._count
+        if thread is None:
+            return
+        thread.join()
+        for _ in range(untaken):
+            worker = self._ready.get()
+            if worker is not None:
+                worker.close()
+
+    def __enter__(self) -> WorkersAhead:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -31,7 +31,12 @@ from dataclasses import dataclass
 
 from rvr_desktop.evidence.bundle.errors import HostileBundle
 from rvr_desktop.evidence.bundle.folder_source import FolderBagSource
-from rvr_desktop.evidence.bundle.hash_processes import HashWorker, WorkerGone
+from rvr_desktop.evidence.bundle.hash_processes import (
+    PROCESSES_FROM_FILES,
+    HashWorker,
+    WorkerGone,
+    WorkersAhead,
+)
 from rvr_desktop.evidence.bundle.hash_worker import HashedOrRefused
 from rvr_desktop.evidence.bundle.read_ahead import ReadableInto, ReadAhead
 from rvr_desktop.evidence.bundle.source import READ_CHUNK, BagMember, BagSource
@@ -48,9 +53,6 @@ _READ_AHEAD_FROM = 8 << 20
 # Chunks that large: the hashing thread needs the GIL once a chunk, and while the checks
 # run on the caller's thread each time may cost it a switch interval (5 ms).
 _READ_AHEAD_CHUNK = 4 << 20
-# A folder with at least this many small files has them hashed in processes; for fewer,
-# handing them over costs more than the GIL does.
-PROCESSES_FROM_FILES = 256
 _IN_FLIGHT = 2
 
 
@@ -82,6 +84,15 @@ def _batches(members: Sequence[BagMember]) -> Iterable[list[BagMember]]:
         yield batch
 
 
+def _take_one(shared: deque[list[BagMember]], into: deque[list[BagMember]]) -> bool:
+    """Move the next batch of ``shared`` to ``into``; False when none is left."""
+    try:
+        into.append(shared.popleft())  # deque.popleft is atomic: feeders share it
+    except IndexError:
+        return False
+    return True
+
+
 def _in_turn(stream: ReadableInto, buffer: bytearray) -> Iterator[memoryview]:
     """The chunks of ``stream``, each read when the one before is done with."""
     view = memoryview(buffer)
@@ -107,8 +118,10 @@ class HashJob:
         cancel: CancelToken | None = None,
         workers: int = DEFAULT_WORKERS,
         what: str = "The check",
+        ahead: WorkersAhead | None = None,
     ) -> None:
         self._source = source
+        self._ahead = ahead
         self._keep = keep
         self._cancel = cancel
         self._what = what
@@ -138,10 +151,13 @@ class HashJob:
         for batch in on_threads:
             self._futures.append(self._pool.submit(self._work, batch))
         if folder is not None and in_workers:
-            self._feeders = ThreadPoolExecutor(workers, thread_name_prefix="bundle-hash-feed")
-            for share in (in_workers[i::workers] for i in range(workers)):
-                if share:
-                    self._futures.append(self._feeders.submit(self._feed, folder, share))
+            # One queue for all the workers, not a share each: a worker slowed by the
+            # checks on its core takes fewer batches instead of finishing last, alone.
+            shared = deque(in_workers)
+            feeders = min(workers, len(in_workers))
+            self._feeders = ThreadPoolExecutor(feeders, thread_name_prefix="bundle-hash-feed")
+            for _ in range(feeders):
+                self._futures.append(self._feeders.submit(self._feed, folder, shared))
 
     def _work(self, batch: list[BagMember]) -> None:
         try:
@@ -158,36 +174,45 @@ class HashJob:
             self._digests[member.path] = self._hash(member, buffer)
             self._events.put(member.path)
 
-    def _feed(self, folder: FolderBagSource, share: list[list[BagMember]]) -> None:
-        """Hand batches to a worker process of this thread's own, two ahead of taking its
-        answers (this thread waits for the GIL while the checks run; the worker should
-        not wait for this thread). If the worker cannot start or dies, the batches left
-        are hashed on this thread."""
-        worker: HashWorker | None = None
-        with contextlib.suppress(WorkerGone):
-            worker = HashWorker()
-        waiting = deque(share)
+    def _feed(self, folder: FolderBagSource, shared: deque[list[BagMember]]) -> None:
+        """Hand batches from ``shared`` to a worker process of this thread's own, two
+        ahead of taking its answers (this thread waits for the GIL while the checks run;
+        the worker should not wait for this thread), until none is left. If the worker
+        cannot start or dies, this thread hashes the batches it took and goes on taking.
+
+        Every batch taken from ``shared`` reports its end exactly once, whatever fails.
+        """
+        worker = self._ahead.take() if self._ahead is not None else None
+        if worker is None:
+            with contextlib.suppress(WorkerGone):
+                worker = HashWorker()
+        taken: deque[list[BagMember]] = deque()  # taken from ``shared``, not yet sent
         sent: deque[list[BagMember]] = deque()
         error: BaseException | None = None
         try:
-            while waiting or sent:
-                while worker and waiting and len(sent) < _IN_FLIGHT and not self._stop.is_set():
+            while True:
+                while worker and len(sent) < _IN_FLIGHT and not self._stop.is_set():
+                    if not taken and not _take_one(shared, taken):
+                        break
                     try:
-                        worker.send([folder.listed_file(m) for m in waiting[0]])
+                        worker.send([folder.listed_file(m) for m in taken[0]])
                     except WorkerGone:
                         worker.close()
                         worker = None
-                    except BaseException as exc:  # the batch stays waiting, and stops
+                    except BaseException as exc:  # the batch stays taken, and stops
                         self._stop.set()
                         error = error or exc
                     else:
-                        sent.append(waiting.popleft())
+                        sent.append(taken.popleft())
                         continue
                     break
-                batch = sent.popleft() if sent else waiting.popleft()
+                if not sent and not taken and not _take_one(shared, taken):
+                    break
+                was_sent = bool(sent)
+                batch = sent.popleft() if was_sent else taken.popleft()
                 try:
                     self._check_going()
-                    if worker is not None:
+                    if was_sent and worker is not None:
                         try:
                             self._take(batch, worker.receive())
                             continue

@@ -38,6 +38,8 @@ from rvr_desktop.evidence.bundle.bagit_reader import (
 )
 from rvr_desktop.evidence.bundle.bundle_records import disclosure_note, disclosure_places
 from rvr_desktop.evidence.bundle.errors import BundleUnreadable, MalformedBag
+from rvr_desktop.evidence.bundle.hash_processes import WorkersAhead
+from rvr_desktop.evidence.bundle.hashing import DEFAULT_WORKERS
 from rvr_desktop.evidence.bundle.layout import PAYLOAD_PREFIX
 from rvr_desktop.evidence.bundle.long_term_files import StoredLongTermData, read_long_term_data
 from rvr_desktop.evidence.bundle.pdf_checks import (
@@ -98,30 +100,32 @@ def verify_bundle(
     verified_at = now or datetime.now(UTC)
     checks = CheckList()
     empty = BundleStatus(path, (), (), (), None, None, None, False, verified_at)
-    try:
-        source = open_bag_source(path)
-    except BundleUnreadable:
-        raise  # not the bundle's fault: the verifier cannot run (exit 3)
-    except RvrError as exc:
-        checks.failed("bundle can be read safely", Aspect.INTEGRITY, str(exc))
-        return _with(empty, checks)
-    with source:
+    with WorkersAhead(DEFAULT_WORKERS) as ahead:
         try:
-            return _verify(
-                source,
-                path,
-                trust,
-                checks,
-                verified_at,
-                progress,
-                cancel,
-                LongTermInputs(crl_files=tuple(crl_files), online=online, at_time=now),
-            )
+            source = open_bag_source(path, on_many_small_files=ahead.start)
         except BundleUnreadable:
-            raise
-        except InvalidInput as exc:  # hostile or malformed content met part-way through
+            raise  # not the bundle's fault: the verifier cannot run (exit 3)
+        except RvrError as exc:
             checks.failed("bundle can be read safely", Aspect.INTEGRITY, str(exc))
             return _with(empty, checks)
+        with source:
+            try:
+                return _verify(
+                    source,
+                    path,
+                    trust,
+                    checks,
+                    verified_at,
+                    progress,
+                    cancel,
+                    LongTermInputs(crl_files=tuple(crl_files), online=online, at_time=now),
+                    ahead,
+                )
+            except BundleUnreadable:
+                raise
+            except InvalidInput as exc:  # hostile or malformed content met part-way through
+                checks.failed("bundle can be read safely", Aspect.INTEGRITY, str(exc))
+                return _with(empty, checks)
 
 
 def _with(status: BundleStatus, checks: CheckList) -> BundleStatus:
@@ -168,6 +172,7 @@ def _verify(
     progress: ProgressCallback,
     cancel: CancelToken | None,
     inputs: LongTermInputs,
+    ahead: WorkersAhead,
 ) -> BundleStatus:
     notes = [f"Ignored container entry: {name}" for name in source.ignored_entries]
     # The payload is hashed on worker threads from the start, while this thread reads the
@@ -176,7 +181,9 @@ def _verify(
     # in the usual order at the end.
     signature_list, pdf_list, content_list = CheckList(), CheckList(), CheckList()
     kept = _kept_for_checks(source)
-    with start_payload_hashing(source, keep=lambda m: m.path in kept, cancel=cancel) as hashing:
+    with start_payload_hashing(
+        source, keep=lambda m: m.path in kept, cancel=cancel, ahead=ahead
+    ) as hashing:
         bag = load_bag(source)
         checks.passed(
             "BagIt structure",
