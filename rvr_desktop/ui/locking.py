@@ -33,7 +33,7 @@ def lock_window(window: MainWindow) -> None:
         return
     window.idle.stop()
     if window.workspace is not None:
-        window._resume = ResumePoint(
+        window.resume_point = ResumePoint(
             window.workspace.case.id,
             window.workspace.tabs.currentIndex(),
             window.workspace.notes.input.toPlainText(),
@@ -46,7 +46,7 @@ def lock_window(window: MainWindow) -> None:
     window.services.tasks.cancel_all()
     window.services.tasks.wait_for_workers()
     window.clipboard_guard.clear_case_text()
-    window._drop_workspace()
+    window.drop_workspace()
     window.store.drop()
     window.case_list.set_vault(None)
     window.calls.forget()

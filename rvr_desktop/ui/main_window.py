@@ -93,7 +93,8 @@ class MainWindow(QMainWindow):
         self.workspace: CaseWorkspace | None = None
         self.verify_window: VerifyWindow | None = None
         self.store = StoreDock(services, self)
-        self._resume: ResumePoint | None = None
+        # Where the officer was when the vault locked (ui/locking.py), reopened on unlock.
+        self.resume_point: ResumePoint | None = None
         self._full_size = QSize(1100, 760)
         self.setWindowTitle("RVR Desktop")
         self.setAccessibleName("RVR Desktop")
@@ -200,7 +201,7 @@ class MainWindow(QMainWindow):
         for problem in vault.damage:
             log.warning("vault opened with damage reported")
             self.services.dialogs.show_error(self, "RVR Desktop", f"Vault check: {problem}.")
-        resume, self._resume = self._resume, None
+        resume, self.resume_point = self.resume_point, None
         if resume is not None and reopen_where_left(self, resume):
             return
         self._show_page(CASES_PAGE)
@@ -220,7 +221,7 @@ class MainWindow(QMainWindow):
         finally:
             dialog.deleteLater()
 
-    def _find_case(self) -> None:
+    def find_case(self) -> None:
         if self.vault is None or not self.close_case():
             return
         self.case_list.focus_search()
@@ -263,7 +264,7 @@ class MainWindow(QMainWindow):
         except RvrError as exc:
             self.services.errors.report(self, exc, "opening the case")
             return
-        self._drop_workspace()
+        self.drop_workspace()
         registry = self._registry(self.vault)
         self.workspace = CaseWorkspace(
             self.services,
@@ -295,13 +296,13 @@ class MainWindow(QMainWindow):
         if self.workspace is not None:
             if not self.calls.may_leave("Go to the case list"):
                 return False
-            self._drop_workspace()
+            self.drop_workspace()
         self.case_list.refresh()
         self._show_page(CASES_PAGE)
         self.calls.show()
         return True
 
-    def _drop_workspace(self) -> None:
+    def drop_workspace(self) -> None:
         """Remove the case view entirely, so none of its content stays in a widget."""
         if self.workspace is None:
             return
@@ -363,7 +364,7 @@ class MainWindow(QMainWindow):
         if self.workspace is not None:
             self.calls.follow(self.workspace)
 
-    def _lock_asked(self) -> None:
+    def lock_when_asked(self) -> None:
         """Lock now (Ctrl+L), asking first while a call runs: locking hides the call."""
         if self.live_case is not None and not self.services.dialogs.confirm(
             self,

@@ -29,11 +29,11 @@ def connect_actions(window: MainWindow) -> list[QAction]:
     a = window.app_actions
     window_actions: tuple[tuple[QAction, Callable[[], object]], ...] = (
         (a.new_case, window.new_case),
-        (a.find_case, window._find_case),
+        (a.find_case, window.find_case),
         (a.close_case, window.close_case),
         (a.settings, window.open_settings),
         (a.verify_bundle, window.open_verify_window),
-        (a.lock, window._lock_asked),
+        (a.lock, window.lock_when_asked),
         (a.quit, window.close),
         (a.about, window.show_about),
         (a.store_queue, window.toggle_store_queue),
