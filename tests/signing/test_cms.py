@@ -118,12 +118,14 @@ def test_hostile_signature_files_give_a_clear_failure_not_a_traceback(
     embedded = _embedded_signature(credential)
     two_signers = _with_signer_twice(good)
     truncated = good[: len(good) // 2]
+    damaged_deep_inside = _with_signer_key_damaged(good)
     flipped_signature = good[:-10] + bytes([good[-10] ^ 0xFF]) + good[-9:]
 
     cases = {
         b"": "not a readable CMS signature",
         b"\x00garbage\xff" * 20: "not a readable CMS signature",
         truncated: "not a readable CMS signature",
+        damaged_deep_inside: "not a readable CMS signature",
         data_not_signed: "not a signature",
         two_signers: "2 signers",
         embedded: "carries its own copy",
@@ -135,6 +137,17 @@ def test_hostile_signature_files_give_a_clear_failure_not_a_traceback(
 
     damaged = verify_detached(flipped_signature, MANIFEST, trust, at_time=now)
     assert not damaged.bottom_line and damaged.problems
+
+
+def _with_signer_key_damaged(der: bytes) -> bytes:
+    """The signature with its certificate's public key bit string declaring 8 unused bits
+    (at most 7 exist): damage four levels down, which only a parse of every field finds."""
+    signed_data = cms.ContentInfo.load(der)["content"]
+    certificate = signed_data["certificates"][0].chosen
+    key = certificate["tbs_certificate"]["subject_public_key_info"]["public_key"].dump()
+    assert key[0] == 0x03 and key[1] < 0x80  # BIT STRING, short length: unused bits next
+    at = der.index(key) + 2
+    return der[:at] + bytes([8]) + der[at + 1 :]
 
 
 def _embedded_signature(credential: SigningCredential) -> bytes:

@@ -34,6 +34,7 @@ from pyhanko.sign.validation.status import StandardCMSSignatureStatus
 from rvr_desktop.evidence.clock import Clock, SystemClock
 from rvr_desktop.evidence.signing._pyhanko import (
     SIGNER_KEY_USAGE,
+    parse_every_field,
     quieten_validation_logs,
     signer_for,
     trust_problem,
@@ -252,7 +253,7 @@ def _parse(signature_der: bytes) -> Any:
                 f"The signature file holds CMS {content_type!r}, not a signature (signed data)."
             )
         signed_data = info["content"]
-        signed_data.native  # noqa: B018 (parses every field now, so damage shows here)
+        parse_every_field(signed_data)  # so damage shows here, not inside pyHanko
     except (ValueError, TypeError, KeyError, IndexError, OverflowError) as exc:
         raise _NotOurSignature(
             "The signature file is not a readable CMS signature (it is damaged or of another kind)."
