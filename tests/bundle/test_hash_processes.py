@@ -9,7 +9,7 @@ import hashlib
 import os
 import shutil
 import signal
-import time
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -206,45 +206,54 @@ def test_a_bundle_kept_under_a_folder_name_that_is_not_utf8_hashes_in_processes(
     assert {p: d.sha256 for p, d in digests.items()} == _expected(home, members)
 
 
-class _SlowWorker(HashWorker):
-    """A worker on a core the checks keep busy: each answer comes late."""
+class _GatedWorker(HashWorker):
+    """The first worker made is one on a core the checks keep busy: it answers only once
+    the other worker has been handed every batch it does not hold itself."""
 
-    created = 0
+    made: list[_GatedWorker] = []  # noqa: RUF012 - reset by the test
+    lock = threading.Lock()
+    all_handed_over = threading.Event()
+    batch_count = 0
 
     def __init__(self) -> None:
         super().__init__()
-        _SlowWorker.created += 1
-        self.slow = _SlowWorker.created == 1
+        with _GatedWorker.lock:
+            self.slow = not _GatedWorker.made
+            _GatedWorker.made.append(self)
         self.batches = 0
 
     def send(self, files: list[ListedFile]) -> None:
-        self.batches += 1
         super().send(files)
+        with _GatedWorker.lock:
+            self.batches += 1
+            if sum(w.batches for w in _GatedWorker.made) == _GatedWorker.batch_count:
+                _GatedWorker.all_handed_over.set()
 
     def receive(self) -> list[HashedOrRefused]:
         if self.slow:
-            time.sleep(0.5)
+            _GatedWorker.all_handed_over.wait(timeout=30)
         return super().receive()
 
 
-@pytest.mark.timeout(60)
+@pytest.mark.timeout(90)
 def test_a_slowed_worker_takes_fewer_batches_instead_of_finishing_last(
     captures: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    made: list[_SlowWorker] = []
-    _SlowWorker.created = 0
-    monkeypatch.setattr(hashing, "_BATCH_FILES", 8)  # 38 batches to share
-    monkeypatch.setattr(hashing, "HashWorker", lambda: made.append(_SlowWorker()) or made[-1])
+    monkeypatch.setattr(hashing, "_BATCH_FILES", 8)
+    _GatedWorker.made = []
+    _GatedWorker.batch_count = -(-CAPTURES // 8)  # 38 batches to share
+    _GatedWorker.all_handed_over.clear()
+    monkeypatch.setattr(hashing, "HashWorker", _GatedWorker)
     with open_bag_source(captures) as source:
         members = _payload(source)
         digests = hash_members(source, members, workers=2)
     assert {p: d.sha256 for p, d in digests.items()} == _expected(captures, members)
-    slow, fast = sorted(made, key=lambda w: not w.slow)
+    slow, fast = sorted(_GatedWorker.made, key=lambda w: not w.slow)
     assert slow.slow and not fast.slow
-    # Two in flight from the start, perhaps a third: the fast one takes all the rest
+    # At most the two it had in flight when it slowed: the other took all the rest
     # (given a share each, the slow one would have had 19).
-    assert slow.batches <= 3
-    assert fast.batches == len(members) // 8 + 1 - slow.batches
+    assert slow.batches <= 2
+    assert fast.batches == _GatedWorker.batch_count - slow.batches
 
 
 class _RecordedWorker(HashWorker):
@@ -252,7 +261,12 @@ class _RecordedWorker(HashWorker):
 
     def __init__(self) -> None:
         super().__init__()
+        self.batches = 0
         _RecordedWorker.started.append(self)
+
+    def send(self, files: list[ListedFile]) -> None:
+        self.batches += 1
+        super().send(files)
 
 
 @pytest.fixture
@@ -302,6 +316,7 @@ def test_the_job_hashes_in_the_workers_started_during_the_walk(
 ) -> None:
     members, digests = _hashed_with_workers_ahead(captures)
     assert len(started_ahead) == 2
+    assert all(w.batches > 0 for w in started_ahead)
     assert all(w._process.poll() is not None for w in started_ahead)
     assert {p: d.sha256 for p, d in digests.items()} == _expected(captures, members)
 
@@ -343,3 +358,53 @@ def test_verifying_a_case_of_many_captures_hashes_in_workers_started_during_the_
     # Hashed all the same: the captures slipped in are found and named.
     assert not status.intact
     assert "data/captures/added-0000.png" in " ".join(c.reason for c in status.checks)
+
+
+def _breaks_unexpectedly() -> HashWorker:
+    raise RuntimeError("Bad exception data from child")
+
+
+def test_a_worker_failing_to_start_in_an_unexpected_way_is_not_waited_for(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(hash_processes, "HashWorker", _breaks_unexpectedly)
+    taken: list[HashWorker | None] = []
+
+    def start_take_and_close() -> None:
+        with WorkersAhead(2) as ahead:
+            ahead.start()
+            taken.extend([ahead.take(), ahead.take()])
+
+    # On a thread of its own: waiting for a worker owed but never put blocks where no
+    # test timeout can interrupt it.
+    waiting = threading.Thread(target=start_take_and_close, daemon=True)
+    waiting.start()
+    waiting.join(timeout=30)
+    assert not waiting.is_alive(), "it waits for a worker that will never come"
+    assert taken == [None, None]
+
+
+@pytest.mark.timeout(60)
+def test_no_thread_to_start_workers_ahead_costs_only_speed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def no_thread(self: threading.Thread) -> None:
+        raise RuntimeError("can't start new thread")
+
+    ahead = WorkersAhead(2)
+    with monkeypatch.context() as patched:
+        patched.setattr(threading.Thread, "start", no_thread)
+        ahead.start()  # does not raise into the walk
+    assert ahead.take() is None
+    ahead.close()
+
+
+@pytest.mark.timeout(60)  # a feeder dying before its first batch would leave the job waiting
+def test_a_job_whose_workers_fail_to_start_unexpectedly_hashes_on_threads(
+    captures: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(hashing, "HashWorker", _breaks_unexpectedly)
+    with open_bag_source(captures) as source:
+        members = _payload(source)
+        digests = hash_members(source, members)
+    assert {p: d.sha256 for p, d in digests.items()} == _expected(captures, members)

@@ -36,7 +36,8 @@ class FolderBagSource(BagSource):
     ) -> None:
         """Walk ``root``; ``on_many_small_files`` is called once, during the walk, as
         soon as it has listed enough small payload files to be hashed in worker
-        processes (:class:`.hash_processes.WorkersAhead` starts them then)."""
+        processes (:meth:`.hash_processes.WorkersAhead.start`, which never raises, starts
+        them then). Whatever it raises ends the walk."""
         self._identities: dict[str, tuple[int, int]] = {}
         super().__init__(root, limits, self._walk(root, limits, on_many_small_files))
 

@@ -101,15 +101,18 @@ class HashWorker:
         return [r if isinstance(r, str) else (str(r[0]), int(r[1])) for r in results]
 
     def close(self) -> None:
-        """End the worker (it stops at the end of its input), killing it if it hangs."""
+        """End the worker (it stops at the end of its input), killing it if it hangs.
+        Never raises: it is called on the way out of failures."""
         with contextlib.suppress(OSError):  # already gone
             self._requests.close()
         try:
             self._process.wait(_STOP_WAIT_S)
         except subprocess.TimeoutExpired:
-            self._process.kill()
+            with contextlib.suppress(OSError):
+                self._process.kill()
             self._process.wait()
-        self._answers.close()
+        with contextlib.suppress(OSError):
+            self._answers.close()
 
 
 class WorkersAhead:
@@ -123,34 +126,43 @@ class WorkersAhead:
 
     def __init__(self, count: int) -> None:
         self._count = count
+        # Exactly one item per worker, a started one or None, whatever happens on the
+        # starting thread: take() and close() wait for as many as they are owed.
         self._ready: queue.SimpleQueue[HashWorker | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._taken = 0
+        self._closed = False
         self._lock = threading.Lock()
 
     def start(self) -> None:
         """Start the workers, on a thread of its own (starting a process holds the
-        calling thread for milliseconds). Calling it again does nothing."""
+        calling thread for milliseconds). Calling it again does nothing, and it never
+        raises: workers only make hashing faster."""
         with self._lock:
-            if self._thread is not None or self._taken >= self._count:
+            if self._thread is not None or self._closed:
                 return
-            self._thread = threading.Thread(
-                target=self._start_all, name="bundle-hash-start", daemon=True
-            )
-            self._thread.start()
+            thread = threading.Thread(target=self._start_all, name="bundle-hash-start", daemon=True)
+            try:
+                thread.start()
+            except RuntimeError:  # no thread to be had: the job starts its own workers
+                return
+            self._thread = thread
 
     def _start_all(self) -> None:
         for _ in range(self._count):
             worker: HashWorker | None = None
-            with contextlib.suppress(WorkerGone):
+            try:
                 worker = HashWorker()
-            self._ready.put(worker)
+            except Exception:  # any failure to start only costs speed
+                worker = None
+            finally:
+                self._ready.put(worker)
 
     def take(self) -> HashWorker | None:
         """A worker started ahead (waiting for it to be started), or None when none was
         started or could be: then the caller starts its own."""
         with self._lock:
-            if self._thread is None or self._taken >= self._count:
+            if self._thread is None or self._closed or self._taken >= self._count:
                 return None
             self._taken += 1
         return self._ready.get()
@@ -158,8 +170,10 @@ class WorkersAhead:
     def close(self) -> None:
         """End every worker started ahead and not taken; no more can be taken."""
         with self._lock:
+            if self._closed:
+                return
+            self._closed = True
             thread, untaken = self._thread, self._count - self._taken
-            self._taken = self._count
         if thread is None:
             return
         thread.join()

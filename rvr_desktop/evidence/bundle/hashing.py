@@ -18,7 +18,6 @@ file is read twice.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import queue
@@ -84,7 +83,7 @@ def _batches(members: Sequence[BagMember]) -> Iterable[list[BagMember]]:
         yield batch
 
 
-def _take_one(shared: deque[list[BagMember]], into: deque[list[BagMember]]) -> bool:
+def _move_next(shared: deque[list[BagMember]], into: deque[list[BagMember]]) -> bool:
     """Move the next batch of ``shared`` to ``into``; False when none is left."""
     try:
         into.append(shared.popleft())  # deque.popleft is atomic: feeders share it
@@ -150,6 +149,8 @@ class HashJob:
         self._batch_count = len(on_threads) + len(in_workers)
         for batch in on_threads:
             self._futures.append(self._pool.submit(self._work, batch))
+        if not in_workers and ahead is not None:
+            ahead.close()  # none needed: not kept idle through the checks
         if folder is not None and in_workers:
             # One queue for all the workers, not a share each: a worker slowed by the
             # checks on its core takes fewer batches instead of finishing last, alone.
@@ -182,39 +183,38 @@ class HashJob:
 
         Every batch taken from ``shared`` reports its end exactly once, whatever fails.
         """
-        worker = self._ahead.take() if self._ahead is not None else None
-        if worker is None:
-            with contextlib.suppress(WorkerGone):
-                worker = HashWorker()
-        taken: deque[list[BagMember]] = deque()  # taken from ``shared``, not yet sent
+        worker = self._a_worker()
+        unsent: deque[list[BagMember]] = deque()  # taken from ``shared``, not yet sent
         sent: deque[list[BagMember]] = deque()
         error: BaseException | None = None
         try:
+            # After a stop too, batches are still taken until none is left: each fails
+            # at once (_check_going), but reports its end, which the caller counts.
             while True:
-                while worker and len(sent) < _IN_FLIGHT and not self._stop.is_set():
-                    if not taken and not _take_one(shared, taken):
+                while worker is not None and len(sent) < _IN_FLIGHT and not self._stop.is_set():
+                    if not unsent and not _move_next(shared, unsent):
                         break
                     try:
-                        worker.send([folder.listed_file(m) for m in taken[0]])
+                        worker.send([folder.listed_file(m) for m in unsent[0]])
                     except WorkerGone:
                         worker.close()
                         worker = None
-                    except BaseException as exc:  # the batch stays taken, and stops
+                    except BaseException as exc:  # the batch stays unsent, and stops
                         self._stop.set()
                         error = error or exc
                     else:
-                        sent.append(taken.popleft())
+                        sent.append(unsent.popleft())
                         continue
-                    break
-                if not sent and not taken and not _take_one(shared, taken):
+                    break  # no more sending: the worker is gone, or the job stops
+                if not sent and not unsent and not _move_next(shared, unsent):
                     break
                 was_sent = bool(sent)
-                batch = sent.popleft() if was_sent else taken.popleft()
+                batch = sent.popleft() if was_sent else unsent.popleft()
                 try:
                     self._check_going()
                     if was_sent and worker is not None:
                         try:
-                            self._take(batch, worker.receive())
+                            self._record(batch, worker.receive())
                             continue
                         except WorkerGone:
                             worker.close()
@@ -231,7 +231,16 @@ class HashJob:
         if error is not None:
             raise error
 
-    def _take(self, batch: list[BagMember], results: list[HashedOrRefused]) -> None:
+    def _a_worker(self) -> HashWorker | None:
+        """One started ahead, else a new one; None when none can be had (then this
+        thread hashes)."""
+        try:
+            worker = self._ahead.take() if self._ahead is not None else None
+            return worker if worker is not None else HashWorker()
+        except Exception:  # WorkerGone, or any other failure to start: only speed is lost
+            return None
+
+    def _record(self, batch: list[BagMember], results: list[HashedOrRefused]) -> None:
         for member, result in zip(batch, results, strict=True):
             if isinstance(result, str):
                 raise HostileBundle(member.path, result)
@@ -330,6 +339,8 @@ class HashJob:
             self._stop.set()
         if self._feeders is not None:
             self._feeders.shutdown(wait=True)
+        if self._ahead is not None:
+            self._ahead.close()  # those the feeders did not take
         self._pool.shutdown(wait=True)
 
     def __enter__(self) -> HashJob:

@@ -100,6 +100,7 @@ def verify_bundle(
     verified_at = now or datetime.now(UTC)
     checks = CheckList()
     empty = BundleStatus(path, (), (), (), None, None, None, False, verified_at)
+    # As many as the payload hashing below runs (its default), started during the walk.
     with WorkersAhead(DEFAULT_WORKERS) as ahead:
         try:
             source = open_bag_source(path, on_many_small_files=ahead.start)
