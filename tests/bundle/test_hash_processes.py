@@ -147,10 +147,16 @@ class _KilledWithBatchesInFlight(HashWorker):
         return super().receive()
 
 
+def _breaks_unexpectedly() -> HashWorker:
+    raise RuntimeError("Bad exception data from child")
+
+
 @pytest.mark.timeout(60)  # a batch left unreported would leave the job waiting
-@pytest.mark.parametrize("dying", [_KilledBeforeItsFirstBatch, _KilledWithBatchesInFlight])
-def test_a_killed_worker_costs_only_speed(
-    captures: Path, monkeypatch: pytest.MonkeyPatch, dying: type[HashWorker]
+@pytest.mark.parametrize(
+    "dying", [_KilledBeforeItsFirstBatch, _KilledWithBatchesInFlight, _breaks_unexpectedly]
+)
+def test_a_killed_worker_or_one_failing_to_start_costs_only_speed(
+    captures: Path, monkeypatch: pytest.MonkeyPatch, dying: Callable[[], HashWorker]
 ) -> None:
     monkeypatch.setattr(hashing, "HashWorker", dying)
     with open_bag_source(captures) as source:
@@ -360,10 +366,6 @@ def test_verifying_a_case_of_many_captures_hashes_in_workers_started_during_the_
     assert "data/captures/added-0000.png" in " ".join(c.reason for c in status.checks)
 
 
-def _breaks_unexpectedly() -> HashWorker:
-    raise RuntimeError("Bad exception data from child")
-
-
 def test_a_worker_failing_to_start_in_an_unexpected_way_is_not_waited_for(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -397,14 +399,3 @@ def test_no_thread_to_start_workers_ahead_costs_only_speed(
         ahead.start()  # does not raise into the walk
     assert ahead.take() is None
     ahead.close()
-
-
-@pytest.mark.timeout(60)  # a feeder dying before its first batch would leave the job waiting
-def test_a_job_whose_workers_fail_to_start_unexpectedly_hashes_on_threads(
-    captures: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(hashing, "HashWorker", _breaks_unexpectedly)
-    with open_bag_source(captures) as source:
-        members = _payload(source)
-        digests = hash_members(source, members)
-    assert {p: d.sha256 for p, d in digests.items()} == _expected(captures, members)
