@@ -293,13 +293,14 @@ def test_every_pdf_the_app_makes_is_cleared_by_the_byte_scan_without_a_full_walk
     """The verifier's quick path must hold for our own PDFs, or every bundle pays the walk."""
     from pyhanko.pdf_utils.reader import PdfFileReader as HankoReader
 
+    from rvr_desktop.evidence.signing.pdf_active_content import ACTIVE_NAMES
     from rvr_desktop.evidence.signing.pdf_quick_scan import plainly_inert
 
     pdfs = _our_pdfs(scene, tmp_path)
     walked = [
         name
         for name, pdf in pdfs.items()
-        if not plainly_inert(pdf, HankoReader(io.BytesIO(pdf), strict=False))
+        if not plainly_inert(pdf, HankoReader(io.BytesIO(pdf), strict=False), ACTIVE_NAMES)
     ]
     assert walked == []
 

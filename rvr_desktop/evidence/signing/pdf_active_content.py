@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pyhanko.pdf_utils.generic import ArrayObject, DictionaryObject, PdfObject, Reference
 from pyhanko.pdf_utils.reader import PdfFileReader
 
-from rvr_desktop.evidence.signing.pdf_quick_scan import plainly_inert
+from rvr_desktop.evidence.signing.pdf_quick_scan import names_pattern, plainly_inert
 
 ACTIVE_KEYS = frozenset(
     {
@@ -36,6 +36,8 @@ ACTIVE_KEYS = frozenset(
 ACTIVE_ACTIONS = frozenset(
     {"/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/GoToE", "/RichMediaExecute"}
 )
+ACTIVE_NAMES = names_pattern(ACTIVE_KEYS | ACTIVE_ACTIONS)
+"""What the byte scan looks for before the walk is spared."""
 MAX_OBJECTS = 500_000
 MAX_DEPTH = 64
 
@@ -48,7 +50,7 @@ def active_content(pdf: bytes) -> tuple[str, ...]:
     """
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
-        if plainly_inert(pdf, reader):
+        if plainly_inert(pdf, reader, ACTIVE_NAMES):
             return ()
         refs: set[Reference] = set()
         for revision in range(reader.xrefs.total_revisions):

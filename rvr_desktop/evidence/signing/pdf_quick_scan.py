@@ -19,18 +19,11 @@ never a dictionary key.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 _NAME_CHAR = rb"[^\x00\t\n\x0c\r ()<>\[\]{}/%]"
-_SUSPECT_NAME = re.compile(
-    rb"/(?:JS|JavaScript|OpenAction|AA|Launch|EmbeddedFiles?|RichMedia|RichMediaExecute|XFA"
-    rb"|SubmitForm|ImportData|GoToE|Encrypt|ObjStm)(?!" + _NAME_CHAR + rb")"
-)
-"""The names the walk looks for (:data:`ACTIVE_KEYS`, :data:`ACTIVE_ACTIONS`), and the two
-that make the bytes unreadable to a scan; each a whole name, so a font called
-``/AAAAAA+DejaVuSans`` is not ``/AA``."""
-
 _ESCAPED_NAME = re.compile(rb"/" + _NAME_CHAR + rb"*#")
 """A name with a ``#xx`` escape, which could spell any key."""
 
@@ -40,22 +33,34 @@ _LENGTH = re.compile(rb"/Length" + _SPACE + rb"+(\d+)")
 _STREAM_END = re.compile(rb"(?:\r\n|\n|\r)?endstream")
 
 
-def plainly_inert(pdf: bytes, reader: PdfFileReader) -> bool:
-    """True when ``pdf`` (read by ``reader``) cannot hold a key or action the full walk in
-    :mod:`pdf_active_content` would report; False means "walk it", never "it is active"."""
+def names_pattern(names: Iterable[str]) -> re.Pattern[bytes]:
+    """What :func:`plainly_inert` looks for: each of ``names`` (the keys and actions the
+    walk reports, such as ``/JS``) and the two names that make the bytes unreadable to a
+    scan (``/Encrypt``, ``/ObjStm``), each as a whole name, so a font called
+    ``/AAAAAA+DejaVuSans`` is not ``/AA``."""
+    spelled = sorted({*names, "/Encrypt", "/ObjStm"})
+    alternatives = b"|".join(re.escape(name.encode("ascii")[1:]) for name in spelled)
+    return re.compile(rb"/(?:" + alternatives + rb")(?!" + _NAME_CHAR + rb")")
+
+
+def plainly_inert(pdf: bytes, reader: PdfFileReader, suspect_names: re.Pattern[bytes]) -> bool:
+    """True when ``pdf`` (read by ``reader``) holds none of ``suspect_names`` (from
+    :func:`names_pattern`) outside stream data, so the full walk in
+    :mod:`pdf_active_content` would report nothing; False means "walk it", never "it is
+    active"."""
     offsets = _object_offsets(reader)
     if offsets is None:
         return False
     start = 0
     for data_start, data_end in _stream_data(pdf, offsets):
-        if _suspect(pdf, start, data_start):
+        if _suspect(pdf, start, data_start, suspect_names):
             return False
         start = data_end
-    return not _suspect(pdf, start, len(pdf))
+    return not _suspect(pdf, start, len(pdf), suspect_names)
 
 
-def _suspect(pdf: bytes, start: int, end: int) -> bool:
-    return bool(_SUSPECT_NAME.search(pdf, start, end) or _ESCAPED_NAME.search(pdf, start, end))
+def _suspect(pdf: bytes, start: int, end: int, names: re.Pattern[bytes]) -> bool:
+    return bool(names.search(pdf, start, end) or _ESCAPED_NAME.search(pdf, start, end))
 
 
 def _object_offsets(reader: PdfFileReader) -> list[int] | None:
