@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from rvr_desktop.evidence.signing.errors import NoOfficerProfile
 from rvr_desktop.evidence.signing.trust import TrustStore
 from rvr_desktop.evidence.vault import Vault, audit
 from tests.bundle.conftest import DemoBundle
+from tests.core.clocks import FakeClock
 
 
 def _request(bundle: DemoBundle, out: Path, **kw: object) -> ExportRequest:
@@ -235,3 +237,19 @@ def test_a_half_written_bundle_left_by_a_killed_export_is_swept(
     with Vault.unlock(demo_bundle.demo.root, demo_bundle.demo.passphrase) as vault:
         export_case(vault, _request(demo_bundle, tmp_path))
     assert not stale.exists()
+
+
+def test_two_exports_of_a_case_in_the_same_second_are_both_kept(
+    demo_bundle: DemoBundle, tmp_path: Path
+) -> None:
+    """A second export a moment after the first (a changed recipient, say) is not refused
+    because the first took its name."""
+    clock = FakeClock(int(time.time() * 1000))  # stands still: both in one second
+    demo = demo_bundle.demo
+    with Vault.unlock(demo.root, demo.passphrase, clock=clock) as vault:
+        first = export_case(vault, _request(demo_bundle, tmp_path))
+        second = export_case(vault, _request(demo_bundle, tmp_path))
+    assert second.bundle.name == first.bundle.name + "-2"
+    trust = TrustStore.from_paths([demo_bundle.root_pem])
+    assert verify_bundle(first.bundle, trust).bottom_line
+    assert verify_bundle(second.bundle, trust).bottom_line

@@ -26,8 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from rvr_desktop.evidence.bundle.export import ExportRequest, bundle_name, export_case
-from rvr_desktop.evidence.bundle.layout import BundleLayout
+from rvr_desktop.evidence.bundle.export import ExportRequest, export_case
 from rvr_desktop.evidence.bundle.verify import verify_bundle
 from rvr_desktop.evidence.case import attachments, cases, timeline
 from rvr_desktop.evidence.case.consistency import content_problems
@@ -309,17 +308,6 @@ def recover_and_prove(
     return recovery
 
 
-def _after_the_second_of(vault: Vault, case_id: int, destination: Path) -> None:
-    """Bundles are named by the second: one the last child finished this very second
-    would have the name the export after the kills is about to choose."""
-    case = next(c for c in cases.list_cases(vault) if c.id == case_id)
-    for _ in range(40):
-        name = bundle_name(case, vault.clock.utc_now_ms(), BundleLayout.FOLDER)
-        if not (destination / name).exists():
-            return
-        time.sleep(0.05)
-
-
 def export_sweeps_half_written_bundles(world: World, passphrase: str) -> int:
     """Run one export and prove it removed every half-written bundle; return how many."""
     temporaries = [p for p in world.destination.iterdir() if p.name.startswith(".")]
@@ -329,7 +317,6 @@ def export_sweeps_half_written_bundles(world: World, passphrase: str) -> int:
     for path in temporaries:
         os.utime(path, (old, old))
     with Vault.unlock(world.root, passphrase) as vault:
-        _after_the_second_of(vault, world.demo.case_id, world.destination)
         result = export_case(
             vault,
             ExportRequest(

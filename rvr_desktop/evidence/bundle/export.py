@@ -22,6 +22,7 @@ that record cannot be written, the bundle is removed again.
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import time
 from collections.abc import Iterator
@@ -81,10 +82,28 @@ class ExportResult:
     data/disclosure-check.json), for the officer to see and the disclosure officer to redact."""
 
 
-def bundle_name(case: Case, exported_utc_ms: int, layout: BundleLayout) -> str:
+def bundle_name(case: Case, exported_utc_ms: int, layout: BundleLayout, copy: int = 1) -> str:
+    """``RVR-<reference>-<UTC second>``, then ``-2``, ``-3``... for a second export of the
+    case to the same folder within the same second."""
     stamp = datetime.fromtimestamp(exported_utc_ms / 1000, tz=UTC).strftime("%Y%m%dT%H%M%SZ")
     name = f"RVR-{portable_component(case.reference.replace('/', '-'))}-{stamp}"
+    name += f"-{copy}" if copy > 1 else ""
     return name + (".zip" if layout is BundleLayout.ZIP else "")
+
+
+# More exports of one case to one folder in one second than any officer makes: past
+# this, the writer refuses the name that is taken, saying so.
+_MAX_COPIES_A_SECOND = 100
+
+
+def _unused_bundle_path(destination: Path, case: Case, now: int, layout: BundleLayout) -> Path:
+    """Where the new bundle goes: never over one already there (the writer refuses that
+    too, for one that appears meanwhile)."""
+    for copy in range(1, _MAX_COPIES_A_SECOND):
+        path = destination / bundle_name(case, now, layout, copy)
+        if not os.path.lexists(path):
+            return path
+    return destination / bundle_name(case, now, layout, _MAX_COPIES_A_SECOND)
 
 
 def _check_request(request: ExportRequest) -> None:
@@ -145,7 +164,7 @@ def export_case(
     _sweep_stale_temporaries(request.destination)
     if cancel is not None:
         cancel.raise_if_cancelled("The export")
-    final = request.destination / bundle_name(case, now, request.layout)
+    final = _unused_bundle_path(request.destination, case, now, request.layout)
     total = sum(len(data) for _, data in files) + sum(a.size_bytes for _, a in rendered.exhibits)
     with BagWriter(final, request.layout, total_bytes=total, progress=progress, cancel=cancel) as w:
         for path, data in files:
