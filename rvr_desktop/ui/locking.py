@@ -26,14 +26,16 @@ class ResumePoint:
     note_draft: str
 
 
-def lock_window(window: MainWindow) -> None:
-    """Hide all case content and lock the vault; the window then shows its unlock screen."""
+def lock_window(window: MainWindow) -> ResumePoint | None:
+    """Hide all case content and lock the vault (the window then shows its unlock
+    screen); returns where the officer was, to reopen after the next unlock."""
     vault = window.vault
     if vault is None:
-        return
+        return None
     window.idle.stop()
+    resume = None
     if window.workspace is not None:
-        window.resume_point = ResumePoint(
+        resume = ResumePoint(
             window.workspace.case.id,
             window.workspace.tabs.currentIndex(),
             window.workspace.notes.input.toPlainText(),
@@ -53,6 +55,7 @@ def lock_window(window: MainWindow) -> None:
     window.vault = None
     vault.lock()
     log.info("vault locked")
+    return resume
 
 
 def _drop_verify_window(window: MainWindow) -> None:

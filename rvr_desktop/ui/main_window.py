@@ -93,8 +93,8 @@ class MainWindow(QMainWindow):
         self.workspace: CaseWorkspace | None = None
         self.verify_window: VerifyWindow | None = None
         self.store = StoreDock(services, self)
-        # Where the officer was when the vault locked (ui/locking.py), reopened on unlock.
-        self.resume_point: ResumePoint | None = None
+        # Where the officer was when the vault locked, reopened on unlock.
+        self._resume: ResumePoint | None = None
         self._full_size = QSize(1100, 760)
         self.setWindowTitle("RVR Desktop")
         self.setAccessibleName("RVR Desktop")
@@ -172,15 +172,9 @@ class MainWindow(QMainWindow):
         """The About box: the one version (rvr_desktop.SOFTWARE) and where files live."""
         self.services.dialogs.show_info(self, "About RVR Desktop", about_text())
 
-    def _update_actions(self) -> None:
-        update_actions(self)
-
-    def _sync_call_actions(self, _state: object = None) -> None:
-        sync_call_actions(self)
-
     def _show_page(self, page: int) -> None:
         self.stack.setCurrentIndex(page)
-        self._update_actions()
+        update_actions(self)
 
     def show_workspace(self) -> None:
         """Back to the open case's view (the case list or unlock screen may be showing)."""
@@ -201,7 +195,7 @@ class MainWindow(QMainWindow):
         for problem in vault.damage:
             log.warning("vault opened with damage reported")
             self.services.dialogs.show_error(self, "RVR Desktop", f"Vault check: {problem}.")
-        resume, self.resume_point = self.resume_point, None
+        resume, self._resume = self._resume, None
         if resume is not None and reopen_where_left(self, resume):
             return
         self._show_page(CASES_PAGE)
@@ -316,7 +310,7 @@ class MainWindow(QMainWindow):
         old.hide()
         old.deleteLater()
         self.setWindowTitle("RVR Desktop")
-        self._update_actions()
+        update_actions(self)
 
     # ---- what is owed -----------------------------------------------------------------
 
@@ -360,7 +354,7 @@ class MainWindow(QMainWindow):
 
     def _on_call_state(self, _state: object = None) -> None:
         """The open case's call changed: the actions and the call bar follow it."""
-        self._sync_call_actions()
+        sync_call_actions(self)
         if self.workspace is not None:
             self.calls.follow(self.workspace)
 
@@ -381,7 +375,7 @@ class MainWindow(QMainWindow):
         """Hide all case content, close the vault, and return to the unlock screen."""
         if self.vault is None:
             return
-        lock_window(self)
+        self._resume = lock_window(self)
         self.unlock_screen.show_locked(reason)
         self._show_page(UNLOCK_PAGE)
         self.locked.emit()

@@ -48,6 +48,7 @@ from rvr_desktop.evidence.signing.timestamps import (
     read_token,
     timestamp_digest,
 )
+from rvr_desktop.evidence.signing.timeutil import iso_utc
 from rvr_desktop.evidence.signing.trust import TrustStore
 from rvr_desktop.evidence.signing.validation_data import (
     FETCH_TIMEOUT_S,
@@ -264,7 +265,7 @@ class ArchiveTimestampCheck:
     def to_json(self) -> dict[str, Any]:
         return {
             "index": self.index,
-            "time": None if self.time is None else self.time.astimezone(UTC).isoformat(),
+            "time": iso_utc(self.time),
             "intact": self.intact,
             "valid": self.valid,
             "trusted": self.trusted,
