@@ -417,3 +417,59 @@ def test_zip_member_of_unknown_size_is_written_with_zip64_headers_and_reads_back
     bagit.Bag(str(unpacked)).validate()
     result = subprocess.run(["unzip", "-tq", str(written.path)], capture_output=True, check=False)
     assert result.returncode == 0, result.stdout
+
+
+def _reserve_and_fill(writer: BagWriter, path: str, data: bytes, *, claimed: bytes) -> None:
+    """What an exhibit-decrypting worker does: fill a file the writer set aside."""
+    place = writer.reserve_payload_file(
+        path, expected_size=len(claimed), expected_sha256=hashlib.sha256(claimed).hexdigest()
+    )
+    assert place is not None
+    with sinks.reserved_file_target(place.file) as target:
+        target.write(data)
+    writer.fill_reserved(place, len(data), hashlib.sha256(data).hexdigest())
+
+
+def test_a_file_filled_by_another_process_keeps_its_place_in_the_manifest(
+    out_dir: Path,
+) -> None:
+    with BagWriter(out_dir / "INC-42", BundleLayout.FOLDER) as writer:
+        writer.add_payload_bytes("statement/MG11.pdf", b"%PDF-1.7 statement")
+        _reserve_and_fill(
+            writer, "exhibits/JS-1 video.mp4", b"video" * 1000, claimed=b"video" * 1000
+        )
+        writer.add_payload_bytes("audit.jsonl", b"{}\n")
+        written = writer.finish(BAG_INFO, sign=None)
+
+    assert [e.path for e in written.payload] == [
+        "data/statement/MG11.pdf",
+        "data/exhibits/JS-1 video.mp4",
+        "data/audit.jsonl",
+    ]
+    bagit.Bag(str(written.path)).validate()
+    mode = (written.path / "data" / "exhibits" / "JS-1 video.mp4").stat().st_mode
+    assert stat.S_IMODE(mode) == 0o600
+
+
+def test_a_filled_file_with_other_bytes_than_recorded_stops_the_export(out_dir: Path) -> None:
+    with (
+        pytest.raises(PayloadSourceMismatch, match="was recorded"),
+        BagWriter(out_dir / "INC-42", BundleLayout.FOLDER) as writer,
+    ):
+        _reserve_and_fill(writer, "exhibits/JS-1.mp4", b"swapped", claimed=b"genuine")
+    assert list(out_dir.iterdir()) == []
+
+
+def test_a_file_set_aside_and_never_filled_stops_the_export(out_dir: Path) -> None:
+    with (
+        pytest.raises(PayloadSourceMismatch, match="never written"),
+        BagWriter(out_dir / "INC-42", BundleLayout.FOLDER) as writer,
+    ):
+        writer.reserve_payload_file("exhibits/JS-1.mp4", expected_size=3, expected_sha256="0")
+        writer.finish(BAG_INFO, sign=None)
+    assert list(out_dir.iterdir()) == []
+
+
+def test_a_zip_sets_no_file_aside_for_another_process(out_dir: Path) -> None:
+    with BagWriter(out_dir / "INC-42.zip", BundleLayout.ZIP) as writer:
+        assert writer.reserve_payload_file("a.bin", expected_size=1, expected_sha256="0") is None

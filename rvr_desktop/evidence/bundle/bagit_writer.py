@@ -16,6 +16,7 @@ bundle is ever left under the final name or beside it.
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -58,10 +59,10 @@ from rvr_desktop.evidence.progress import CancelToken, ProgressCallback, no_prog
 COPY_CHUNK = 1 << 20
 
 Signer = Callable[[bytes], bytes]
+"""Given the tag manifest's bytes, returns a detached CMS signature in DER."""
 AfterSigning = Callable[[bytes, bytes], Sequence[tuple[str, bytes]]]
 """Given the tag manifest and its signature, the tag files made after signing."""
 _TAG_FOLDERS = (VALIDATION_DIR + "/", ARCHIVE_TIMESTAMPS_DIR + "/")
-"""Given the tag manifest's bytes, returns a detached CMS signature in DER."""
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,31 @@ class WrittenBag:
     tag_manifest_sha256: str
     """SHA-256 of tagmanifest-sha256.txt: the bytes the signature covers."""
     signed: bool
+
+
+@dataclass(frozen=True)
+class ReservedPayload:
+    """A payload file created empty for another process to fill (folder bags only)."""
+
+    path: str
+    """Path from the bag's root, starting with data/."""
+    file: Path
+    """Where its bytes go, inside the bag's temporary folder."""
+    expected_size: int
+    expected_sha256: str
+
+
+def _check_source(
+    path: str, size: int, digest: str, expected_size: int | None, expected_sha256: str | None
+) -> None:
+    if expected_size is not None and size != expected_size:
+        raise PayloadSourceMismatch(
+            path, f"the source gave {size} bytes, not the expected {expected_size}"
+        )
+    if expected_sha256 is not None and digest != expected_sha256.lower():
+        raise PayloadSourceMismatch(
+            path, f"its SHA-256 is {digest}, but {expected_sha256} was recorded"
+        )
 
 
 class PayloadSink:
@@ -110,16 +136,8 @@ class PayloadSink:
         return len(view)
 
     def _close(self, expected_sha256: str | None) -> PayloadEntry:
-        if self._expected_size is not None and self.size != self._expected_size:
-            raise PayloadSourceMismatch(
-                self._path,
-                f"the source gave {self.size} bytes, not the expected {self._expected_size}",
-            )
         digest = self._digest.hexdigest()
-        if expected_sha256 is not None and digest != expected_sha256.lower():
-            raise PayloadSourceMismatch(
-                self._path, f"its SHA-256 is {digest}, but {expected_sha256} was recorded"
-            )
+        _check_source(self._path, self.size, digest, self._expected_size, expected_sha256)
         with translate_os_errors(self._writer.final):
             self._target.close()
         return PayloadEntry(self._path, self.size, digest)
@@ -145,6 +163,9 @@ class BagWriter:
         self._cancel = cancel
         self._done = 0
         self._entries: list[PayloadEntry] = []
+        self._reserved: dict[str, int] = {}
+        """Reserved files not yet filled: their index in ``_entries``."""
+        self._progress_lock = threading.Lock()
         self._file_keys: dict[str, str] = {}
         self._folder_keys: set[str] = set()
         self._lookalikes = LookalikeIndex()
@@ -205,6 +226,43 @@ class BagWriter:
                 sink.write(memoryview(data)[start : start + COPY_CHUNK])
         return self._entries[-1]
 
+    def reserve_payload_file(
+        self, relative_path: str, *, expected_size: int, expected_sha256: str
+    ) -> ReservedPayload | None:
+        """Create data/``relative_path`` empty for another process to fill, keeping its
+        place in the manifest; None for a zip, which only this writer can write into.
+
+        The file must be written with ``sinks.reserved_file_target`` and then recorded
+        with :meth:`fill_reserved` before :meth:`finish`.
+        """
+        with self._abandon_on_error():
+            self._check_open()
+            if not isinstance(self._sink, FolderSink):
+                return None
+            path = self._claim(relative_path)
+            with translate_os_errors(self.final):
+                file = self._sink.reserve_file(path)
+            self._reserved[path] = len(self._entries)
+            self._entries.append(PayloadEntry(path, expected_size, expected_sha256))
+            return ReservedPayload(path, file, expected_size, expected_sha256)
+
+    def fill_reserved(self, reserved: ReservedPayload, size: int, sha256: str) -> PayloadEntry:
+        """Record that ``reserved`` now durably holds ``size`` bytes with SHA-256 ``sha256``;
+        other bytes than the expected stop the export (PayloadSourceMismatch)."""
+        with self._abandon_on_error():
+            self._check_open()
+            index = self._reserved.pop(reserved.path)
+            _check_source(
+                reserved.path, size, sha256, reserved.expected_size, reserved.expected_sha256
+            )
+            entry = PayloadEntry(reserved.path, size, sha256.lower())
+            self._entries[index] = entry
+            return entry
+
+    def advance(self, count: int) -> None:
+        """Count ``count`` more payload bytes written by another process; from any thread."""
+        self._advance(count)
+
     # ------------------------------------------------------------ finishing
 
     def finish(
@@ -230,6 +288,8 @@ class BagWriter:
             self._check_open()
             if self._busy:
                 raise BundleWriterClosed()
+            for path in self._reserved:
+                raise PayloadSourceMismatch(path, "it was set aside but never written")
             for label, value in bag_info:
                 problem = bag_info_problem(label, value)
                 if problem:
@@ -315,8 +375,9 @@ class BagWriter:
             self._cancel.raise_if_cancelled("The export")
 
     def _advance(self, count: int) -> None:
-        self._done += count
-        self._progress(self._done, self._total)
+        with self._progress_lock:  # files written by other processes report from threads
+            self._done += count
+            self._progress(self._done, self._total)
 
     def _claim_tag(self, path: str) -> str:
         """A tag file in one of the bundle's own tag folders: made by us, never a user's name."""

@@ -31,7 +31,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from rvr_desktop.evidence.bundle import contents as c
-from rvr_desktop.evidence.bundle.bagit_writer import BagWriter
+from rvr_desktop.evidence.bundle.bagit_writer import BagWriter, ReservedPayload
+from rvr_desktop.evidence.bundle.exhibit_processes import (
+    IN_PROCESSES_FROM_BYTES,
+    ExhibitJob,
+    decrypt_exhibits,
+)
 from rvr_desktop.evidence.bundle.export_disclosure import disclosure_check
 from rvr_desktop.evidence.bundle.export_documents import render_documents
 from rvr_desktop.evidence.bundle.export_json import audit_line, bag_info, case_json
@@ -39,6 +44,7 @@ from rvr_desktop.evidence.bundle.layout import BundleLayout
 from rvr_desktop.evidence.bundle.long_term_files import BundleSigner, prepare_signing
 from rvr_desktop.evidence.bundle.names import portable_component
 from rvr_desktop.evidence.case import attachments, cases
+from rvr_desktop.evidence.case.attachments import Attachment
 from rvr_desktop.evidence.case.cases import Case, ExportRecord
 from rvr_desktop.evidence.case.signed_statement import sign_statement
 from rvr_desktop.evidence.case.snapshot import CaseSnapshot, read_case_snapshot
@@ -169,11 +175,7 @@ def export_case(
     with BagWriter(final, request.layout, total_bytes=total, progress=progress, cancel=cancel) as w:
         for path, data in files:
             w.add_payload_bytes(path, data)
-        for path, item in rendered.exhibits:
-            with w.payload_file(
-                path, expected_size=item.size_bytes, expected_sha256=item.sha256
-            ) as sink:
-                attachments.read_into(vault, item.id, sink, sink_checks_hash=True)
+        _write_exhibits(vault, w, rendered.exhibits, cancel)
         with w.payload_file(c.AUDIT_JSONL) as sink:
             for line in _audit_lines(vault, snapshot):
                 sink.write(line)
@@ -214,6 +216,38 @@ def export_case(
         omitted=rendered.omitted,
         disclosure=disclosure,
     )
+
+
+def _write_exhibits(
+    vault: Vault,
+    w: BagWriter,
+    exhibits: tuple[tuple[str, Attachment], ...],
+    cancel: CancelToken | None,
+) -> None:
+    """Stream each exhibit into the bag; with two or more large ones in a folder bundle,
+    those are decrypted by worker processes on every core (:mod:`.exhibit_processes`)."""
+    large = sum(1 for _, item in exhibits if item.size_bytes >= IN_PROCESSES_FROM_BYTES)
+    reserved: list[ReservedPayload] = []
+    jobs: list[ExhibitJob] = []
+    for path, item in exhibits:
+        if large >= 2 and item.size_bytes >= IN_PROCESSES_FROM_BYTES:
+            place = w.reserve_payload_file(
+                path, expected_size=item.size_bytes, expected_sha256=item.sha256
+            )
+            if place is not None:
+                blob = attachments.encrypted_blob(vault, item.id)
+                reserved.append(place)
+                jobs.append(ExhibitJob(blob.path, blob.identity, place.file, item.size_bytes))
+                continue
+        with w.payload_file(
+            path, expected_size=item.size_bytes, expected_sha256=item.sha256
+        ) as sink:
+            attachments.read_into(vault, item.id, sink, sink_checks_hash=True)
+    if jobs:
+        # Returns or raises only once every worker has stopped writing into the bag.
+        written = decrypt_exhibits(jobs, w.advance, cancel)
+        for place, (sha256, size) in zip(reserved, written, strict=True):
+            w.fill_reserved(place, size, sha256)
 
 
 def _audit_lines(vault: Vault, snapshot: CaseSnapshot) -> Iterator[bytes]:

@@ -7,91 +7,48 @@ threads and the verifier's own checks take turns instead of running together (me
 two threads hash such a case only 1.3 times as fast as one). Worker processes each have
 a GIL of their own.
 
-Each worker is a fresh interpreter running :mod:`.hash_worker`, which imports almost
-nothing. Not :mod:`multiprocessing`: its workers import the program's main module again,
-and ``rvr-verify``'s takes half a second to import. Where no worker can be started, or
-one dies, the files are hashed on threads as before: workers only ever make the check
-faster. A frozen build (the installer's) hashes on threads: its executable is the app,
-not a Python that can run a module.
+Each worker (:mod:`.worker_process`) runs :mod:`.hash_worker`, which imports almost
+nothing. Where no worker can be started, or one dies, the files are hashed on threads as
+before.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import queue
-import subprocess
-import sys
 import threading
 from collections import deque
-from pathlib import Path
-from typing import IO
 
-import rvr_desktop
 from rvr_desktop.evidence.bundle.hash_worker import HashedOrRefused
 from rvr_desktop.evidence.bundle.listed_files import ListedFile
+from rvr_desktop.evidence.bundle.worker_process import WorkerGone, WorkerProcess, worker_command
 
-# Isolated, without site and writing no bytecode: the worker imports this very package,
-# from where this process did, and nothing else (site alone would double its start-up).
-_PACKAGE_ROOT = str(Path(rvr_desktop.__file__).resolve().parent.parent)
-_WORKER = (
-    "-I",
-    "-S",
-    "-B",
-    "-c",
-    "import sys; sys.path.insert(0, sys.argv[1]); "
-    "from rvr_desktop.evidence.bundle.hash_worker import main; main()",
-    _PACKAGE_ROOT,
-)
-_STOP_WAIT_S = 5.0
+__all__ = ["PROCESSES_FROM_FILES", "HashWorker", "WorkerGone", "WorkersAhead"]
+
 # A folder with at least this many small files (under READ_CHUNK, in data/) has them
 # hashed in worker processes; for fewer, handing them over costs more than the GIL does.
 PROCESSES_FROM_FILES = 256
+_WORKER = worker_command("rvr_desktop.evidence.bundle.hash_worker", needs_site=False)
 
 
-class WorkerGone(Exception):
-    """The worker process could not be started, or stopped answering."""
-
-
-class HashWorker:
+class HashWorker(WorkerProcess):
     """One worker process: batches go in with :meth:`send`, answers come back in order
     with :meth:`receive` (a batch or two ahead, so the worker never waits on us)."""
 
     def __init__(self) -> None:
-        if getattr(sys, "frozen", False):
-            raise WorkerGone("a frozen build has no interpreter to run a worker")
-        try:
-            self._process = subprocess.Popen(  # noqa: S603 - this Python, our module
-                [sys.executable, *_WORKER],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-            )
-        except OSError as exc:
-            raise WorkerGone(str(exc)) from exc
-        self._requests: IO[bytes] = self._process.stdin  # type: ignore[assignment]
-        self._answers: IO[bytes] = self._process.stdout  # type: ignore[assignment]
+        super().__init__(_WORKER)
         self._counts: deque[int] = deque()
 
     def send(self, files: list[ListedFile]) -> None:
         """Give the worker a batch; it answers batches in the order they were sent."""
         request = json.dumps([[f.path, f.size, *f.identity] for f in files])
-        try:
-            self._requests.write(request.encode() + b"\n")
-            self._requests.flush()
-        except OSError as exc:  # a broken pipe: the worker died
-            raise WorkerGone(str(exc)) from exc
+        self.send_line(request.encode())
         self._counts.append(len(files))
 
     def receive(self) -> list[HashedOrRefused]:
         """The answer to the oldest batch sent: each file's (SHA-256, bytes read), or the
         problem that refused it."""
-        try:
-            answer = self._answers.readline()
-        except OSError as exc:
-            raise WorkerGone(str(exc)) from exc
-        if not answer:
-            raise WorkerGone(f"the worker ended (exit status {self._process.poll()})")
+        answer = self.read_line()
         try:
             results = json.loads(answer)
         except ValueError as exc:
@@ -99,20 +56,6 @@ class HashWorker:
         if len(results) != self._counts.popleft():
             raise WorkerGone("the worker answered for a different number of files")
         return [r if isinstance(r, str) else (str(r[0]), int(r[1])) for r in results]
-
-    def close(self) -> None:
-        """End the worker (it stops at the end of its input), killing it if it hangs.
-        Never raises: it is called on the way out of failures."""
-        with contextlib.suppress(OSError):  # already gone
-            self._requests.close()
-        try:
-            self._process.wait(_STOP_WAIT_S)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(OSError):
-                self._process.kill()
-            self._process.wait()
-        with contextlib.suppress(OSError):
-            self._answers.close()
 
 
 class WorkersAhead:

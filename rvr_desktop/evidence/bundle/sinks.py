@@ -22,6 +22,7 @@ import threading
 import time
 import zipfile
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import IO
@@ -138,6 +139,18 @@ class FolderSink(BagSink):
         self._current: _FolderFile | None = None
 
     def open_file(self, path: str, expected_size: int | None) -> FileTarget:
+        handle = os.fdopen(open_private_new(self._new_file_path(path)), "wb")
+        self._current = _FolderFile(handle, self._behind(handle.fileno()))
+        return self._current
+
+    def reserve_file(self, path: str) -> Path:
+        """Create the bag's file ``path`` empty, for another process to fill with
+        :func:`reserved_file_target`; returns where it is."""
+        target = self._new_file_path(path)
+        os.close(open_private_new(target))
+        return target
+
+    def _new_file_path(self, path: str) -> Path:
         folder = self.temp
         *parents, name = path.split("/")
         for part in parents:
@@ -145,9 +158,7 @@ class FolderSink(BagSink):
             if folder not in self._folders:
                 os.mkdir(folder, 0o700)
                 self._folders.append(folder)
-        handle = os.fdopen(open_private_new(folder / name), "wb")
-        self._current = _FolderFile(handle, self._behind(handle.fileno()))
-        return self._current
+        return folder / name
 
     def commit(self) -> None:
         self._stop_flusher()
@@ -195,6 +206,22 @@ class _FolderFile(FileTarget):
             self._behind.finish()
         with contextlib.suppress(OSError):
             self._handle.close()
+
+
+@contextlib.contextmanager
+def reserved_file_target(target: Path) -> Iterator[FileTarget]:
+    """A file made by :meth:`FolderSink.reserve_file`, opened for writing from its start
+    (in whichever process fills it) and durable when the ``with`` block ends cleanly."""
+    flags = os.O_WRONLY | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bag-flush") as flusher:
+        handle = os.fdopen(os.open(target, flags), "wb")
+        file = _FolderFile(handle, _WriteBehind(flusher, handle.fileno(), WRITE_BEHIND_BYTES))
+        try:
+            yield file
+        except BaseException:
+            file.drop()
+            raise
+        file.close()
 
 
 class ZipSink(BagSink):

@@ -250,6 +250,25 @@ def get_attachment(vault: Vault, attachment_id: int) -> Attachment:
     return attachment_from_row(row)
 
 
+@dataclass(frozen=True)
+class EncryptedBlob:
+    """Where an attachment's encrypted bytes are and the key that opens them, for a
+    process of our own that decrypts them (the key must go no further)."""
+
+    path: Path
+    identity: str
+
+
+def encrypted_blob(vault: Vault, attachment_id: int) -> EncryptedBlob:
+    with vault.reader() as tx:
+        row = tx.one(
+            "SELECT blob_name, blob_identity FROM attachments WHERE id = ?", (attachment_id,)
+        )
+    if row is None:
+        raise NotFound(f"There is no attachment {attachment_id} in this vault.")
+    return EncryptedBlob(vault.blobs.path_of(str(row["blob_name"])), str(row["blob_identity"]))
+
+
 def read_into(
     vault: Vault,
     attachment_id: int,
