@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from datetime import datetime
+from typing import Any
 
 from asn1crypto import core as asn1_core  # type: ignore[import-untyped]
 from asn1crypto import keys as asn1_keys
+from asn1crypto import tsp as asn1_tsp
+from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import serialization
+from pyhanko.sign.attributes import (
+    CMSAttributeProvider,
+    SignedAttributeProviderSpec,
+    SigningCertificateV2Provider,
+)
+from pyhanko.sign.general import as_signing_certificate_v2
 from pyhanko.sign.signers import SimpleSigner
 from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko.sign.validation.status import StandardCMSSignatureStatus
@@ -52,6 +62,46 @@ def quieten_validation_logs() -> None:
         logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
+class _SigningCertificateEncodedOnce(CMSAttributeProvider):
+    """The signing-certificate-v2 attribute, encoded once and given as parsed DER.
+
+    pyHanko builds this value afresh, and asn1crypto encodes a value built that way
+    again each time a part that holds it is written out, the signer's name and all:
+    eight times a signature, 7 of the 20 ms a statement's signature took. Parsed from
+    its own DER, it is written out as those bytes.
+    """
+
+    attribute_type = "signing_certificate_v2"
+
+    def __init__(self, signing_cert: asn1_x509.Certificate) -> None:
+        self._der = as_signing_certificate_v2(signing_cert).dump()
+
+    async def build_attr_value(self, dry_run: bool = False) -> asn1_tsp.SigningCertificateV2:
+        return asn1_tsp.SigningCertificateV2.load(self._der)
+
+
+class _SignedAttributes(SignedAttributeProviderSpec):
+    """The signed attributes pyHanko chose, with the signing certificate's encoded once."""
+
+    def __init__(self, chosen: SignedAttributeProviderSpec) -> None:
+        self._chosen = chosen
+
+    def signed_attr_providers(
+        self, data_digest: bytes, digest_algorithm: str
+    ) -> Iterator[CMSAttributeProvider]:
+        for provider in self._chosen.signed_attr_providers(data_digest, digest_algorithm):
+            if isinstance(provider, SigningCertificateV2Provider):
+                provider = _SigningCertificateEncodedOnce(provider.signing_cert)
+            yield provider
+
+
+class _Signer(SimpleSigner):
+    def _signed_attr_provider_spec(self, *args: Any, **kwargs: Any) -> SignedAttributeProviderSpec:
+        # pyHanko's own choice for each signature (PAdES, CAdES or plain CMS), unchanged
+        # but for how one attribute is encoded.
+        return _SignedAttributes(super()._signed_attr_provider_spec(*args, **kwargs))
+
+
 def signer_for(credential: SigningCredential) -> SimpleSigner:
     key_info = asn1_keys.PrivateKeyInfo.load(
         credential.private_key.private_bytes(
@@ -60,7 +110,7 @@ def signer_for(credential: SigningCredential) -> SimpleSigner:
             serialization.NoEncryption(),
         )
     )
-    return SimpleSigner(
+    return _Signer(
         signing_cert=to_asn1(credential.certificate),
         signing_key=key_info,
         cert_registry=SimpleCertificateStore.from_certs(  # type: ignore[no-untyped-call]
