@@ -277,3 +277,88 @@ def test_a_cancel_while_workers_decrypt_stops_them_and_leaves_nothing(
     assert started, "no worker was started"
     assert all(worker._process.poll() is not None for worker in started)
     assert list(out.iterdir()) == []
+
+
+# A worker that takes its exhibit and then says nothing (still starting, or on a stalled
+# disk): it waits until its input closes.
+_SILENT = _worker_code("sys.stdin.readline(); sys.stdin.readline()")
+
+
+def _record_started_workers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> list[exhibit_processes.ExhibitWorker]:
+    started: list[exhibit_processes.ExhibitWorker] = []
+    real_init = exhibit_processes.ExhibitWorker.__init__
+
+    def recorded(self: exhibit_processes.ExhibitWorker) -> None:
+        real_init(self)
+        started.append(self)
+
+    monkeypatch.setattr(exhibit_processes.ExhibitWorker, "__init__", recorded)
+    return started
+
+
+@pytest.mark.timeout(60)
+def test_a_cancel_stops_the_export_even_while_the_workers_are_silent(
+    demo_bundle: DemoBundle,
+    large_exhibits: dict[str, bytes],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(exhibit_processes, "_WORKER", _SILENT)
+    started = _record_started_workers(monkeypatch)
+    token = CancelToken()
+    out = tmp_path / "out"
+
+    class OfficerCancelsOnceWorkersStarted(CancelToken):
+        @property
+        def cancelled(self) -> bool:
+            if started:
+                token.cancel()
+            return token.cancelled
+
+        def raise_if_cancelled(self, what: str = "The operation") -> None:
+            token.raise_if_cancelled(what)
+
+    with pytest.raises(Cancelled):
+        _export(demo_bundle, out, cancel=OfficerCancelsOnceWorkersStarted())
+
+    assert started, "no worker was started"
+    assert all(worker._process.poll() is not None for worker in started)
+    assert list(out.iterdir()) == []
+
+
+@pytest.mark.timeout(60)
+def test_an_interrupt_while_waiting_for_workers_stops_them_and_leaves_nothing(
+    demo_bundle: DemoBundle,
+    large_exhibits: dict[str, bytes],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(exhibit_processes, "_WORKER", _SILENT)
+    started = _record_started_workers(monkeypatch)
+    out = tmp_path / "out"
+
+    class CtrlCWhileWaiting(CancelToken):
+        @property
+        def cancelled(self) -> bool:
+            if started:
+                raise KeyboardInterrupt
+            return False
+
+    with pytest.raises(KeyboardInterrupt):
+        _export(demo_bundle, out, cancel=CtrlCWhileWaiting())
+
+    assert started, "no worker was started"
+    assert all(worker._process.poll() is not None for worker in started)
+    assert list(out.iterdir()) == []
+
+
+def test_the_key_of_an_exhibit_never_shows_in_a_log_or_traceback(tmp_path: Path) -> None:
+    job = exhibit_processes.ExhibitJob(
+        blob=tmp_path / "blob", identity="AGE-SECRET-KEY-1EXAMPLE", target=tmp_path / "t", size=1
+    )
+    blob = attachments.EncryptedBlob(tmp_path / "blob", "AGE-SECRET-KEY-1EXAMPLE")
+
+    assert "AGE-SECRET-KEY" not in repr(job)
+    assert "AGE-SECRET-KEY" not in repr(blob)

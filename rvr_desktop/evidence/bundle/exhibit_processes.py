@@ -22,14 +22,14 @@ import os
 import threading
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rvr_desktop.evidence.bundle.exhibit_worker import decrypt_into_reserved
 from rvr_desktop.evidence.bundle.worker_process import WorkerGone, WorkerProcess, worker_command
 from rvr_desktop.evidence.errors import RvrError, VaultDamaged
 from rvr_desktop.evidence.fsutil import translate_os_errors
-from rvr_desktop.evidence.progress import CancelToken
+from rvr_desktop.evidence.progress import Cancelled, CancelToken
 
 # Worth a process only for large exhibits, and only with two or more of them: with one,
 # the process would decrypt no faster than the export itself.
@@ -45,7 +45,7 @@ _WHAT = "the exported attachment"
 @dataclass(frozen=True)
 class ExhibitJob:
     blob: Path
-    identity: str
+    identity: str = field(repr=False)  # the age secret key: never in a log or traceback
     target: Path
     """The payload file set aside for it (BagWriter.reserve_payload_file)."""
     size: int
@@ -166,6 +166,18 @@ class _Run:
             worker.close()
 
 
+_CANCEL_POLL_S = 0.1
+
+
+def _join_unless_cancelled(thread: threading.Thread, run: _Run, cancel: CancelToken | None) -> None:
+    """Wait for a worker's thread; a cancel stops every worker even while none is
+    answering (one still starting, or stalled on a slow disk)."""
+    while thread.is_alive():
+        thread.join(_CANCEL_POLL_S)
+        if cancel is not None and cancel.cancelled:
+            run.fail(Cancelled("The export"))
+
+
 def decrypt_exhibits(
     jobs: list[ExhibitJob],
     progress: Progress,
@@ -183,8 +195,15 @@ def decrypt_exhibits(
     ]
     for thread in threads:
         thread.start()
-    for thread in threads:
-        thread.join()
+    try:
+        for thread in threads:
+            _join_unless_cancelled(thread, run, cancel)
+    except BaseException as exc:
+        # Leaving (an interrupt, say) must not leave workers writing evidence in clear.
+        run.fail(exc)
+        for thread in threads:
+            thread.join()
+        raise
     if run.error is not None:
         raise run.error
     # Jobs no worker finished: those of a worker that died, and any never handed out

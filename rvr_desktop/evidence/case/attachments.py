@@ -12,7 +12,7 @@ from __future__ import annotations
 import mimetypes
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -256,7 +256,7 @@ class EncryptedBlob:
     process of our own that decrypts them (the key must go no further)."""
 
     path: Path
-    identity: str
+    identity: str = field(repr=False)  # the age secret key: never in a log or traceback
 
 
 def encrypted_blob(vault: Vault, attachment_id: int) -> EncryptedBlob:
