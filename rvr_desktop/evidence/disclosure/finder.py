@@ -20,6 +20,7 @@ on every text that leaves ``data/restricted/``.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -121,15 +122,28 @@ def _find_one(text: str, detail: RestrictedValue) -> list[Found]:
         return []
     if detail.kind is DetailKind.PHONE:
         spans = _phone_spans(text, value)
-    elif detail.kind is DetailKind.DATE_OF_BIRTH:
-        spans = _regex_spans(text, _date_patterns(value))
-    elif detail.kind is DetailKind.ADDRESS:
-        spans = _regex_spans(text, _address_patterns(value))
-    elif detail.kind is DetailKind.EMAIL:
-        spans = _regex_spans(text, [re.escape(value)])
     else:
-        spans = _regex_spans(text, [_words_pattern(value)])
+        spans = [
+            (match.start(), match.end())
+            for pattern in _compiled(detail.kind, value)
+            for match in pattern.finditer(text)
+        ]
     return [Found(detail, start, end) for start, end in _merged(spans)]
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled(kind: DetailKind, value: str) -> tuple[re.Pattern[str], ...]:
+    """A value's patterns, compiled once: the export scans hundreds of texts for the same
+    few details, the note box each keystroke (re's own cache holds them as well)."""
+    if kind is DetailKind.DATE_OF_BIRTH:
+        patterns = _date_patterns(value)
+    elif kind is DetailKind.ADDRESS:
+        patterns = _address_patterns(value)
+    elif kind is DetailKind.EMAIL:
+        patterns = [re.escape(value)]
+    else:
+        patterns = [_words_pattern(value)]
+    return tuple(re.compile(p, re.IGNORECASE) for p in patterns if p)
 
 
 def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -141,15 +155,6 @@ def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
         else:
             merged.append((start, end))
     return merged
-
-
-def _regex_spans(text: str, patterns: Iterable[str]) -> list[tuple[int, int]]:
-    spans = []
-    for pattern in patterns:
-        if pattern:
-            for match in re.finditer(pattern, text, flags=re.IGNORECASE):
-                spans.append((match.start(), match.end()))
-    return spans
 
 
 def _words_pattern(value: str) -> str:
