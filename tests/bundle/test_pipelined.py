@@ -218,3 +218,41 @@ def test_a_video_read_ahead_hashes_to_the_same_sha256_as_read_in_turn(
     expected = hashlib.sha256((result.bundle / video.path).read_bytes()).hexdigest()
     assert digests[video.path].sha256 == expected
     assert digests[video.path].size == video.size
+
+
+@pytest.mark.parametrize(
+    ("videos", "hashing_threads", "read_ahead"),
+    [
+        pytest.param(1, 2, 1, id="one video, a core to spare: read ahead"),
+        pytest.param(2, 2, 0, id="a video for every core: read in turn"),
+    ],
+)
+def test_a_video_is_read_ahead_only_while_a_core_is_left_for_the_reading(
+    videos: int,
+    hashing_threads: int,
+    read_ahead: int,
+    demo_bundle: DemoBundle,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # With every core hashing a video already, a reading thread would only take turns
+    # with them: the videos are read in turn, to the same digests.
+    result = _export_with_videos(demo_bundle, tmp_path, videos)
+    started: list[hashing.ReadAhead] = []
+    real = hashing.ReadAhead
+
+    def counted(*args: object, **kwargs: object) -> hashing.ReadAhead:
+        reader = real(*args, **kwargs)  # type: ignore[arg-type]
+        started.append(reader)
+        return reader
+
+    monkeypatch.setattr(hashing, "ReadAhead", counted)
+    with open_bag_source(result.bundle) as source:
+        found = [m for m in source.list_files() if m.path.endswith(".mp4")]
+        digests = hash_members(source, found, workers=hashing_threads)
+
+    assert len(found) == videos
+    assert len(started) == read_ahead
+    for video in found:
+        expected = hashlib.sha256((result.bundle / video.path).read_bytes()).hexdigest()
+        assert digests[video.path].sha256 == expected

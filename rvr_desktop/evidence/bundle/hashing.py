@@ -47,7 +47,10 @@ DEFAULT_WORKERS = max(2, min(os.cpu_count() or 2, 8))
 _BATCH_BYTES = 8 << 20
 _BATCH_FILES = 64
 # From this size a file is read on a thread of its own while the chunk before is hashed
-# (ReadAhead); below it, starting that thread costs more than the overlap gains.
+# (ReadAhead); below it, starting that thread costs more than the overlap gains. Only
+# while a core is left over: with as many large files as hashing threads, every core
+# hashes already and a reading thread only takes turns with them (four 256 MiB files on
+# two cores verified in 0.40 s with it, 0.36 s without).
 _READ_AHEAD_FROM = 8 << 20
 # Chunks that large: the hashing thread needs the GIL once a chunk, and while the checks
 # run on the caller's thread each time may cost it a switch interval (5 ms).
@@ -144,6 +147,8 @@ class HashJob:
             small = []
         chosen = {m.path for m in small}
         on_threads = list(_batches([m for m in ordered if m.path not in chosen]))
+        large = sum(1 for m in ordered if m.size >= _READ_AHEAD_FROM and not keep(m))
+        self._read_ahead = large < workers
         in_workers = list(_batches(small))
         # Each batch, however it is hashed, ends with one None on the event queue.
         self._batch_count = len(on_threads) + len(in_workers)
@@ -278,7 +283,7 @@ class HashJob:
             size = 0
             reading: AbstractContextManager[Iterable[memoryview]] = (
                 ReadAhead(stream, _READ_AHEAD_CHUNK, name="bundle-read")
-                if member.size >= _READ_AHEAD_FROM
+                if self._read_ahead and member.size >= _READ_AHEAD_FROM
                 else nullcontext(_in_turn(stream, buffer))
             )
             with reading as chunks:
