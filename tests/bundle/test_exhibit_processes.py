@@ -13,6 +13,7 @@ import io
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import bagit
@@ -362,3 +363,83 @@ def test_the_key_of_an_exhibit_never_shows_in_a_log_or_traceback(tmp_path: Path)
 
     assert "AGE-SECRET-KEY" not in repr(job)
     assert "AGE-SECRET-KEY" not in repr(blob)
+
+
+# An export in a process of its own: it prints its workers' process IDs once they are
+# writing, then waits there to be killed.
+_EXPORT_KILLED_MID_WAY = """
+import sys, time
+from pathlib import Path
+from rvr_desktop.evidence.bundle import exhibit_processes, export
+from rvr_desktop.evidence.bundle.export import ExportRequest, export_case
+from rvr_desktop.evidence.vault import Vault
+
+export.IN_PROCESSES_FROM_BYTES = 1 << 20
+workers = []
+real_init = exhibit_processes.ExhibitWorker.__init__
+
+def recorded(self):
+    real_init(self)
+    workers.append(self._process.pid)
+
+exhibit_processes.ExhibitWorker.__init__ = recorded
+
+def progress(done, total):
+    if len(workers) == 2:
+        print(*workers, flush=True)
+        time.sleep(3600)
+
+root, case_id, out = sys.argv[1:4]
+with Vault.unlock(Path(root), sys.stdin.readline().rstrip("\\n")) as vault:
+    request = ExportRequest(int(case_id), Path(out), "CPS Direct", "Charging decision")
+    export_case(vault, request, progress=progress)
+"""
+
+
+def _gone(pid: int) -> bool:
+    """True once ``pid`` has ended (a zombie waiting for its new parent counts)."""
+    try:
+        status = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return True
+    return status.rsplit(")", 1)[1].split()[0] in {"Z", "X"}
+
+
+@pytest.mark.timeout(120)
+def test_a_killed_export_leaves_no_worker_writing_evidence(
+    demo_bundle: DemoBundle, tmp_path: Path
+) -> None:
+    if not Path("/proc/self/stat").exists():
+        pytest.skip("needs /proc to see the workers")
+    with Vault.unlock(demo_bundle.demo.root, demo_bundle.demo.passphrase) as vault:
+        for n in range(3):
+            attachments.import_stream(
+                vault,
+                demo_bundle.demo.case_id,
+                io.BytesIO(os.urandom(48 << 20)),
+                original_name=f"bodycam-{n}.mp4",
+            )
+    out = tmp_path / "out"
+    out.mkdir()
+    arguments = (demo_bundle.demo.root, demo_bundle.demo.case_id, out)
+    export_process = subprocess.Popen(
+        [sys.executable, "-c", _EXPORT_KILLED_MID_WAY, *map(str, arguments)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert export_process.stdin is not None and export_process.stdout is not None
+    export_process.stdin.write(demo_bundle.demo.passphrase + "\n")
+    export_process.stdin.flush()
+    workers = [int(pid) for pid in export_process.stdout.readline().split()]
+    assert len(workers) == 2, "the export did not start its workers"
+
+    export_process.kill()  # as the system would stop it: no clean-up of its own
+    export_process.wait()
+
+    # Each worker notices at once: its next answer finds no one reading, or its input ends.
+    waited = 0.0
+    while not all(_gone(pid) for pid in workers) and waited < 60:
+        time.sleep(0.05)
+        waited += 0.05
+    assert all(_gone(pid) for pid in workers), "a worker went on after its export was killed"
