@@ -2,7 +2,8 @@
 
 A window's shortcut fires only while that window is active and no modal dialog shadows
 it, so F12 pressed in the Amend dialog, the Verify window or the settings would be lost.
-This filter sits on the application and sees the key wherever it lands.
+This filter sits on the application while armed (the vault is open) and sees the key
+wherever it lands.
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QWidget
 
+from rvr_desktop.ui.app_filter import ApplicationFilter
 
-class DangerKey(QObject):
+
+class DangerKey(ApplicationFilter):
     """Watches every key press of the application for F12 while armed (a call runs).
 
     Emits:
@@ -22,12 +25,16 @@ class DangerKey(QObject):
 
     pressed = Signal(object)
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.armed = False
+    @property
+    def armed(self) -> bool:
+        return self.watching
+
+    @armed.setter
+    def armed(self, armed: bool) -> None:
+        self.watch_application(armed)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if not self.armed or event.type() != QEvent.Type.KeyPress:
+        if event.type() != QEvent.Type.KeyPress:
             return False
         from PySide6.QtCore import Qt  # here, not on the way to unlock: see ui/warm_up.py
 

@@ -15,7 +15,9 @@ import sys
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+
+from rvr_desktop.ui.app_filter import ApplicationFilter
 
 # Events that mean a person is at the keyboard or mouse.
 _ACTIVITY = frozenset(
@@ -47,7 +49,7 @@ def seconds_including_sleep() -> float:
     return time.monotonic()
 
 
-class IdleWatcher(QObject):
+class IdleWatcher(ApplicationFilter):
     """Watches every input event in the application and locks after the idle time.
 
     ``now`` is the clock the deadline is kept on (seconds); tests hand in one they move.
@@ -60,7 +62,6 @@ class IdleWatcher(QObject):
 
     def __init__(
         self,
-        app: QCoreApplication,
         minutes: int,
         parent: QObject | None = None,
         *,
@@ -76,7 +77,6 @@ class IdleWatcher(QObject):
         self._timer.timeout.connect(self.check)
         self.restarts = 0
         """How often input restarted the countdown (shown to tests, never logged)."""
-        self._app = app
         self.set_minutes(minutes)
 
     def set_minutes(self, minutes: int) -> None:
@@ -106,9 +106,8 @@ class IdleWatcher(QObject):
         return self._timer.interval()
 
     def start(self) -> None:
-        # Every event of the application passes through the filter, so it is installed
-        # only while the countdown runs (not behind the unlock screen, nor at start-up).
-        self._app.installEventFilter(self)
+        # Only while the countdown runs: not behind the unlock screen, nor at start-up.
+        self.watch_application(True)
         self._running = True
         self._last_activity = self._now()
         self._schedule()
@@ -116,7 +115,7 @@ class IdleWatcher(QObject):
     def stop(self) -> None:
         self._running = False
         self._timer.stop()
-        self._app.removeEventFilter(self)
+        self.watch_application(False)
 
     def check(self) -> bool:
         """Lock if the deadline has passed (True), else look again within a second."""

@@ -126,17 +126,15 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.due_reminder)
         self.statusBar().addPermanentWidget(self.status_text)
 
-        app = QCoreApplication.instance()
-        if app is None:
+        if QCoreApplication.instance() is None:
             raise RuntimeError("create the QApplication before the main window")
-        self.idle = IdleWatcher(app, services.settings.idle_minutes, self, now=idle_clock)
+        self.idle = IdleWatcher(services.settings.idle_minutes, self, now=idle_clock)
         self.clipboard_guard = ClipboardGuard(QGuiApplication.clipboard(), self)
-        # The danger key and the wheel guard watch every window of the app.
+        # The danger key and the wheel guard watch every window of the app while the vault
+        # is open (update_actions arms them).
         self.danger_key = DangerKey(self)
         self.danger_key.pressed.connect(self.interrupt_call)
         self.wheel_guard = WheelGuard(self)
-        app.installEventFilter(self.danger_key)
-        app.installEventFilter(self.wheel_guard)
         self.calls = LiveCall(services, self, self._central_layout)
         self.idle.idle.connect(
             lambda: self.lock("Locked after a period of no activity. Enter your passphrase.")
@@ -467,10 +465,8 @@ class MainWindow(QMainWindow):
         ):
             event.ignore()
             return
-        app = QCoreApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self.danger_key)
-            app.removeEventFilter(self.wheel_guard)
+        self.danger_key.armed = False
+        self.wheel_guard.watch_application(False)
         self.services.settings.geometry = self.saveGeometry()
         if self.verify_window is not None:
             self.verify_window.close()

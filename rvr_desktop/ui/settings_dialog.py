@@ -32,6 +32,7 @@ from rvr_desktop.ui.signing_identity_panel import SigningIdentityPanel
 from rvr_desktop.ui.store_key_panel import StoreKeyPanel
 from rvr_desktop.ui.style import error_label
 from rvr_desktop.ui.trusted_roots_editor import TrustedRootsEditor
+from rvr_desktop.ui.wheel_guard import WheelGuard
 
 GENERAL_TAB, OFFICER_TAB, ROOTS_TAB, STORE_TAB = range(4)
 
@@ -72,6 +73,9 @@ class SettingsDialog(QDialog):
         self.idle_minutes.setSuffix(" minutes")
         self.idle_minutes.setValue(settings.idle_minutes)
         self.idle_minutes.setAccessibleName("Lock after this many idle minutes")
+        # Settings open before the unlock too, when the app's own guard is not watching.
+        self._wheel_guard = WheelGuard(self)
+        self._wheel_guard.guard(self.idle_minutes)
         self.export_field, self.export_browse, export_row = self._folder_row(
             settings.export_folder, "Default export folder"
         )

@@ -6,7 +6,7 @@ from typing import cast
 
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
-from PySide6.QtWidgets import QApplication, QComboBox
+from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from rvr_desktop.ui.case_workspace import FORMS_TAB
@@ -14,6 +14,7 @@ from rvr_desktop.ui.field_editors import ComboEditor, MultilineEditor
 from rvr_desktop.ui.form_editor import FormEditor
 from rvr_desktop.ui.forms_panel import FormsPanel
 from rvr_desktop.ui.main_window import MainWindow
+from rvr_desktop.ui.settings_dialog import SettingsDialog
 from tests.ui.conftest import ScriptedDialogs
 from tests.ui.officer import create_vault, new_case
 
@@ -56,7 +57,7 @@ def _answer_yes(qtbot: QtBot, dash: FormEditor, field_id: str) -> None:
     assert combo.currentData() == "yes"
 
 
-def _wheel(widget: QComboBox, steps: int) -> None:
+def _wheel(widget: QWidget, steps: int) -> None:
     centre = QPointF(widget.width() / 2, widget.height() / 2)
     event = QWheelEvent(
         centre,
@@ -93,6 +94,38 @@ def test_scrolling_the_form_over_an_answer_never_changes_it(
     qtbot.waitUntil(_combo(dash, "isolated").hasFocus)
     _wheel(_combo(dash, "isolated"), 1)
     assert _combo(dash, "isolated").currentData() == "yes"
+
+
+def test_the_wheel_over_the_idle_time_in_settings_before_unlock_changes_nothing(
+    qtbot: QtBot, window: MainWindow, dialogs: ScriptedDialogs
+) -> None:
+    """Behind the unlock screen the app-wide guard is not watching; the settings guard
+    their own field."""
+    assert window.vault is None
+    seen: list[tuple[int, int]] = []
+
+    def scroll_over_idle_time(dialog: QDialog) -> bool:
+        assert isinstance(dialog, SettingsDialog)
+        dialog.activateWindow()
+        before = dialog.idle_minutes.value()
+        dialog.export_field.setFocus()
+        qtbot.waitUntil(dialog.export_field.hasFocus)
+        _wheel(dialog.idle_minutes, 3)
+        after_unfocused = dialog.idle_minutes.value()
+        # Once the officer is in the field, the wheel changes it as it should.
+        dialog.idle_minutes.setFocus()
+        qtbot.waitUntil(dialog.idle_minutes.hasFocus)
+        _wheel(dialog.idle_minutes, -1)
+        seen.append((before, after_unfocused))
+        seen.append((before, dialog.idle_minutes.value()))
+        dialog.reject()
+        return False
+
+    dialogs.expect(scroll_over_idle_time)
+    window.app_actions.settings.trigger()
+    (before, unfocused), (_, focused) = seen
+    assert unfocused == before, "the wheel changed the idle time of a field without focus"
+    assert focused == before + 1
 
 
 def test_the_risk_level_shows_as_answers_change_and_judgement_can_raise_it(

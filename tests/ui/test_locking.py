@@ -178,7 +178,7 @@ class FakeClocks:
 
 
 def _watcher(qapp: QApplication, clocks: FakeClocks, minutes: int = 5) -> IdleWatcher:
-    watcher = IdleWatcher(qapp, minutes, now=clocks.now)
+    watcher = IdleWatcher(minutes, now=clocks.now)
     watcher.start()
     return watcher
 
@@ -275,3 +275,25 @@ def test_the_real_window_locks_soon_after_its_deadline(
         f"{fired[0] - deadline:.3f} s after the deadline",
     )
     assert fired[0] >= deadline
+
+
+def test_no_app_wide_filter_runs_behind_the_unlock_screen(
+    qtbot: QtBot, window: MainWindow, dialogs: ScriptedDialogs
+) -> None:
+    """Each app-wide filter costs every event of the app a call into Python, and the
+    first one costs PySide6 some 20 ms of building types: none may delay the unlock screen.
+    """
+    filters = (window.danger_key, window.wheel_guard, window.idle)
+    assert not any(f.watching for f in filters)
+
+    create_vault(qtbot, window)
+    assert all(f.watching for f in filters), "the vault is open: F12, wheel and idle watched"
+
+    window.app_actions.lock.trigger()
+    assert window.vault is None
+    assert not any(f.watching for f in filters)
+
+    unlock(qtbot, window)
+    assert all(f.watching for f in filters)
+    window.close()
+    assert not any(f.watching for f in filters)
