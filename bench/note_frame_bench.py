@@ -108,6 +108,7 @@ def _measure(folder: Path, count: int, measured: int) -> _Sizes:
     from PySide6.QtWidgets import QApplication
 
     from rvr_desktop.evidence.case import cases, timeline
+    from rvr_desktop.evidence.records.timeline_entry import CallEvent
     from rvr_desktop.evidence.vault import Vault
     from rvr_desktop.evidence.vault.kdf import FAST_INSECURE_KDF
     from rvr_desktop.ui.dialogs import Dialogs
@@ -122,8 +123,8 @@ def _measure(folder: Path, count: int, measured: int) -> _Sizes:
     vault = Vault.create(folder / f"vault-{count}", unlock_words, kdf=FAST_INSECURE_KDF)
     case = cases.create_case(vault, "BENCH-0001", "Bench")
     _bulk_notes(vault, case.id, count)
-    timeline.record_event(vault, case.id, timeline.CallEvent.SAFETY_GATE_PASSED, "gate", {})
-    timeline.record_event(vault, case.id, timeline.CallEvent.CALL_STARTED, "start")
+    timeline.record_event(vault, case.id, CallEvent.SAFETY_GATE_PASSED, "gate", {})
+    timeline.record_event(vault, case.id, CallEvent.CALL_STARTED, "start")
     build_s = time.perf_counter() - started
 
     settings = AppSettings(QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat))

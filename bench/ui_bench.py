@@ -107,7 +107,13 @@ def run(size: int) -> list[Figure]:
             threading.Thread(target=work, daemon=True).start()
             poll = QTimer(app)
             poll.setInterval(20)
-            poll.timeout.connect(lambda: (poll.stop(), done()) if finished.is_set() else None)
+
+            def look() -> None:
+                if finished.is_set():
+                    poll.stop()
+                    done()
+
+            poll.timeout.connect(look)
             poll.start()
 
         baseline = _longest_gap_while(plain_copy)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import sqlite3
@@ -13,6 +12,7 @@ from pathlib import Path
 
 from bench.report import Figure, median, percentile, timed
 from rvr_desktop.evidence.case import attachments, cases, timeline
+from rvr_desktop.evidence.records.timeline_entry import CallEvent
 from rvr_desktop.evidence.vault import Vault
 from rvr_desktop.evidence.vault.kdf import DEFAULT_KDF, FAST_INSECURE_KDF
 
@@ -63,8 +63,8 @@ def note_latency(folder: Path) -> list[Figure]:
     vault = Vault.create(folder / "big", "bench passphrase", kdf=FAST_INSECURE_KDF)
     case = cases.create_case(vault, "BENCH-0001", "Bench")
     _prefill(vault, case.id, PREFILL_NOTES)
-    timeline.record_event(vault, case.id, timeline.CallEvent.SAFETY_GATE_PASSED, "gate", {})
-    timeline.record_event(vault, case.id, timeline.CallEvent.CALL_STARTED, "start")
+    timeline.record_event(vault, case.id, CallEvent.SAFETY_GATE_PASSED, "gate", {})
+    timeline.record_event(vault, case.id, CallEvent.CALL_STARTED, "start")
     samples = []
     for i in range(MEASURED_APPENDS):
         start = time.perf_counter()
@@ -126,14 +126,11 @@ def copy_baseline_seconds(sources: list[Path], folder: Path, runs: int = 2) -> f
     return median(samples)
 
 
-class _HashSink(io.RawIOBase):
+class _HashSink:
     def __init__(self) -> None:
         self.digest = hashlib.sha256()
 
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data: bytes) -> int:  # type: ignore[override]
+    def write(self, data: memoryview, /) -> int:
         self.digest.update(data)
         return len(data)
 
