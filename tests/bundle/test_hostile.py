@@ -242,6 +242,14 @@ def test_overlapping_entries_are_refused(inbox: Inbox) -> None:
     assert_refused(inbox, path, "data/b.txt", "overlap")
 
 
+@pytest.mark.parametrize("offset", [1 << 63, (1 << 63) - 1, 1 << 40])
+def test_a_zip64_header_offset_beyond_the_zip_is_refused(inbox: Inbox, offset: int) -> None:
+    zip64_offset = struct.pack("<HHQ", 1, 8, offset)
+    hostile = RawEntry(b"data/b.txt", b"more\n", header_offset=0xFFFFFFFF, extra=zip64_offset)
+    path = inbox.put(build_zip(bag_entries(hostile)))
+    assert_refused(inbox, path, "data/b.txt", "places its header outside the zip's entries")
+
+
 def test_a_local_header_naming_another_file_is_refused(inbox: Inbox) -> None:
     liar = RawEntry(b"data/b.txt", b"x", local_name=b"data/c.txt")
     path = inbox.put(build_zip(bag_entries(liar)))

@@ -27,6 +27,7 @@ from rvr_desktop.evidence.clock import Clock
 from rvr_desktop.evidence.signing.archive import (
     ArchiveTimestamp,
     add_archive_timestamp,
+    archive_count,
     archive_files,
     read_archive_files,
 )
@@ -38,6 +39,9 @@ from rvr_desktop.evidence.signing.validation_data import ValidationData
 
 MAX_LONG_TERM_FILES = 5_000
 """Validation files and archive tokens together: a real bundle holds a few dozen."""
+MAX_LONG_TERM_BYTES = 128 << 20
+"""Their sizes together, all held in memory at once: a real bundle's come to well under a
+megabyte, and even a large authority's revocation lists to a few megabytes a time-stamp."""
 _VALIDATION_PREFIX = VALIDATION_DIR + "/"
 _ARCHIVE_PREFIX = ARCHIVE_TIMESTAMPS_DIR + "/"
 
@@ -131,6 +135,9 @@ def read_long_term_data(source: BagSource, listed: Sequence[str]) -> StoredLongT
     if len(validation_names) + len(archive_names) > MAX_LONG_TERM_FILES:
         raise MalformedBag(VALIDATION_DIR, "it holds far more files than any bundle needs")
     try:
+        # A stray file is refused by its name, and too much by its size, before any is read.
+        archive_count(p.removeprefix(_ARCHIVE_PREFIX) for p in archive_names)
+        _check_total_size(source, [*validation_names, *archive_names])
         stored = ValidationData.from_files(
             {
                 p.removeprefix(_VALIDATION_PREFIX): source.read_small(p, limit)
@@ -144,6 +151,17 @@ def read_long_term_data(source: BagSource, listed: Sequence[str]) -> StoredLongT
     except ValidationDataUnreadable as exc:
         raise MalformedBag(VALIDATION_DIR, f"{exc.what} cannot be read: {exc.detail}") from exc
     return StoredLongTermData(stored, stamps)
+
+
+def _check_total_size(source: BagSource, paths: list[str]) -> None:
+    sizes = (source.member(p) for p in paths)
+    total = sum(member.size for member in sizes if member is not None)
+    if total > MAX_LONG_TERM_BYTES:
+        raise MalformedBag(
+            VALIDATION_DIR,
+            f"its validation data and archive time-stamps come to {total:,} bytes, far more "
+            "than any bundle needs",
+        )
 
 
 def renewed_archive_files(

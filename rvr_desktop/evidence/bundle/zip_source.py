@@ -301,6 +301,12 @@ def _check_unicode_path_extra(extra: bytes, name: str) -> None:
 
 
 def _check_no_overlap(handle: BinaryIO, raws: list[_Raw], directory_start: int) -> None:
+    for raw in raws:
+        # Python's zipfile takes a Zip64 offset as given; seeking to 2**63 raises ValueError.
+        if not 0 <= raw.info.header_offset < directory_start:
+            raise HostileBundle(
+                raw.name, "the directory places its header outside the zip's entries"
+            )
     spans = sorted((raw.info.header_offset, _data_end(handle, raw), raw.name) for raw in raws)
     for (_, end, name), (next_start, _, next_name) in itertools.pairwise(spans):
         if next_start < end:

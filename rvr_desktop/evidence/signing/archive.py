@@ -21,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -61,7 +61,8 @@ ARCHIVE_FORMAT = "rvr-archive-timestamp 1"
 """The first line of every archive input: the format of what follows."""
 MAX_ARCHIVE_TIMESTAMPS = 1000
 CLOCK_SKEW = timedelta(minutes=5)
-_TOKEN_NAME = re.compile(r"^(\d{4})\.tst$")
+_TOKEN_NAME = re.compile(r"([0-9]{4})\.tst")
+"""[0-9], not \\d: \\d matches the digits of every script, which int() then reads."""
 
 
 @dataclass(frozen=True)
@@ -217,27 +218,34 @@ def archive_files(stamps: Sequence[ArchiveTimestamp]) -> dict[str, bytes]:
     return out
 
 
-def read_archive_files(files: Mapping[str, bytes]) -> tuple[ArchiveTimestamp, ...]:
-    """Read back what :func:`archive_files` wrote; numbering must run 0001, 0002, ...
-    without a gap, and any other file is an error."""
-    numbers = sorted(int(m.group(1)) for name in files if (m := _TOKEN_NAME.match(name)))
+def archive_count(names: Iterable[str]) -> int:
+    """How many archive time-stamps a folder holding ``names`` has, judged from the names
+    alone, so a stray file is refused before any file is read: the tokens must run 0001,
+    0002, ... without a gap, and every other file lie in one of their folders."""
+    names = sorted(names)
+    numbers = sorted(int(m.group(1)) for name in names if (m := _TOKEN_NAME.fullmatch(name)))
     if numbers != list(range(1, len(numbers) + 1)):
         raise ValidationDataUnreadable(
             "The archive time-stamps", "they are not numbered 0001, 0002, ... without a gap"
         )
+    folders = {f"{number:04d}" for number in numbers}
+    for name in names:
+        folder, slash, _ = name.partition("/")
+        if not _TOKEN_NAME.fullmatch(name) and not (slash and folder in folders):
+            raise ValidationDataUnreadable(
+                f"The archive time-stamp file {name}", "it belongs to no archive time-stamp"
+            )
+    return len(numbers)
+
+
+def read_archive_files(files: Mapping[str, bytes]) -> tuple[ArchiveTimestamp, ...]:
+    """Read back what :func:`archive_files` wrote (checked by :func:`archive_count`)."""
     stamps: list[ArchiveTimestamp] = []
-    used: set[str] = set()
-    for number in numbers:
+    for number in range(1, archive_count(files) + 1):
         prefix = f"{number:04d}/"
         data_files = {n.removeprefix(prefix): d for n, d in files.items() if n.startswith(prefix)}
-        used |= {prefix + n for n in data_files} | {f"{number:04d}.tst"}
         stamps.append(
             ArchiveTimestamp(files[f"{number:04d}.tst"], ValidationData.from_files(data_files))
-        )
-    stray = sorted(set(files) - used)
-    if stray:
-        raise ValidationDataUnreadable(
-            f"The archive time-stamp file {stray[0]}", "it belongs to no archive time-stamp"
         )
     return tuple(stamps)
 

@@ -1,0 +1,78 @@
+"""A hostile bundle gets a verdict, never a traceback, and cannot make the verifier hold
+more than its limits: each case here once crashed the verifier or cost it gigabytes."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from rvr_desktop.evidence.bundle.long_term_files import MAX_LONG_TERM_BYTES
+from rvr_desktop.evidence.bundle.result import BundleStatus, Outcome, Verdict
+from rvr_desktop.evidence.bundle.source import BagSource
+from rvr_desktop.evidence.bundle.verify import verify_bundle
+from rvr_desktop.evidence.signing.trust import TrustStore
+from tests.bundle.conftest import DemoBundle
+
+
+def _verify(demo: DemoBundle) -> BundleStatus:
+    return verify_bundle(demo.bundle, TrustStore.from_paths([demo.root_pem]))
+
+
+def _failed(status: BundleStatus) -> str:
+    assert status.verdict is Verdict.FAILED, status.verdict_text
+    return " ".join(c.reason for c in status.checks if c.outcome is Outcome.FAIL)
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Every path the verifier reads whole into memory."""
+    seen: list[str] = []
+    real = BagSource.read_small
+
+    def spy(self: BagSource, path: str, limit: int) -> bytes:
+        seen.append(path)
+        return real(self, path, limit)
+
+    monkeypatch.setattr(BagSource, "read_small", spy)
+    yield seen
+
+
+def test_a_time_stamp_named_in_another_scripts_digits_fails_without_a_crash(
+    demo_bundle: DemoBundle,
+) -> None:
+    folder = demo_bundle.bundle / "archive-timestamps"
+    folder.mkdir(exist_ok=True)
+    (folder / "\u0660\u0660\u0660\u0661.tst").write_bytes(b"not a token")
+    reason = _failed(_verify(demo_bundle))
+    assert "\u0660\u0660\u0660\u0661.tst" in reason
+    assert "belongs to no archive time-stamp" in reason
+
+
+def test_a_flood_of_stray_time_stamp_files_is_refused_before_any_is_read(
+    demo_bundle: DemoBundle, reads: list[str]
+) -> None:
+    folder = demo_bundle.bundle / "archive-timestamps"
+    folder.mkdir(exist_ok=True)
+    for number in range(200):
+        with (folder / f"f{number:04d}").open("wb") as planted:
+            planted.truncate(1 << 20)  # sparse: a megabyte each that costs no disk
+    reason = _failed(_verify(demo_bundle))
+    assert "f0000" in reason and "belongs to no archive time-stamp" in reason
+    assert not [p for p in reads if p.startswith("archive-timestamps/")]
+
+
+def test_time_stamps_adding_up_to_more_than_any_bundle_holds_are_refused_unread(
+    demo_bundle: DemoBundle, reads: list[str]
+) -> None:
+    folder = demo_bundle.bundle / "archive-timestamps"
+    folder.mkdir(exist_ok=True)
+    count = MAX_LONG_TERM_BYTES // (1 << 20) + 1
+    for number in range(1, count + 1):
+        with (folder / f"{number:04d}.tst").open("wb") as planted:
+            planted.truncate(1 << 20)
+    reason = _failed(_verify(demo_bundle))
+    assert f"{count << 20:,} bytes" in reason and "far more than any bundle needs" in reason
+    assert not [p for p in reads if p.startswith("archive-timestamps/")]
+    assert os.path.getsize(folder / "0001.tst") == 1 << 20
