@@ -4,13 +4,16 @@ more than its limits: each case here once crashed the verifier or cost it gigaby
 from __future__ import annotations
 
 import os
+import tracemalloc
 from collections.abc import Iterator
 
 import pytest
 
+from rvr_desktop.evidence.bundle.errors import MalformedBag
 from rvr_desktop.evidence.bundle.long_term_files import MAX_LONG_TERM_BYTES
 from rvr_desktop.evidence.bundle.result import BundleStatus, Outcome, Verdict
 from rvr_desktop.evidence.bundle.source import BagSource
+from rvr_desktop.evidence.bundle.tagfiles import parse_manifest
 from rvr_desktop.evidence.bundle.verify import verify_bundle
 from rvr_desktop.evidence.signing.trust import TrustStore
 from tests.bundle.conftest import DemoBundle
@@ -76,3 +79,18 @@ def test_time_stamps_adding_up_to_more_than_any_bundle_holds_are_refused_unread(
     assert f"{count << 20:,} bytes" in reason and "far more than any bundle needs" in reason
     assert not [p for p in reads if p.startswith("archive-timestamps/")]
     assert os.path.getsize(folder / "0001.tst") == 1 << 20
+
+
+def test_a_manifest_of_millions_of_short_lines_is_refused_at_its_first_line_in_little_memory() -> (
+    None
+):
+    manifest = b"ab\n" * ((16 << 20) // 3)  # 16 MiB: over five million lines
+    tracemalloc.start()
+    try:
+        with pytest.raises(MalformedBag, match="line 1: expected '<SHA-256 in hex> <path>'"):
+            parse_manifest(manifest, "manifest-sha256.txt", payload=True, max_entries=100_000)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    # The decoded text and little else: splitting it whole took twenty times its size.
+    assert peak < 2 * len(manifest), f"{peak:,} bytes to read a {len(manifest):,}-byte manifest"
