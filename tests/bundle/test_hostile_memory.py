@@ -9,6 +9,9 @@ from collections.abc import Iterator
 
 import pytest
 
+from rvr_desktop.evidence.bundle import verify as verify_module
+from rvr_desktop.evidence.bundle.bundle_records import MAX_JSON_TOKENS
+from rvr_desktop.evidence.bundle.contents import DISCLOSURE_CHECK_JSON
 from rvr_desktop.evidence.bundle.errors import MalformedBag
 from rvr_desktop.evidence.bundle.long_term_files import MAX_LONG_TERM_BYTES
 from rvr_desktop.evidence.bundle.result import BundleStatus, Outcome, Verdict
@@ -17,6 +20,7 @@ from rvr_desktop.evidence.bundle.tagfiles import parse_manifest
 from rvr_desktop.evidence.bundle.verify import verify_bundle
 from rvr_desktop.evidence.signing.trust import TrustStore
 from tests.bundle.conftest import DemoBundle
+from tests.bundle.reseal import rehash
 
 
 def _verify(demo: DemoBundle) -> BundleStatus:
@@ -94,3 +98,46 @@ def test_a_manifest_of_millions_of_short_lines_is_refused_at_its_first_line_in_l
         tracemalloc.stop()
     # The decoded text and little else: splitting it whole took twenty times its size.
     assert peak < 2 * len(manifest), f"{peak:,} bytes to read a {len(manifest):,}-byte manifest"
+
+
+def _verify_with_peak(demo: DemoBundle) -> tuple[BundleStatus, int]:
+    tracemalloc.start()
+    try:
+        status = _verify(demo)
+        return status, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_a_json_file_of_millions_of_empty_objects_fails_its_check_unparsed(
+    demo_bundle: DemoBundle,
+) -> None:
+    """Parsed, ``[{},{},...]`` costs 25 times its size: 200 MiB of it once took 5 GB."""
+    _, usual_peak = _verify_with_peak(demo_bundle)
+    places = b",".join([b"{}"] * (MAX_JSON_TOKENS // 2 + 1))
+    planted = b'{"count": 0, "places": [' + places + b"]}"
+    (demo_bundle.bundle / "data" / DISCLOSURE_CHECK_JSON).write_bytes(planted)
+    rehash(demo_bundle.bundle)  # the file matches its manifest line; the signature fails
+
+    status, peak = _verify_with_peak(demo_bundle)
+    (check,) = [c for c in status.checks if c.name == "disclosure check"]
+    assert check.outcome is Outcome.FAIL
+    assert "more than the 4,000,000 any bundle needs" in check.reason
+    assert status.verdict is Verdict.FAILED
+    extra = peak - usual_peak
+    assert extra < 3 * len(planted), f"{extra:,} more bytes to refuse a {len(planted):,}-byte file"
+
+
+def test_a_fault_of_ours_that_a_bundle_reaches_gives_a_failed_verdict_and_a_logged_trace(
+    demo_bundle: DemoBundle, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def unforeseen(*_args: object, **_kwargs: object) -> None:
+        raise LookupError("a shape nobody foresaw")
+
+    monkeypatch.setattr(verify_module, "read_long_term_data", unforeseen)
+    status = _verify(demo_bundle)
+    assert status.verdict is Verdict.FAILED
+    (check,) = [c for c in status.checks if c.name == "bundle can be read safely"]
+    assert "did not expect (LookupError)" in check.reason
+    assert "report this to your IT support" in check.reason
+    assert "a shape nobody foresaw" in caplog.text

@@ -19,7 +19,13 @@ from rvr_desktop.evidence.errors import InvalidInput
 from rvr_desktop.evidence.records.audit_chain import AuditRecord
 from rvr_desktop.evidence.records.canonical import canonical_json
 
-MAX_JSON_BYTES = 256 * 1024 * 1024
+MAX_JSON_BYTES = 64 << 20
+"""Largest JSON file read: a timeline of some 140,000 entries."""
+MAX_JSON_TOKENS = 4_000_000
+"""Most keys and values one JSON file may hold. Parsed, each costs Python up to some 80
+bytes, whatever its size in the file: ``[{},{},...]`` costs 25 times its size, so a byte
+limit alone let 200 MiB of it take 5 GB. A real timeline entry is some 28 tokens in 450
+bytes, so the two limits agree."""
 MAX_AUDIT_LINE = 64 * 1024
 
 
@@ -28,9 +34,18 @@ class MalformedContent(InvalidInput):
 
 
 def read_json_object(source: BagSource, member: str) -> dict[str, Any]:
-    """A JSON object from the bundle, within size and nesting limits."""
+    """A JSON object from the bundle, within size, token and nesting limits."""
+    data = source.read_small(member, MAX_JSON_BYTES)
+    # Every key and value but the first follows one of these bytes (counted in strings
+    # too, so this is an upper bound), found at memory speed before anything is parsed.
+    tokens = sum(data.count(mark) for mark in (b",", b":", b"[", b"{")) + 1
+    if tokens > MAX_JSON_TOKENS:
+        raise MalformedContent(
+            f"{member} holds up to {tokens:,} keys and values, more than the "
+            f"{MAX_JSON_TOKENS:,} any bundle needs"
+        )
     try:
-        value = json.loads(source.read_small(member, MAX_JSON_BYTES))
+        value = json.loads(data)
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise MalformedContent(f"{member} is not valid JSON ({type(exc).__name__})") from exc
     if not isinstance(value, dict):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import logging
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -62,6 +63,8 @@ from rvr_desktop.evidence.progress import CancelToken, ProgressCallback, no_prog
 from rvr_desktop.evidence.signing.long_term import CrlFile
 from rvr_desktop.evidence.signing.trust import TrustStore
 
+log = logging.getLogger(__name__)
+
 KEEP_BUDGET = 256 << 20
 """Bytes of payload files kept in memory after hashing for the checks that read them (the
 PDFs and the JSON records); in the rare bundle with more (many large exhibit PDFs), the
@@ -109,6 +112,8 @@ def verify_bundle(
         except RvrError as exc:
             checks.failed("bundle can be read safely", Aspect.INTEGRITY, str(exc))
             return _with(empty, checks)
+        except Exception as exc:
+            return _with(empty, _stopped_unexpectedly(checks, exc))
         with source:
             try:
                 return _verify(
@@ -127,6 +132,28 @@ def verify_bundle(
             except InvalidInput as exc:  # hostile or malformed content met part-way through
                 checks.failed("bundle can be read safely", Aspect.INTEGRITY, str(exc))
                 return _with(empty, checks)
+            except RvrError:
+                raise  # cancelled, or the verifier cannot run
+            except Exception as exc:
+                return _with(empty, _stopped_unexpectedly(checks, exc))
+
+
+def _stopped_unexpectedly(checks: CheckList, error: Exception) -> CheckList:
+    """A bundle that reached a fault of ours fails closed, with a verdict, not a traceback.
+
+    Every hostile shape we know of is refused by name before this; this is the last line
+    for the one we do not, so that the evidence officer is never told less than "not
+    verified" and the traceback reaches the log for us.
+    """
+    log.error("verification stopped unexpectedly", exc_info=error)
+    checks.failed(
+        "bundle can be read safely",
+        Aspect.INTEGRITY,
+        f"the verifier stopped on something in the bundle it did not expect "
+        f"({type(error).__name__}), so it is not verified. Keep the bundle as it is and "
+        "report this to your IT support with the RVR Desktop log.",
+    )
+    return checks
 
 
 def _with(status: BundleStatus, checks: CheckList) -> BundleStatus:
@@ -329,8 +356,9 @@ def _kept_for_checks(source: BagSource) -> set[str]:
 def _disclosure(source: BagSource, good: set[str], checks: CheckList) -> int | None:
     try:
         return disclosure_places(source, good)
-    except InvalidInput as exc:
-        checks.failed("disclosure check", Aspect.INTEGRITY, str(exc))
+    except MALFORMED as exc:
+        reason = str(exc) if isinstance(exc, InvalidInput) else type(exc).__name__
+        checks.failed("disclosure check", Aspect.INTEGRITY, reason)
         return None
 
 
