@@ -18,6 +18,7 @@ from rvr_desktop.evidence.case.timeline import TimelineEntry
 from rvr_desktop.evidence.disclosure.finder import RestrictedValue, note_remark
 from rvr_desktop.evidence.errors import RvrError
 from rvr_desktop.evidence.vault import Vault
+from rvr_desktop.ui.held_words import HeldWords
 from rvr_desktop.ui.style import error_label
 
 
@@ -92,6 +93,17 @@ class AmendDialog(QDialog):
         self.text_field.setFocus()
         self.text_field.selectAll()
         self._update_remark()
+
+    def held_words(self) -> HeldWords | None:
+        text = self.text_field.toPlainText().strip()
+        reason = self.reason_field.text().strip()
+        if text == self._original.text.strip() and not reason:
+            return None
+        because = f" Reason: {reason}" if reason else ""
+        return HeldWords(
+            self._original.case_id,
+            f"(Amendment typed when the vault locked, not saved) {text}{because}",
+        )
 
     def _update_remark(self) -> None:
         typed = self.text_field.toPlainText() + "\n" + self.reason_field.text()

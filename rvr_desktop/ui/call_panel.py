@@ -217,6 +217,8 @@ class CallPanel(QWidget):
         if not self.state.running or self.state.interrupted:
             return
         done = interrupt_call(self._services, self._vault, self._case, parent or self)
+        if self._vault.is_locked:
+            return  # locked while the dialog was open: this panel is gone with the case
         self.refresh()
         if done is None:
             return

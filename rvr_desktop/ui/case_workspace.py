@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import cast
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from rvr_desktop.evidence.case.cases import Case
 from rvr_desktop.evidence.case.timeline import TimelineEntry
@@ -145,8 +145,12 @@ class CaseWorkspace(QWidget):
         self.attachments.pick_files()
 
     def capture_screen(self) -> None:
-        self.show_tab(ATTACHMENTS_TAB)
+        """Capture without leaving the officer's place: a note half typed stays in view
+        with the caret in it, and the capture's own note joins the notes once it is saved."""
+        focused = QApplication.focusWidget()
         self.attachments.capture_screen()
+        if focused is not None and focused.isVisible() and focused.window() is self.window():
+            focused.setFocus()
 
     def show_interpreter_form(self) -> None:
         if self.forms is not None:

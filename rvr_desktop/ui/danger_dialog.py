@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from rvr_desktop.evidence.case.cases import Case
 from rvr_desktop.evidence.clock import format_local
+from rvr_desktop.ui.held_words import HeldWords
 
 
 class DangerChoice(StrEnum):
@@ -75,6 +76,7 @@ class DangerDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Call interrupted")
         self.choice = DangerChoice.WAIT
+        self._case_id = case.id
 
         into = f", {call_time} into the call" if call_time else ""
         self.stamp = stamp = QLabel(
@@ -121,6 +123,9 @@ class DangerDialog(QDialog):
     @property
     def note(self) -> str:
         return self.note_field.text().strip()
+
+    def held_words(self) -> HeldWords | None:
+        return HeldWords(self._case_id, self.note) if self.note else None
 
     def _choose(self, choice: DangerChoice) -> None:
         self.choice = choice

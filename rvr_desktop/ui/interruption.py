@@ -44,7 +44,8 @@ def interrupt_call(
     services: Services, vault: Vault, case: Case, parent: QWidget | None
 ) -> Interruption | None:
     """Stamp the interruption, then ask what to do next and record what was chosen (the
-    call resumed or ended); None if the interruption could not be stamped."""
+    call resumed or ended); None if the interruption could not be stamped, or the vault
+    locked while the officer was being asked."""
     try:
         stamped = timeline.record_event(
             vault, case.id, CallEvent.CALL_INTERRUPTED, "Call interrupted"
@@ -66,6 +67,8 @@ def interrupt_call(
         text, choice = dialog.note, dialog.choice
     finally:
         dialog.deleteLater()
+    if vault.is_locked:
+        return None  # the lock closed the dialog and kept its words as the unsent note
     note = None
     if text:
         try:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QApplication, QDialog
 
 from rvr_desktop.evidence.errors import RvrError
+from rvr_desktop.ui.held_words import HeldWords, HoldsWords, with_held_words
 
 if TYPE_CHECKING:
     from rvr_desktop.ui.main_window import MainWindow
@@ -33,6 +34,7 @@ def lock_window(window: MainWindow) -> ResumePoint | None:
     if vault is None:
         return None
     window.idle.stop()
+    _hand_over_held_words(window)
     resume = None
     if window.workspace is not None:
         resume = ResumePoint(
@@ -42,8 +44,6 @@ def lock_window(window: MainWindow) -> ResumePoint | None:
         )
     _drop_verify_window(window)
     _close_other_windows(window)
-    if window.workspace is not None:
-        window.workspace.flush()
     window.store.pause()  # before cancel_all: an upload pauses, never cancels
     window.services.tasks.cancel_all()
     window.services.tasks.wait_for_workers()
@@ -66,6 +66,35 @@ def _drop_verify_window(window: MainWindow) -> None:
     old.forget()
     old.close()
     old.deleteLater()
+
+
+def _hand_over_held_words(window: MainWindow) -> None:
+    """Words typed in a dialog the lock is about to close join their case's unsent note."""
+    for widget in QApplication.topLevelWidgets():
+        if widget is window or not widget.isVisible() or not isinstance(widget, HoldsWords):
+            continue
+        words = widget.held_words()
+        if words is None:
+            continue
+        workspace = window.workspace
+        if workspace is not None and workspace.case.id == words.case_id:
+            box = workspace.notes.input
+            box.setPlainText(with_held_words(box.toPlainText(), words))
+        else:  # the danger key's dialog over another page, for the live call's case
+            _add_to_kept_draft(window, words)
+
+
+def _add_to_kept_draft(window: MainWindow, words: HeldWords) -> None:
+    vault = window.vault
+    if vault is None:
+        return
+    from rvr_desktop.evidence.case import drafts
+
+    try:
+        kept = drafts.load_draft(vault, words.case_id)
+        drafts.save_draft(vault, words.case_id, with_held_words(kept, words))
+    except RvrError as exc:
+        window.services.errors.report(window, exc, "keeping the words typed in a dialog")
 
 
 def _close_other_windows(window: MainWindow) -> None:

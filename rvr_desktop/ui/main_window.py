@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from rvr_desktop import SOFTWARE
 from rvr_desktop.evidence.errors import RvrError
 from rvr_desktop.paths import default_vault_dir
-from rvr_desktop.ui import warm_up
+from rvr_desktop.ui import termination, warm_up
 from rvr_desktop.ui.actions import AppActions, make_action
 from rvr_desktop.ui.clipboard_guard import ClipboardGuard
 from rvr_desktop.ui.danger_key import DangerKey
@@ -299,6 +299,7 @@ class MainWindow(QMainWindow):
         if self.workspace is None:
             return
         old = self.workspace
+        old.flush()  # forms typed in within their last autosave pause
         self.calls.keep_draft(old)
         self.workspace = None
         placeholder = QWidget(self.stack)
@@ -457,10 +458,11 @@ class MainWindow(QMainWindow):
             self.resize(self._full_size)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.live_case is not None and not self.services.dialogs.confirm(
+        live = None if termination.stopping() else self.live_case  # at a logout: never ask
+        if live is not None and not self.services.dialogs.confirm(
             self,
             "A call is running",
-            f"A call is running for {self.live_case.reference}. Quit anyway? The call is "
+            f"A call is running for {live.reference}. Quit anyway? The call is "
             "not ended: its end will be missing from the notes.",
         ):
             event.ignore()

@@ -253,6 +253,7 @@ class NotesPanel(QWidget):
             self._services.errors.report(self, exc, "saving the note")
             return
         self.input.clear_after_save(text)
+        self.input.setFocus()  # after a click on Add note too: the next words are a note
         self.model.add(entry)
         self.table.scrollToBottom()
         # A note adds no restricted detail, but a form or gate saved since may have.

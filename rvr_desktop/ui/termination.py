@@ -5,8 +5,12 @@ between bytecodes, and while Qt's event loop waits in C no bytecode runs, so a h
 set with :func:`signal.signal` alone would wait for the next mouse move. The signal's
 number is written to a socket that Qt watches (``signal.set_wakeup_fd``), which wakes
 the event loop at once; the windows are then closed as if the officer had closed them
-(each locks its vault, nothing is asked), and the event loop ends so that whatever
-``launch`` owns (a demo's temporary folder) is cleaned up.
+(each locks its vault, keeping an unsent note and forms as on any lock), and the event
+loop ends so that whatever ``launch`` owns (a demo's temporary folder) is cleaned up.
+
+Nothing is asked meanwhile, not even whether to leave a running call (:func:`stopping`):
+at a logout nobody is there to answer, and a refused close would leave the vault
+unlocked until the system kills the app, losing the unsent note with it.
 """
 
 from __future__ import annotations
@@ -27,6 +31,14 @@ STOP_SIGNALS: tuple[signal.Signals, ...] = tuple(
 )
 
 
+_stopping = False
+
+
+def stopping() -> bool:
+    """Whether a stop signal is closing the app: a window must close without asking."""
+    return _stopping
+
+
 @contextlib.contextmanager
 def quit_on_stop_signals(app: QApplication) -> Iterator[None]:
     """While the block runs, a stop signal closes every window and ends ``app.exec()``."""
@@ -36,10 +48,12 @@ def quit_on_stop_signals(app: QApplication) -> Iterator[None]:
     notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read)
 
     def on_signal_byte() -> None:
+        global _stopping
         with contextlib.suppress(BlockingIOError):
             received = reader.recv(64)
             if received:
                 log.info("stop signal %s received: closing the windows", received[-1])
+        _stopping = True
         app.closeAllWindows()
         app.quit()
 
@@ -51,6 +65,8 @@ def quit_on_stop_signals(app: QApplication) -> Iterator[None]:
     try:
         yield
     finally:
+        global _stopping
+        _stopping = False
         for sig, handler in previous.items():
             signal.signal(sig, handler)
         signal.set_wakeup_fd(previous_fd)

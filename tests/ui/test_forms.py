@@ -151,3 +151,25 @@ def test_a_form_typed_just_before_the_lock_is_saved(
     assert window.vault is not None
     assert forms.latest_version(window.vault, form_id).answers["occupation"] == "Nurse"
     assert window.workspace is not None and window.workspace.tabs.currentIndex() == FORMS_TAB
+
+
+def test_statement_words_typed_just_before_leaving_the_case_are_saved(
+    qtbot: QtBot, window: MainWindow, dialogs: ScriptedDialogs
+) -> None:
+    """Leaving within the autosave pause once dropped the form with its timer unfired."""
+    _open_case(qtbot, window, dialogs)
+    assert window.workspace is not None and window.workspace.forms is not None
+    case_id = window.workspace.case.id
+    window.workspace.show_tab(FORMS_TAB)
+    editor = window.workspace.forms.start_form("mg11")
+    assert editor is not None
+    statement = cast(MultilineEditor, editor.editors["statement_text"]).edit
+    qtbot.keyClicks(statement, "He grabbed my wrist. Then he took my phone.")
+    assert window.workspace.forms.has_unsaved_changes
+    window.app_actions.close_case.trigger()  # Ctrl+W at once, within the pause
+    assert window.workspace is None and window.vault is not None
+
+    (saved,) = [
+        f for f in forms.forms_for_case(window.vault, case_id) if f.template.template_id == "mg11"
+    ]
+    assert saved.answers["statement_text"] == "He grabbed my wrist. Then he took my phone."

@@ -3,12 +3,14 @@ unsent notes kept, and nothing that ends or hides the call without asking."""
 
 from __future__ import annotations
 
+import os
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QApplication, QDialog
 from pytestqt.qtbot import QtBot
 
 from rvr_desktop.evidence import forms
@@ -21,8 +23,9 @@ from rvr_desktop.ui.danger_dialog import DangerDialog
 from rvr_desktop.ui.main_window import CASE_PAGE, CASES_PAGE, MainWindow
 from rvr_desktop.ui.settings import AppSettings
 from rvr_desktop.ui.settings_dialog import SettingsDialog
+from rvr_desktop.ui.termination import quit_on_stop_signals
 from tests.ui.clocked import START_UTC_MS, AskingDialogs, clocked_window, close_window
-from tests.ui.officer import create_vault, new_case, type_note
+from tests.ui.officer import create_vault, new_case, type_note, unlock
 
 SAFE_WORD = "Is my parcel still coming?"
 
@@ -257,3 +260,77 @@ def test_quitting_or_locking_during_a_call_asks_first(
     bar = live.call_bar
     assert not bar.isVisible()
     assert bar.case_label.text() == "" and bar.callback_label.text() == ""
+
+
+WHAT_HAPPENED = "Suspect came in holding a knife; victim ended the call"
+
+
+def _type_then_idle_lock(qtbot: QtBot, window: MainWindow) -> object:
+    """The officer types what happened, then is on the radio to control and touches
+    nothing: the idle lock comes due while the danger dialog is still open."""
+
+    def respond(dialog: QDialog) -> bool:
+        assert isinstance(dialog, DangerDialog)
+        qtbot.keyClicks(dialog.note_field, WHAT_HAPPENED)
+        window.idle.set_interval_ms(0)
+        assert window.idle.check(), "the idle lock did not come"
+        assert not dialog.isVisible(), "the lock left the dialog open over the unlock screen"
+        return False
+
+    return respond
+
+
+def test_an_idle_lock_while_the_danger_dialog_is_open_keeps_what_happened(
+    qtbot: QtBot, live: MainWindow, asking: AskingDialogs
+) -> None:
+    assert live.workspace is not None
+    case_id = live.workspace.case.id
+    asking.expect(_type_then_idle_lock(qtbot, live))
+    with qtbot.capture_exceptions() as escaped:
+        live.app_actions.danger.trigger()
+    assert not escaped and not asking.errors, (escaped, asking.errors)
+    assert live.vault is None
+
+    unlock(qtbot, live)
+    assert live.workspace is not None and live.workspace.case.id == case_id
+    assert live.workspace.notes.input.toPlainText() == WHAT_HAPPENED
+    assert _events(live, case_id)[-1] is CallEvent.CALL_INTERRUPTED
+
+
+def test_what_happened_typed_over_the_case_list_when_the_vault_locks_waits_in_the_case(
+    qtbot: QtBot, live: MainWindow, asking: AskingDialogs
+) -> None:
+    assert live.workspace is not None
+    case_id = live.workspace.case.id
+    qtbot.keyClicks(live.workspace.notes.input, "She is in the bedroom.")
+    live.close_case()  # the call keeps running in the call bar
+    asking.expect(_type_then_idle_lock(qtbot, live))
+    with qtbot.capture_exceptions() as escaped:
+        qtbot.keyClick(live.case_list.search_field, Qt.Key.Key_F12)
+    assert not escaped and not asking.errors, (escaped, asking.errors)
+
+    unlock(qtbot, live)
+    live.open_case(case_id)
+    assert live.workspace is not None
+    assert live.workspace.notes.input.toPlainText() == f"She is in the bedroom.\n{WHAT_HAPPENED}"
+
+
+def test_a_stop_signal_during_a_call_locks_without_asking_and_keeps_the_unsent_note(
+    qtbot: QtBot, live: MainWindow, asking: AskingDialogs, qapp: QApplication
+) -> None:
+    """A logout sends SIGTERM: nobody is there to answer 'Quit anyway?'."""
+    assert live.workspace is not None and live.vault is not None
+    vault, case_id = live.vault, live.workspace.case.id
+    qtbot.keyClicks(live.workspace.notes.input, "He has a knife in the kitchen")
+    asking.confirm_answer = False  # were the question asked, the app would stay open
+    with quit_on_stop_signals(qapp):
+        os.kill(os.getpid(), signal.SIGTERM)
+        qtbot.waitUntil(lambda: live.vault is None, timeout=10_000)
+    assert not asking.questions
+    assert not live.isVisible()
+    assert vault.is_locked
+
+    unlock(qtbot, live)
+    live.open_case(case_id)
+    assert live.workspace is not None
+    assert live.workspace.notes.input.toPlainText() == "He has a knife in the kitchen"

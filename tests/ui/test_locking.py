@@ -297,3 +297,30 @@ def test_no_app_wide_filter_runs_behind_the_unlock_screen(
     assert all(f.watching for f in filters)
     window.close()
     assert not any(f.watching for f in filters)
+
+
+def test_an_amendment_typed_when_the_vault_locks_comes_back_in_the_note_box(
+    qtbot: QtBot, window: MainWindow, dialogs: ScriptedDialogs
+) -> None:
+    create_vault(qtbot, window)
+    new_case(qtbot, window, dialogs)
+    type_note(qtbot, window, "Incident about 22:30.")
+
+    def amend_then_walk_away(dialog: QDialog) -> bool:
+        assert isinstance(dialog, AmendDialog)
+        dialog.text_field.selectAll()
+        qtbot.keyClicks(dialog.text_field, "Incident about 23:30.")
+        qtbot.keyClicks(dialog.reason_field, "Victim corrected the time")
+        window.idle.set_interval_ms(0)
+        assert window.idle.check()
+        return False
+
+    dialogs.expect(amend_then_walk_away)
+    window.app_actions.amend_note.trigger()
+    assert window.vault is None and not dialogs.errors
+
+    unlock(qtbot, window)
+    assert window.workspace is not None
+    kept = window.workspace.notes.input.toPlainText()
+    assert "Incident about 23:30." in kept and "Reason: Victim corrected the time" in kept
+    assert "not saved" in kept

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QApplication, QDialog
 from pytestqt.qtbot import QtBot
 
 from rvr_desktop.evidence import forms
@@ -12,8 +12,11 @@ from rvr_desktop.evidence.case import timeline
 from rvr_desktop.evidence.case.safety_gate import record_safety_gate
 from rvr_desktop.evidence.records.timeline_entry import CallEvent, EntryKind
 from rvr_desktop.ui.amend_dialog import AmendDialog
+from rvr_desktop.ui.case_workspace import NOTES_TAB
 from rvr_desktop.ui.danger_dialog import DangerDialog
 from rvr_desktop.ui.main_window import MainWindow
+from rvr_desktop.ui.notes_panel import NotesPanel
+from rvr_desktop.ui.region_dialog import RegionDialog
 from rvr_desktop.ui.timeline_model import TEXT
 from tests.ui.conftest import ScriptedDialogs
 from tests.ui.officer import create_vault, new_case, type_note
@@ -191,3 +194,56 @@ def test_switching_tabs_with_the_keyboard(
     window.app_actions.previous_tab.trigger()  # Ctrl+PgUp, twice: round to the last tab
     window.app_actions.previous_tab.trigger()
     assert window.workspace.tabs.currentIndex() == window.workspace.tabs.count() - 1
+
+
+def _notes_in_front(qtbot: QtBot, window: MainWindow, dialogs: ScriptedDialogs) -> NotesPanel:
+    """A new case open in the active window (where key presses and focus are real)."""
+    _open_case(qtbot, window, dialogs)
+    assert window.workspace is not None
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    return window.workspace.notes
+
+
+def test_after_clicking_add_note_the_next_words_go_into_the_note_box(
+    qtbot: QtBot, window: MainWindow, dialogs: ScriptedDialogs
+) -> None:
+    notes = _notes_in_front(qtbot, window, dialogs)
+    qtbot.keyClicks(notes.input, "Victim says he took her phone")
+    qtbot.mouseClick(notes.add_button, Qt.MouseButton.LeftButton)
+    assert notes.model.rowCount() == 1
+    # On Windows and Linux the click gave the button the focus: a space would press it.
+    focused = QApplication.focusWidget()
+    assert focused is notes.input, f"the caret is in {type(focused).__name__}"
+
+
+def test_a_screen_capture_mid_note_leaves_the_officer_in_the_note(
+    qtbot: QtBot, window: MainWindow, dialogs: ScriptedDialogs
+) -> None:
+    notes = _notes_in_front(qtbot, window, dialogs)
+    notes.input.setFocus()
+    qtbot.keyClicks(notes.input, "Victim shows a bruise on her arm")
+
+    def describe(dialog: QDialog) -> bool:
+        assert isinstance(dialog, RegionDialog)
+        qtbot.keyClicks(dialog.description_field, "bruise on left arm")
+        dialog.accept()
+        return True
+
+    dialogs.expect(describe)
+    assert window.workspace is not None and window.vault is not None
+    panel = window.workspace.attachments
+    with qtbot.waitSignal(panel.import_finished, timeout=10_000):
+        qtbot.keyClick(
+            notes.input,
+            Qt.Key.Key_P,
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+        )
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    assert window.workspace.tabs.currentIndex() == NOTES_TAB
+    assert QApplication.focusWidget() is notes.input
+    qtbot.keyClicks(QApplication.focusWidget(), " and on her neck")
+    assert notes.input.toPlainText() == "Victim shows a bruise on her arm and on her neck"
+    texts = [e.text for e in timeline.entries(window.vault, window.workspace.case.id)]
+    assert texts[-1] == "Screen capture JS/1: bruise on left arm"
