@@ -66,10 +66,9 @@ def run_submit(args: argparse.Namespace) -> int:
     if args.case or args.vault:
         with unlock_from_args(args) as vault:
             client = make_client(settings, stored_access_key(vault))
-            resuming = queue.unfinished(vault)
             if args.case:
                 case = cases.find_case(vault, args.case)
-                for earlier in (s for s in resuming if s.case_id == case.id):
+                for earlier in queue.pending(vault, case_id=case.id)[:1]:
                     print(f"Resuming the submission of {earlier.bundle_name}.", file=sys.stderr)
                 receipt = submission.submit_case(
                     vault,

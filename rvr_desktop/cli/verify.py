@@ -12,15 +12,19 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rvr_desktop import __version__
 from rvr_desktop.app import configure_process
+from rvr_desktop.cli.terminal_text import shown
 from rvr_desktop.evidence.bundle.result import BundleStatus, Verdict
 from rvr_desktop.evidence.bundle.verify import verify_bundle
 from rvr_desktop.evidence.errors import InvalidInput, RvrError
 from rvr_desktop.evidence.signing.long_term import CrlFile
 from rvr_desktop.evidence.signing.trust import TrustStore
+
+if TYPE_CHECKING:
+    from rvr_desktop.evidence.store.batch import BatchLine
 
 EXIT_CODES = {Verdict.VERIFIED: 0, Verdict.FAILED: 1, Verdict.NOT_TRUSTED: 2}
 """The one place a verdict becomes an exit code."""
@@ -96,25 +100,25 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def print_status(status: BundleStatus) -> None:
-    print(f"Bundle: {status.shown_location}")
+    print(shown(f"Bundle: {status.shown_location}"))
     if status.verdict is not Verdict.VERIFIED:
         print("  What the bundle says of itself (not verified: nothing yet vouches for it):")
     for label in ("RVR-Case-Reference", "RVR-Officer", "RVR-Export-Time", "RVR-Audit-Chain-Code"):
         value = status.info(label)
         if value:
-            print(f"  {label}: {value}")
+            print(shown(f"  {label}: {value}"))
     if status.signer is not None:
-        print(f"  Signer: {status.signer.common_name} ({status.signer.sha256_fingerprint})")
+        print(shown(f"  Signer: {status.signer.common_name} ({status.signer.sha256_fingerprint})"))
     for check in status.checks:
-        print(f"{check.outcome.value:<13} {check.shown_title}: {check.reason}")
+        print(shown(f"{check.outcome.value:<13} {check.shown_title}: {check.reason}"))
     for note in status.notes:
-        print(f"NOTE          {note}")
+        print(shown(f"NOTE          {note}"))
     if status.revocation_unknown:
         print(
             "NOTE          To check revocation, give the CA's revocation list with "
             "--crl FILE.crl, or ask the CA's own services with --online."
         )
-    print(status.verdict_text)
+    print(shown(status.verdict_text))
     if status.verdict is Verdict.NOT_TRUSTED:
         print("Give the force's root certificate with --trust ROOT.pem (it may be repeated).")
 
@@ -134,7 +138,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 Path(args.bundle), trust, crl_files=crl_files, online=args.online
             )
     except RvrError as exc:
-        print(f"rvr-verify: {exc}", file=sys.stderr)
+        print(shown(f"rvr-verify: {exc}"), file=sys.stderr)
         return EXIT_CANNOT_RUN
     except KeyboardInterrupt:
         print("rvr-verify: interrupted.", file=sys.stderr)
@@ -152,7 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             write_report(status, Path(args.report))
         except RvrError as exc:
             # The verdict above stands; only the report could not be written.
-            print(f"rvr-verify: the report was not written: {exc}", file=sys.stderr)
+            print(shown(f"rvr-verify: the report was not written: {exc}"), file=sys.stderr)
             return EXIT_CANNOT_RUN
     return exit_code
 
@@ -190,7 +194,7 @@ def _verify_batch(args: argparse.Namespace) -> int:
     address = Bucket(where.bucket, args.endpoint_url or "", args.region or "")
     bundles = stored_bundles(make_client(address), address, where.key)
     if not bundles:
-        print(f"rvr-verify: there is no bundle under {args.bundle}.", file=sys.stderr)
+        print(shown(f"rvr-verify: there is no bundle under {args.bundle}."), file=sys.stderr)
         return EXIT_CANNOT_RUN
     trust_pem = [Path(p).read_bytes() for p in args.trust]
     show = (lambda line: None) if args.json else _print_batch_line
@@ -213,12 +217,17 @@ def _verify_batch(args: argparse.Namespace) -> int:
     return 0 if summary.all_verified else 1
 
 
-def _print_batch_line(line: Any) -> None:
-    shown = "VERIFIED" if line.verified else "NOT VERIFIED"
+def _print_batch_line(line: BatchLine) -> None:
+    verdict = "VERIFIED" if line.verified else "HIDDEN" if line.hidden else "NOT VERIFIED"
     detail = f": failed {'; '.join(line.failed)}" if line.failed else ""
+    if line.hidden:
+        detail = (
+            ": a delete marker hides it from the bucket's listing; the store still holds "
+            f"it, locked, and this version: {line.verdict_text}"
+        )
     if line.error:
         detail = f": {line.error}"
-    print(f"{shown:<13} {line.url}{detail}", flush=True)
+    print(shown(f"{verdict:<13} {line.url}{detail}"), flush=True)
 
 
 def _read_json(path: Path) -> Any:

@@ -117,6 +117,45 @@ def test_the_store_going_down_mid_upload_resumes_from_the_parts_it_kept(
     assert len(_submitted_records(case_to_send)) == 1
 
 
+def test_sending_the_case_again_after_a_failure_resumes_it_and_never_sends_a_second_copy(
+    store: StoreSettings, case_to_send: CaseToSend, tmp_path: Path
+) -> None:
+    """What `rvr-desktop submit --case` does when run again, as its message promises."""
+    own = start_moto()
+    settings = StoreSettings(**{**store.__dict__, "endpoint_url": own.endpoint})
+    settings = StoreSettings(**{**settings.__dict__, "bucket": own.locked_bucket()})
+    stopped: list[bool] = []
+
+    def stop_after_the_first_part(done: int, total: int) -> None:
+        if done >= SMALL_PART and not stopped:
+            stopped.append(True)
+            stop(own)
+
+    with case_to_send.unlock() as vault:
+        case_id = case_to_send.demo.case_id
+        with pytest.raises(StoreUnreachable):
+            submit_case(
+                vault, case_id, settings, make_client(settings), progress=stop_after_the_first_part
+            )
+        (failed,) = queue.submissions(vault)
+        assert failed.state is queue.SubmissionState.FAILED
+        again = start_moto(own.port)
+        try:
+            receipt = submit_case(vault, case_id, settings, make_client(settings))
+            (done,) = queue.submissions(vault)
+            assert done.id == failed.id and done.state is queue.SubmissionState.DONE
+            assert receipt.bundle_name == failed.bundle_name
+            assert not list(outbox_dir(vault).iterdir())
+            stored = again.client().list_object_versions(Bucket=settings.bucket)
+            assert [v["Key"] for v in stored.get("Versions", [])] == [receipt.key]
+            assert (
+                again.client().list_multipart_uploads(Bucket=settings.bucket).get("Uploads", [])
+                == []
+            )
+        finally:
+            stop(again)
+
+
 def test_cancel_drops_the_upload_and_records_nothing(
     s3_server: S3Server,
     store: StoreSettings,
@@ -140,6 +179,7 @@ def test_cancel_drops_the_upload_and_records_nothing(
             )
         (cancelled,) = queue.submissions(vault)
         assert cancelled.state is queue.SubmissionState.CANCELLED
+        assert not list(outbox_dir(vault).iterdir()), "nothing will send it: it left the outbox"
     client = s3_server.client()
     assert client.list_multipart_uploads(Bucket=store.bucket).get("Uploads", []) == []
     assert client.list_object_versions(Bucket=store.bucket).get("Versions", []) == []

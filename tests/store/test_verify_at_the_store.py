@@ -221,3 +221,44 @@ def test_a_days_intake_is_verified_in_parallel_with_one_line_each_and_a_summary(
     rows = list(csv.reader(table.read_text(encoding="utf-8").splitlines()))
     assert rows[0] == ["bundle", "outcome", "failed_checks", "verdict"]
     assert sorted(row[1] for row in rows[1:]) == ["failed", "verified", "verified"]
+
+
+def _stored_locked(server: S3Server, store: StoreSettings, key: str, body: bytes) -> None:
+    server.client().put_object(
+        Bucket=store.bucket,
+        Key=key,
+        Body=body,
+        ObjectLockMode="COMPLIANCE",
+        ObjectLockRetainUntilDate=datetime.now(UTC) + timedelta(days=30),
+        ChecksumAlgorithm="SHA256",
+    )
+
+
+def test_a_bundle_hidden_by_a_delete_marker_is_named_and_fails_the_batch(
+    s3_server: S3Server,
+    store: StoreSettings,
+    case_to_send: CaseToSend,
+    capsys: pytest.CaptureFixture[str],
+    demo_zip: Path,
+) -> None:
+    """A delete in a locked bucket only hides the bundle; the intake check must say so."""
+    for name in ("a.zip", "b.zip"):
+        _stored_locked(s3_server, store, f"hidden/{name}", demo_zip.read_bytes())
+    s3_server.client().delete_object(Bucket=store.bucket, Key="hidden/b.zip")
+    trust = ["--trust", str(case_to_send.demo.trust_root), "--endpoint-url", s3_server.endpoint]
+    code = rvr_verify([f"s3://{store.bucket}/hidden/", "--batch", "--workers", "1", *trust])
+    out = capsys.readouterr().out.splitlines()
+    assert code == 1
+    (hidden,) = [line for line in out if line.startswith("HIDDEN")]
+    assert f"s3://{store.bucket}/hidden/b.zip?versionId=" in hidden
+    assert "a delete marker hides it" in hidden and "VERIFIED" in hidden
+    assert out[-1] == (
+        "2 bundles: 1 verified, 0 not trusted, 0 failed, 1 hidden by a delete marker, "
+        "0 could not be checked."
+    )
+
+    code = rvr_verify([f"s3://{store.bucket}/hidden/b.zip", *trust])
+    said = capsys.readouterr().err
+    assert code == 3
+    assert "has nothing there to read hidden/b.zip" in said and "?versionId=" in said
+    assert "queue" not in said, "the evidence officer has no queue"

@@ -22,7 +22,7 @@ from rvr_desktop.evidence.bundle.result import Outcome, Verdict
 from rvr_desktop.evidence.errors import RvrError
 from rvr_desktop.evidence.fsutil import atomic_write_bytes
 from rvr_desktop.evidence.signing.trust import TrustStore
-from rvr_desktop.evidence.store.client import Bucket, S3Client, make_client, store_errors
+from rvr_desktop.evidence.store.client import Bucket, S3Client, make_client, reading_errors
 from rvr_desktop.evidence.store.stored_check import StoredBundle, verify_stored_bundle
 
 
@@ -37,15 +37,23 @@ class BatchLine:
     failed: tuple[str, ...]
     """The failing checks, in plain words."""
     error: str = ""
+    hidden: bool = False
+    """A delete marker hides it: somebody deleted it, and only the lock kept it."""
 
     @property
     def verified(self) -> bool:
-        return self.verdict is Verdict.VERIFIED
+        return self.verdict is Verdict.VERIFIED and not self.hidden
+
+    @property
+    def outcome(self) -> str:
+        if self.verdict is None:
+            return "error"
+        return "hidden" if self.hidden else self.verdict.value
 
     def to_json(self) -> dict[str, Any]:
         return {
             "bundle": self.url,
-            "outcome": "error" if self.verdict is None else self.verdict.value,
+            "outcome": self.outcome,
             "verdict": self.verdict_text,
             "failed": list(self.failed),
             "error": self.error,
@@ -61,30 +69,49 @@ class BatchSummary:
         return bool(self.lines) and all(line.verified for line in self.lines)
 
     def counts(self) -> dict[str, int]:
-        counted = {"verified": 0, "not-trusted": 0, "failed": 0, "error": 0}
+        counted = {"verified": 0, "not-trusted": 0, "failed": 0, "error": 0, "hidden": 0}
         for line in self.lines:
-            counted["error" if line.verdict is None else line.verdict.value] += 1
+            counted[line.outcome] += 1
         return counted
 
     def describe(self) -> str:
         c = self.counts()
+        hidden = f", {c['hidden']} hidden by a delete marker" if c["hidden"] else ""
         return (
             f"{len(self.lines)} bundles: {c['verified']} verified, {c['not-trusted']} not "
-            f"trusted, {c['failed']} failed, {c['error']} could not be checked."
+            f"trusted, {c['failed']} failed{hidden}, {c['error']} could not be checked."
         )
 
 
 def stored_bundles(client: S3Client, address: Bucket, prefix: str) -> list[StoredBundle]:
-    """The latest version of every .zip under ``prefix``, in key order."""
-    found: dict[str, str] = {}
-    with store_errors(address, f"list the bundles under {prefix or 'the bucket'}"):
+    """Every .zip under ``prefix``, in key order: its latest version, or, where a delete
+    marker hides the key (a delete in a locked bucket only hides), its newest locked
+    version marked hidden, so that no deleted bundle drops silently out of a batch."""
+    listed: set[str] = set()
+    hidden: set[str] = set()
+    newest: dict[str, tuple[Any, str]] = {}
+    with reading_errors(address, f"list the bundles under {prefix or 'the bucket'}"):
         paginator = client.get_paginator("list_object_versions")
         for page in paginator.paginate(Bucket=address.bucket, Prefix=prefix):
             for version in page.get("Versions", []):
                 key = str(version["Key"])
-                if key.lower().endswith(".zip") and version.get("IsLatest"):
-                    found[key] = str(version["VersionId"])
-    return [StoredBundle(address.bucket, key) for key in sorted(found)]
+                if not key.lower().endswith(".zip"):
+                    continue
+                if version.get("IsLatest"):
+                    listed.add(key)
+                when = version.get("LastModified")
+                if key not in newest or (when is not None and when > newest[key][0]):
+                    newest[key] = (when, str(version["VersionId"]))
+            for marker in page.get("DeleteMarkers", []):
+                if marker.get("IsLatest") and str(marker["Key"]).lower().endswith(".zip"):
+                    hidden.add(str(marker["Key"]))
+    bundles = [StoredBundle(address.bucket, key) for key in listed]
+    bundles += [
+        StoredBundle(address.bucket, key, newest[key][1], hidden=True)
+        for key in hidden - listed
+        if key in newest
+    ]
+    return sorted(bundles, key=lambda bundle: bundle.key)
 
 
 def verify_batch(
@@ -139,15 +166,22 @@ def _check_one(bundle: StoredBundle) -> BatchLine:
     except RvrError as exc:
         return BatchLine(bundle.url, None, "could not be checked", (), str(exc))
     failed = tuple(c.shown_title for c in status.checks if c.outcome is Outcome.FAIL)
-    return BatchLine(status.shown_location, status.verdict, status.verdict_text, failed)
+    return BatchLine(
+        status.shown_location, status.verdict, status.verdict_text, failed, hidden=bundle.hidden
+    )
 
 
 def csv_rows(summary: BatchSummary) -> list[list[str]]:
     rows = [["bundle", "outcome", "failed_checks", "verdict"]]
     for line in summary.lines:
-        outcome = str(line.to_json()["outcome"])
-        rows.append([line.url, outcome, "; ".join(line.failed) or line.error, line.verdict_text])
+        cells = [line.url, line.outcome, "; ".join(line.failed) or line.error, line.verdict_text]
+        rows.append([_not_a_formula(cell) for cell in cells])
     return rows
+
+
+def _not_a_formula(cell: str) -> str:
+    """A spreadsheet runs a cell that starts like a formula; a store key may be made to."""
+    return "'" + cell if cell.startswith(("=", "+", "-", "@", "\t", "\r")) else cell
 
 
 def write_csv(summary: BatchSummary, path: Path) -> None:

@@ -28,9 +28,11 @@ from botocore.exceptions import (
 )
 
 from rvr_desktop.evidence.store.errors import (
+    KEPT,
     BucketNotFound,
     StoreAccessDenied,
     StoreCredentialsMissing,
+    StoredBundleNotFound,
     StoreError,
     StoreUnreachable,
 )
@@ -112,21 +114,36 @@ def where(settings: StoreAddress) -> str:
 
 @contextlib.contextmanager
 def store_errors(settings: StoreAddress, action: str) -> Iterator[None]:
-    """Turn boto3's exceptions into ours, naming the store and what was being done."""
+    """Turn boto3's exceptions into ours while sending, naming the store and the action;
+    each message says the bundle stays safe in the queue."""
+    with _turned_into_ours(settings, action, KEPT):
+        yield
+
+
+@contextlib.contextmanager
+def reading_errors(settings: StoreAddress, action: str) -> Iterator[None]:
+    """The same while reading a stored bundle (verifying), where there is no queue; a
+    missing key or version is :class:`StoredBundleNotFound`."""
+    with _turned_into_ours(settings, action, ""):
+        yield
+
+
+@contextlib.contextmanager
+def _turned_into_ours(settings: StoreAddress, action: str, kept: str) -> Iterator[None]:
     try:
         yield
     except StoreError:
         raise
     except NoCredentialsError as exc:
-        raise StoreCredentialsMissing() from exc
+        raise StoreCredentialsMissing(kept) from exc
     except _NETWORK_ERRORS as exc:
-        raise StoreUnreachable(where(settings), type(exc).__name__) from exc
+        raise StoreUnreachable(where(settings), type(exc).__name__, kept) from exc
     except ClientError as exc:
         code = str(exc.response.get("Error", {}).get("Code", ""))
         message = str(exc.response.get("Error", {}).get("Message", "")) or code
         log.info("store refused %s: %s", action, code)
         if code in ("NoSuchBucket",):
-            raise BucketNotFound(settings.bucket) from exc
+            raise BucketNotFound(settings.bucket, kept) from exc
         if code in (
             "AccessDenied",
             "InvalidAccessKeyId",
@@ -134,16 +151,23 @@ def store_errors(settings: StoreAddress, action: str) -> Iterator[None]:
             "ExpiredToken",
             "403",
         ):
-            raise StoreAccessDenied(settings.bucket, action, message) from exc
+            raise StoreAccessDenied(settings.bucket, action, message, kept) from exc
         if code.startswith("5") or code in ("SlowDown", "ServiceUnavailable", "InternalError"):
-            raise StoreUnreachable(where(settings), f"the store answered {code}") from exc
+            raise StoreUnreachable(where(settings), f"the store answered {code}", kept) from exc
+        if not kept and code in ("NoSuchKey", "NoSuchVersion", "404", "NotFound"):
+            raise StoredBundleNotFound(action) from exc
+        then = (
+            "The bundle is safe on this computer and stays in the queue; tell your IT team "
+            "if this happens again."
+            if kept
+            else "Tell your IT team if this happens again."
+        )
         raise StoreError(
-            f"The evidence store refused to {action} ({code}: {message}). The bundle is safe "
-            "on this computer and stays in the queue; tell your IT team if this happens again."
+            f"The evidence store refused to {action} ({code}: {message}). {then}"
         ) from exc
     except BotoCoreError as exc:
-        raise StoreUnreachable(where(settings), str(exc) or type(exc).__name__) from exc
+        raise StoreUnreachable(where(settings), str(exc) or type(exc).__name__, kept) from exc
     except OSError as exc:
         # A connection reset or refused that botocore let through unwrapped (seen when
         # the line drops between its retries): still the network, never a crash.
-        raise StoreUnreachable(where(settings), str(exc) or type(exc).__name__) from exc
+        raise StoreUnreachable(where(settings), str(exc) or type(exc).__name__, kept) from exc

@@ -183,6 +183,27 @@ def unfinished(vault: Vault) -> list[Submission]:
     ]
 
 
+def pending(
+    vault: Vault, *, case_id: int | None = None, bundle: Path | None = None
+) -> list[Submission]:
+    """Submissions not yet stored nor given up, oldest first: waiting, interrupted, or
+    failed (an officer sending the case or bundle again means to retry one of those, not
+    to send a second copy beside it)."""
+    return [
+        s
+        for s in submissions(vault, case_id)
+        if s.state in (SubmissionState.WAITING, SubmissionState.UPLOADING, SubmissionState.FAILED)
+        and (bundle is None or s.bundle == bundle)
+    ]
+
+
+def resume(vault: Vault, submission: Submission) -> Submission:
+    """The submission ready to send again: a failed one goes back in the queue first."""
+    if submission.state is SubmissionState.FAILED:
+        return retry(vault, submission.id)
+    return submission
+
+
 def retry(vault: Vault, submission_id: int) -> Submission:
     """A failed submission back in the queue."""
     _set_state(vault, submission_id, SubmissionState.WAITING, "", only_from=("failed",))
@@ -327,6 +348,8 @@ def _cancel(vault: Vault, client: S3Client | None, submission: Submission) -> No
         except StoreError:
             log.info("the store could not be told to drop the cancelled upload's parts")
     _set_state(vault, submission.id, SubmissionState.CANCELLED, "Cancelled by the officer.")
+    # Nothing will send it now: its copy of the case's evidence leaves the outbox too.
+    leave_outbox(vault, submission.bundle)
 
 
 def _already_stored(client: S3Client, submission: Submission) -> Uploaded | None:

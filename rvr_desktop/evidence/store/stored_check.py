@@ -28,7 +28,7 @@ from rvr_desktop.evidence.fsutil import ensure_private_dir
 from rvr_desktop.evidence.progress import CancelToken, ProgressCallback, no_progress
 from rvr_desktop.evidence.signing.long_term import CrlFile
 from rvr_desktop.evidence.signing.trust import TrustStore
-from rvr_desktop.evidence.store.client import Bucket, S3Client, boto_datetime, store_errors
+from rvr_desktop.evidence.store.client import Bucket, S3Client, boto_datetime, reading_errors
 from rvr_desktop.evidence.store.errors import StoreError
 from rvr_desktop.evidence.store.receipt import Receipt
 
@@ -42,6 +42,8 @@ class StoredBundle:
     bucket: str
     key: str
     version_id: str | None = None
+    hidden: bool = False
+    """A delete marker hides the key from the bucket's listing (the version is still held)."""
 
     @property
     def url(self) -> str:
@@ -96,7 +98,7 @@ def verify_stored_bundle(
     folder = Path(tempfile.mkdtemp(prefix="rvr-verify-store-"))
     try:
         ensure_private_dir(folder)
-        with store_errors(address, f"read {stored.key}"):
+        with reading_errors(address, f"read {stored.key}"):
             head = _head(client, stored, version_id)
             versions = _versions(client, stored)
             local = folder / (Path(stored.key).name or "bundle.zip")

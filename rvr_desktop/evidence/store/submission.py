@@ -44,10 +44,11 @@ def submit_case(
     cancel: CancelToken | None = None,
     pause: CancelToken | None = None,
 ) -> Receipt:
-    """Export the case for the store and send it, or finish the submission already begun."""
-    waiting = [s for s in queue.unfinished(vault) if s.case_id == case_id]
-    if waiting:
-        submission = waiting[0]
+    """Export the case for the store and send it, or finish the submission already begun
+    (interrupted, or failed: it may be in the store already, and is never sent twice)."""
+    earlier = queue.pending(vault, case_id=case_id)
+    if earlier:
+        submission = queue.resume(vault, earlier[0])
     else:
         bundle = export_for_store(vault, case_id, settings, timestamp_url=timestamp_url)
         submission = queue.enqueue(vault, case_id, bundle, settings)
@@ -65,9 +66,9 @@ def submit_bundle(
 ) -> Receipt:
     """Send a bundle exported earlier from this vault (or finish sending it)."""
     bundle = Path(bundle).resolve()
-    waiting = [s for s in queue.unfinished(vault) if s.bundle == bundle]
-    if waiting:
-        submission = waiting[0]
+    earlier = queue.pending(vault, bundle=bundle)
+    if earlier:
+        submission = queue.resume(vault, earlier[0])
     else:
         reference = intact_bundle_reference(bundle)
         case = cases.find_case(vault, reference)
