@@ -79,6 +79,22 @@ def test_a_removed_exhibit_is_caught_by_the_audit_chain(demo_bundle: DemoBundle)
     assert any(gone["exhibit_ref"] in r for r in _failed(status, "audit chain"))
 
 
+@pytest.mark.parametrize("planted", ["exhibits/JS-2/planted.pdf", "exhibits/JS-9/letter.pdf"])
+def test_a_file_planted_among_the_exhibits_is_caught_though_resealed(
+    demo_bundle: DemoBundle, planted: str
+) -> None:
+    target = demo_bundle.bundle / "data" / planted
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(b"%PDF-1.7\n% not the victim's evidence\n")
+    reseal(demo_bundle.bundle, _officer_key(demo_bundle))
+    status = verify_bundle(demo_bundle.bundle, TrustStore.from_paths([demo_bundle.root_pem]))
+    assert status.verdict is Verdict.FAILED
+    assert any(
+        f"data/{planted} is in the exhibits folder but is no exhibit the case lists" in reason
+        for reason in _failed(status, "audit chain")
+    )
+
+
 def test_a_rewritten_audit_record_breaks_the_chain_at_that_record(
     demo_bundle: DemoBundle,
 ) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from rvr_desktop.evidence.bundle import contents as c
@@ -116,7 +116,20 @@ def exhibits_match(source: BagSource, mine: list[AuditRecord], good: dict[str, s
             )
     for ref in sorted(set(listed) - set(added)):
         problems.append(f"exhibit {ref} is in the bundle but not in the audit chain")
-    return problems
+    return problems + _unlisted_exhibit_files(source, listed.values())
+
+
+def _unlisted_exhibit_files(source: BagSource, listed: Iterable[dict[str, Any]]) -> list[str]:
+    """A file in the exhibits folder that no exhibit is (planted, and hashed and signed
+    by someone holding the officer's key) would otherwise pass as part of the evidence."""
+    named = {PAYLOAD_PREFIX + str(exhibit.get("path")) for exhibit in listed}
+    named |= {PAYLOAD_PREFIX + c.EXHIBIT_LIST_PDF, PAYLOAD_PREFIX + c.EXHIBIT_STATEMENT_PDF}
+    folder = PAYLOAD_PREFIX + "exhibits/"
+    return [
+        f"{member.path} is in the exhibits folder but is no exhibit the case lists"
+        for member in source.list_files()
+        if member.path.startswith(folder) and member.path not in named
+    ]
 
 
 def statements_match(mine: list[AuditRecord], good: dict[str, str]) -> list[str]:
