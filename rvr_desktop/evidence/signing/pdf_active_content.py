@@ -18,7 +18,11 @@ from collections.abc import Iterator
 from pyhanko.pdf_utils.generic import ArrayObject, DictionaryObject, PdfObject, Reference
 from pyhanko.pdf_utils.reader import PdfFileReader
 
-from rvr_desktop.evidence.signing.pdf_quick_scan import names_pattern, plainly_inert
+from rvr_desktop.evidence.signing.pdf_quick_scan import (
+    declared_objects,
+    names_pattern,
+    plainly_inert,
+)
 
 ACTIVE_KEYS = frozenset(
     {
@@ -48,6 +52,9 @@ def active_content(pdf: bytes) -> tuple[str, ...]:
     A file that cannot be read, or is too large to walk, is reported as a finding too:
     it cannot be shown to be harmless.
     """
+    declared = declared_objects(pdf)
+    if declared > MAX_OBJECTS:
+        return (f"the PDF declares {declared:,} objects, more than the {MAX_OBJECTS:,} checked",)
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
         if plainly_inert(pdf, reader, ACTIVE_NAMES):

@@ -58,6 +58,8 @@ from rvr_desktop.evidence.signing.long_term import (
     fetch_online,
     revocation_sources,
 )
+from rvr_desktop.evidence.signing.pdf_active_content import MAX_OBJECTS
+from rvr_desktop.evidence.signing.pdf_quick_scan import declared_objects
 from rvr_desktop.evidence.signing.pdf_signature_check import PdfSignatureCheck, failed_check
 from rvr_desktop.evidence.signing.revocation import (
     RevocationCheck,
@@ -97,6 +99,12 @@ def validate_pdf(
     now = at_time or datetime.now(tz=UTC)
     if pdf.lstrip()[:5] != b"%PDF-":
         return failed_check("The file is not a PDF.")
+    declared = declared_objects(pdf)
+    if declared > MAX_OBJECTS:
+        return failed_check(
+            f"The PDF declares {declared:,} objects, more than the {MAX_OBJECTS:,} a signed "
+            "document is checked with; it was not made by RVR Desktop."
+        )
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=True)
         total_revisions = int(reader.xrefs.total_revisions)
