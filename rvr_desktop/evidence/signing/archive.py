@@ -33,6 +33,7 @@ from pyhanko.sign.validation.status import TimestampSignatureStatus
 from pyhanko_certvalidator import ValidationContext
 
 from rvr_desktop.evidence.signing._pyhanko import quieten_validation_logs, validation_context
+from rvr_desktop.evidence.signing.certs import MAX_CARRIED_CERTIFICATES, carried_certificates
 from rvr_desktop.evidence.signing.cms import signature_timestamp_token, signer_certificate
 from rvr_desktop.evidence.signing.errors import ArchiveTimestampError, ValidationDataUnreadable
 from rvr_desktop.evidence.signing.long_term import CrlFile, fetch_online, revocation_sources
@@ -437,6 +438,8 @@ def _trusted(token: TimestampToken, trust: TrustStore, moment: datetime) -> bool
     context: ValidationContext = validation_context(trust, moment)
     try:
         signed_data = cms.ContentInfo.load(token.der)["content"]
+        if carried_certificates(signed_data) > MAX_CARRIED_CERTIFICATES:
+            return False  # not worth hours of path building: it is not from a real unit
         # the imprint is checked against the archive input by the caller; pyHanko judges
         # trust only in a token it finds intact, so it is given the token's own imprint
         kwargs = asyncio.run(

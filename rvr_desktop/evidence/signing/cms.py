@@ -42,9 +42,12 @@ from rvr_desktop.evidence.signing._pyhanko import (
     validation_context,
 )
 from rvr_desktop.evidence.signing.certs import (
+    MAX_CARRIED_CERTIFICATES,
     TEST_IDENTITY_WARNING,
+    carried_certificates,
     from_asn1,
     summarise,
+    too_many_certificates,
 )
 from rvr_desktop.evidence.signing.cms_verification import CmsVerification, unreadable
 from rvr_desktop.evidence.signing.credential import SigningCredential, ensure_can_sign_at
@@ -267,6 +270,9 @@ def _parse(signature_der: bytes) -> Any:
         raise _NotOurSignature(
             "The signature carries its own copy of the content instead of being detached."
         )
+    carried = carried_certificates(signed_data)
+    if carried > MAX_CARRIED_CERTIFICATES:
+        raise _NotOurSignature(too_many_certificates(carried))
     return signed_data
 
 

@@ -46,10 +46,13 @@ from rvr_desktop.evidence.signing._pyhanko import (
     validation_context,
 )
 from rvr_desktop.evidence.signing.certs import (
+    MAX_CARRIED_CERTIFICATES,
     TEST_IDENTITY_WARNING,
     CertificateSummary,
+    carried_certificates,
     from_asn1,
     summarise,
+    too_many_certificates,
 )
 from rvr_desktop.evidence.signing.long_term import (
     SIGNER_CLAIM_ONLY,
@@ -265,6 +268,12 @@ def _check(
         (t for t in doc_timestamps if t.signed_revision > embedded.signed_revision),
         key=lambda t: t.signed_revision,
     )
+    try:
+        carried = max(carried_certificates(s.signed_data) for s in [embedded, *later])
+    except Exception as exc:  # a hostile PDF may fail anywhere in asn1crypto
+        return failed_check(f"The signature cannot be read ({type(exc).__name__}).", count=count)
+    if carried > MAX_CARRIED_CERTIFICATES:
+        return failed_check(too_many_certificates(carried), count=count)
     try:
         signer = summarise(from_asn1(embedded.signer_cert))
         claimed = embedded.self_reported_timestamp
