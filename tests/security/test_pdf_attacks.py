@@ -363,3 +363,17 @@ def test_a_pdf_with_javascript_planted_in_a_resealed_bundle_is_refused_by_name(
         "JavaScript on opening planted in the notes log of a resealed bundle",
         "refused by rvr-verify, naming the file",
     )
+
+
+def test_bytes_written_into_the_signature_padding_are_refused_by_name(scene: Scene) -> None:
+    """The /Contents gap is the one part of a signed file its signature does not cover:
+    the signer fills what the signature value leaves of it with zeros."""
+    genuine = (scene.bundle / STATEMENT).read_bytes()
+    trust = TrustStore.from_paths(list(scene.roots))
+    assert validate_pdf(genuine, trust).problems == ()
+    start = genuine.index(b"/Contents <") + len(b"/Contents <")
+    end = genuine.index(b">", start)
+    padding = genuine.rindex(b"0000", start, end)  # the reserved space ends in zeros
+    changed = genuine[:padding] + b"4242" + genuine[padding + 4 :]
+    result = validate_pdf(changed, trust)
+    assert any("where only zero padding belongs" in p for p in result.problems), result.problems

@@ -180,6 +180,19 @@ def _signature_values(reader: PdfFileReader) -> list[PdfObject]:
     ]
 
 
+def _after_signature_value(contents: bytes) -> bytes:
+    """What follows the DER signature value in /Contents: the space reserved for it, which
+    a signer fills with zeros (empty when the DER header cannot be read: pyHanko judges)."""
+    if len(contents) < 2 or contents[0] != 0x30:
+        return b""
+    if contents[1] < 0x80:
+        header, length = 2, contents[1]
+    else:
+        size = contents[1] & 0x7F
+        header, length = 2 + size, int.from_bytes(contents[2 : 2 + size], "big")
+    return contents[header + length :]
+
+
 def _shape_problems(value: PdfObject, pdf: bytes) -> list[str]:
     """What is wrong with a signature dictionary's shape, before any cryptography.
 
@@ -207,6 +220,11 @@ def _shape_problems(value: PdfObject, pdf: bytes) -> list[str]:
         problems.append(
             "The signature's /Contents is empty: it carries no signature value (a forged "
             "signature)."
+        )
+    elif _after_signature_value(_value_bytes(contents)).strip(b"\0"):
+        problems.append(
+            "The signature's /Contents holds bytes after the signature value where only "
+            "zero padding belongs: the file was changed in the one gap its signature leaves."
         )
     byte_range = value.get("/ByteRange")
     if "/ByteRange" not in value:
