@@ -88,6 +88,20 @@ def test_long_form_runs_over_pages_with_headers_on_each() -> None:
     assert all(f"Question {n} Answer number {n}" in joined for n in range(1, 150))
 
 
+def test_an_answer_longer_than_a_page_runs_over_pages_whole() -> None:
+    """A victim's personal statement may run to pages; a table row that could not split
+    once stopped the whole export."""
+    long = samples.long_statement_text(48)
+    rows = (LabelValue("Short answer", "Yes"), LabelValue("The statement", long))
+    grid = FormTable("Also said", ("Who", "What"), (("Victim", long),))
+    form = replace(samples.dash_form(), sections=(FormSection("In their words", (*rows, grid)),))
+    rendered = render_form(form, samples.ORIGIN)
+    assert rendered.page_count > 4
+    joined = _text(rendered.data)
+    words = long.split()
+    assert joined.count(" ".join(words[:8])) == 2 and joined.count(" ".join(words[-8:])) == 2
+
+
 def test_exhibit_list_shows_each_exhibit_with_its_whole_sha256() -> None:
     text = _text(
         render_exhibit_list(ExhibitList(samples.CASE, samples.exhibits()), samples.ORIGIN).data

@@ -56,7 +56,9 @@ def label_value_table(
         ]
         for row in rows
     ]
-    table = Table(data, colWidths=[label_width, width - label_width], hAlign="LEFT")
+    # A row may run over pages: one answer (a victim's personal statement) can be longer
+    # than a page, and a row that cannot split stops the whole export.
+    table = Table(data, colWidths=[label_width, width - label_width], hAlign="LEFT", splitInRow=1)
     table.setStyle(
         table_style(
             [
@@ -130,7 +132,7 @@ def grid_table(
     data = [[WrappedParagraph(markup(c), style.cell_bold) for c in columns]]
     data += [[WrappedParagraph(value_markup(cell), style.cell) for cell in row] for row in rows]
     widths = list(col_widths) if col_widths else column_widths(columns, rows)
-    table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
+    table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT", splitInRow=1)
     table.setStyle(
         table_style(
             [
