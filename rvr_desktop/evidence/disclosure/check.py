@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from rvr_desktop.evidence.disclosure.finder import RestrictedValue, find_restricted
+from rvr_desktop.evidence.disclosure.finder import Found, RestrictedValue, find_restricted
 
 CHECK_FORMAT = "rvr-disclosure-check"
 CHECK_VERSION = 1
@@ -76,14 +76,41 @@ NO_PLACES = DisclosureCheck((), ())
 
 
 def scan_text(file: str, where: str, text: str, values: Sequence[RestrictedValue]) -> list[Place]:
-    """Each place a value appears in ``text``."""
+    """Each place a value appears in ``text``; the words around it are shown with every
+    detail found in them masked, not only this one (a number typed twice in a line)."""
+    found = find_restricted(text, values)
+    masked, spans = _masked(text, found)
     places = []
-    for found in find_restricted(text, values):
-        before = text[max(0, found.start - _CONTEXT_CHARS) : found.start]
-        after = text[found.end : found.end + _CONTEXT_CHARS]
-        masked = " ".join(f"{before}[{found.detail.name}]{after}".split())
-        places.append(Place(file, where, found.detail.name, found.detail.kind.value, masked))
+    for item, (start, end) in zip(found, spans, strict=True):
+        around = masked[max(0, start - _CONTEXT_CHARS) : end + _CONTEXT_CHARS]
+        context = " ".join(around.split())
+        places.append(Place(file, where, item.detail.name, item.detail.kind.value, context))
     return places
+
+
+def _masked(text: str, found: Sequence[Found]) -> tuple[str, list[tuple[int, int]]]:
+    """``text`` with each detail found shown as [its name], and where each one's name
+    stands in it (details that overlap share the first one's)."""
+    spans: list[tuple[int, int]] = [(0, 0)] * len(found)
+    parts: list[str] = []
+    length = position = 0
+    current = (0, 0)
+    for index in sorted(range(len(found)), key=lambda i: (found[i].start, -found[i].end)):
+        item = found[index]
+        if item.start < position:
+            spans[index] = current
+            position = max(position, item.end)
+            continue
+        parts.append(text[position : item.start])
+        length += item.start - position
+        shown = f"[{item.detail.name}]"
+        current = (length, length + len(shown))
+        spans[index] = current
+        parts.append(shown)
+        length += len(shown)
+        position = item.end
+    parts.append(text[position:])
+    return "".join(parts), spans
 
 
 def scan_value(file: str, where: str, value: Any, values: Sequence[RestrictedValue]) -> list[Place]:
@@ -119,8 +146,15 @@ def _join(where: str, name: str) -> str:
 
 
 def scan_names(paths: Iterable[str], values: Sequence[RestrictedValue]) -> list[Place]:
-    """Each file name (its path under data/) holding a detail."""
-    return [place for path in paths for place in scan_text(path, "file name", path, values)]
+    """Each file name (its path under data/) holding a detail; the file is named with the
+    detail masked too."""
+    places = []
+    for path in paths:
+        found = scan_text(path, "file name", path, values)
+        if found:
+            named = _masked(path, find_restricted(path, values))[0]
+            places += [dataclasses.replace(place, file=named) for place in found]
+    return places
 
 
 def build_check(places: Iterable[Place], values: Sequence[RestrictedValue]) -> DisclosureCheck:
