@@ -32,6 +32,8 @@ ALL = (CALL_BACK, SAFE_WORD, ADDRESS, BIRTH, EMAIL)
         ("ring +44 7700 900123", "+44 7700 900123"),
         ("ring +44 (0)7700 900 123", "+44 (0)7700 900 123"),
         ("ring 0044 7700 900123", "0044 7700 900123"),
+        ("1900 - 07700 900123 no reply", "07700 900123"),
+        ("numbers: 01632 960044 / 07700 900123.", "07700 900123"),
         ("word: is MY parcel... still coming", "is MY parcel... still coming"),
         ("she lives at 12 INVENTED CLOSE now", "12 INVENTED CLOSE"),
         ("postcode ex12mp", "ex12mp"),
@@ -39,6 +41,9 @@ ALL = (CALL_BACK, SAFE_WORD, ADDRESS, BIRTH, EMAIL)
         ("born 14.3.89", "14.3.89"),
         ("born 14th March 1989", "14th March 1989"),
         ("born Mar 14, 1989", "Mar 14, 1989"),
+        ("born 14-Mar-1989", "14-Mar-1989"),
+        ("born 14 Mar 89", "14 Mar 89"),
+        ("born 1989/03/14", "1989/03/14"),
         ("mail Alex.Morgan@Example.org", "Alex.Morgan@Example.org"),
     ],
 )

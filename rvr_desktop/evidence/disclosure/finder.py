@@ -186,19 +186,35 @@ def _phone_spans(text: str, value: str) -> list[tuple[int, int]]:
         digits = "".join(text[p] for p in positions)
         at = digits.find(national)
         while at >= 0:
-            first, last = at, at + len(national) - 1
-            for prefix in ("0", "44", "00"):  # trunk 0, then +44 / 0044, as typed
-                if digits[:first].endswith(prefix):
-                    first -= len(prefix)
-            begins = positions[first]
-            if first == 0 and run.group().startswith("+"):
-                begins = run.start()
-            before_ok = first == 0 or positions[first] - positions[first - 1] > 1
+            last = at + len(national) - 1
+            first = _number_start(digits, positions, at)
             after_ok = last == len(digits) - 1 or positions[last + 1] - positions[last] > 1
-            if before_ok and after_ok:
+            if first is not None and after_ok:
+                begins = positions[first]
+                if first == 0 and run.group().startswith("+"):
+                    begins = run.start()
                 spans.append((begins, positions[last] + 1))
             at = digits.find(national, at + 1)
     return spans
+
+
+_PREFIXES = ("00440", "0044", "440", "44", "0", "")
+"""What may be typed before the national digits, longest first: 0044 or +44, perhaps
+with the (0) trunk prefix, or the trunk 0 alone."""
+
+
+def _number_start(digits: str, positions: list[int], at: int) -> int | None:
+    """Where the number whose national digits start at ``at`` begins: the longest prefix
+    it was typed with that stands apart from any digit before it. Another number just
+    before it in the same run ('1900 - 07700 900123', '960044 / 07700 900123') must not
+    lend it a prefix and so hide it."""
+    for prefix in _PREFIXES:
+        if not digits[:at].endswith(prefix):
+            continue
+        first = at - len(prefix)
+        if first == 0 or positions[first] - positions[first - 1] > 1:
+            return first
+    return None
 
 
 def _date_patterns(value: str) -> list[str]:
@@ -215,10 +231,10 @@ def _date_patterns(value: str) -> list[str]:
     ordinal = r"(?:st|nd|rd|th)?"
     edge_start, edge_end = r"(?<![0-9A-Za-z])", r"(?![0-9A-Za-z])"
     return [
-        rf"{edge_start}{y}-{m:02d}-{d:02d}{edge_end}",
+        rf"{edge_start}{y}\s*[/.\-]\s*{mm}\s*[/.\-]\s*{dd}{edge_end}",  # 1989-03-14, 1989/3/14
         rf"{edge_start}{dd}\s*[/.\-]\s*{mm}\s*[/.\-]\s*{year}{edge_end}",
-        rf"{edge_start}{dd}{ordinal}\s+(?:of\s+)?{month_words}\s*,?\s*{y}{edge_end}",
-        rf"{edge_start}{month_words}\s+{dd}{ordinal}\s*,?\s*{y}{edge_end}",
+        rf"{edge_start}{dd}{ordinal}[\s\-]+(?:of\s+)?{month_words}\s*[,\-]?\s*{year}{edge_end}",
+        rf"{edge_start}{month_words}\s+{dd}{ordinal}\s*,?\s*{year}{edge_end}",
     ]
 
 
