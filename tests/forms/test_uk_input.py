@@ -135,6 +135,23 @@ def test_a_stored_answer_reads_back_and_shows_in_uk_time() -> None:
     assert describe_datetime(datetime(2026, 7, 4, 13, 5, tzinfo=UTC)).endswith("14:05 BST")
 
 
+@pytest.mark.parametrize(
+    ("stored", "typed"),
+    [
+        ("2026-10-25T00:30:00Z", "25/10/2026 01:30 BST"),
+        ("2026-10-25T01:30:00Z", "25/10/2026 01:30 GMT"),
+        ("2026-10-25T02:30:00Z", "25/10/2026 02:30"),
+        ("2026-03-29T01:30:00Z", "29/03/2026 02:30"),
+    ],
+)
+def test_a_moment_in_the_repeated_autumn_hour_reads_back_as_itself(stored: str, typed: str) -> None:
+    """The box tidies what the officer typed; in the hour that happens twice, dropping
+    the zone once re-stored "01:30 GMT" an hour early."""
+    moment = datetime.fromisoformat(stored)
+    assert format_datetime_typed(moment) == typed
+    assert parse_datetime(typed, clock=WINTER).utc == moment
+
+
 @pytest.mark.parametrize("typed", ["04/12/2026", "tomorrow 14:00", "", "bruising"])
 def test_a_date_and_time_that_cannot_be_read_gives_examples(typed: str) -> None:
     with pytest.raises(NotUnderstood) as caught:

@@ -287,9 +287,14 @@ def format_date_typed(day: date) -> str:
 
 
 def format_datetime_typed(moment: datetime) -> str:
-    """A moment as the officer types it, in UK local time: ``04/12/2026 14:05``."""
+    """A moment as the officer types it, in UK local time: ``04/12/2026 14:05``; in the
+    autumn hour that happens twice, with its zone (``25/10/2026 01:30 GMT``), so that the
+    text read back is the same moment, never the hour before."""
     local = moment.astimezone(UK_ZONE)
-    return f"{local:%d/%m/%Y %H:%M}"
+    typed = f"{local:%d/%m/%Y %H:%M}"
+    if local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset():
+        typed += f" {local:%Z}"
+    return typed
 
 
 def describe_date(day: date) -> str:
