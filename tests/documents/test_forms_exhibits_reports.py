@@ -8,6 +8,7 @@ import pytest
 
 from documents import samples
 from documents.pdftext import page_texts
+from rvr_desktop.evidence.case import document_inputs
 from rvr_desktop.evidence.documents import (
     CheckOutcome,
     Exhibit,
@@ -24,6 +25,7 @@ from rvr_desktop.evidence.documents import (
 )
 from rvr_desktop.evidence.documents.statement import END_MARK
 from rvr_desktop.evidence.errors import InvalidInput
+from rvr_desktop.evidence.forms import load_registry, printable_form, score_risk
 
 
 def _text(data: bytes) -> str:
@@ -200,3 +202,17 @@ def test_a_column_no_row_answers_is_left_out_rather_than_printed_as_dashes() -> 
     assert "Which service" not in text
     assert "Service Outcome Reason given for declining" in text
     assert "IDVA Referral made —" in text
+
+
+def test_a_dash_high_on_its_answers_alone_prints_no_professional_judgement() -> None:
+    """The MARAC referral the level asks for once printed as the officer's judgement."""
+    dash = load_registry().get("dash-risk")
+    answers = {k: v for k, v in (dash.example or {}).items() if not k.startswith("judgement_")}
+    scored = score_risk(dash, answers)
+    assert scored.level.id == "high" and not scored.raised_by_judgement
+    form = document_inputs.document_form(
+        printable_form(dash, answers), "NT/1/26", completed_by="PC", completed_at_ms=0
+    )
+    text = _text(render_form(form, samples.ORIGIN).data)
+    assert "Professional judgement High risk" not in text
+    assert "Next step High risk: refer the victim to MARAC" in text

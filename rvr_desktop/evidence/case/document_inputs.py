@@ -175,14 +175,12 @@ def document_form(
     risk = None
     if printable.risk is not None:
         given = printable.risk
-        reason = given.judgement_reason
-        if given.referral_prompt:
-            reason = f"{reason} {given.referral_prompt}".strip()
         risk = RiskSummary(
             level=given.level,
             yes_count=given.count,
             thresholds=tuple(RiskThreshold(level, lowest) for level, lowest in given.thresholds),
-            judgement_reason=reason,
+            judgement_reason=given.judgement_reason,
+            referral_prompt=given.referral_prompt or "",
         )
     return PrintableForm(
         title=printable.title,

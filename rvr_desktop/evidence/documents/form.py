@@ -69,13 +69,18 @@ def risk_box(risk: RiskSummary) -> Flowable:
             WrappedParagraph(markup(_threshold_text(risk)), style.cell),
         ],
     ]
-    if risk.judgement_reason.strip():
-        rows.append(
-            [
-                WrappedParagraph("Professional judgement", style.cell_bold),
-                WrappedParagraph(markup(risk.judgement_reason), style.cell),
-            ]
-        )
+    # Judgement only when the officer used it: the referral a level asks for is not one.
+    for label, text in (
+        ("Professional judgement", risk.judgement_reason),
+        ("Next step", risk.referral_prompt),
+    ):
+        if text.strip():
+            rows.append(
+                [
+                    WrappedParagraph(label, style.cell_bold),
+                    WrappedParagraph(markup(text), style.cell),
+                ]
+            )
     table = Table(rows, colWidths=[130, CONTENT_WIDTH - 130], hAlign="LEFT")
     table.setStyle(
         table_style(
@@ -162,7 +167,7 @@ def form_texts(form: PrintableForm) -> list[str]:
             else:
                 texts += [item.title, *item.columns, *(cell for row in item.rows for cell in row)]
     if form.risk is not None:
-        texts += [form.risk.level, form.risk.judgement_reason]
+        texts += [form.risk.level, form.risk.judgement_reason, form.risk.referral_prompt]
     return texts
 
 

@@ -320,6 +320,8 @@ class RiskSummary:
     thresholds: tuple[RiskThreshold, ...]
     judgement_reason: str = ""
     """Why the officer's professional judgement set the level, if it did."""
+    referral_prompt: str = ""
+    """What the level asks of the officer next (a MARAC referral), if anything."""
 
 
 @dataclass(frozen=True)
