@@ -2,7 +2,7 @@
 
 A window's shortcut fires only while that window is active and no modal dialog shadows
 it, so F12 pressed in the Amend dialog, the Verify window or the settings would be lost.
-This filter sits on the application while armed (the vault is open) and sees the key
+This filter sits on the application while the vault is open and sees the key
 wherever it lands.
 """
 
@@ -16,22 +16,15 @@ from rvr_desktop.ui.app_filter import ApplicationFilter
 
 
 class DangerKey(ApplicationFilter):
-    """Watches every key press of the application for F12 while armed (a call runs).
+    """Watches every key press of the application for F12 while it watches the
+    application (the vault is open; with no call running, F12 says so).
 
     Emits:
-        pressed(window: QWidget | None): F12 was pressed while armed, in ``window`` (the
+        pressed(window: QWidget | None): F12 was pressed, in ``window`` (the
             window that had the key); the key goes no further.
     """
 
     pressed = Signal(object)
-
-    @property
-    def armed(self) -> bool:
-        return self.watching
-
-    @armed.setter
-    def armed(self, armed: bool) -> None:
-        self.watch_application(armed)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() != QEvent.Type.KeyPress:

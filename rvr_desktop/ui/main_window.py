@@ -131,7 +131,7 @@ class MainWindow(QMainWindow):
         self.idle = IdleWatcher(services.settings.idle_minutes, self, now=idle_clock)
         self.clipboard_guard = ClipboardGuard(QGuiApplication.clipboard(), self)
         # The danger key and the wheel guard watch every window of the app while the vault
-        # is open (update_actions arms them).
+        # is open (update_actions starts and stops them).
         self.danger_key = DangerKey(self)
         self.danger_key.pressed.connect(self.interrupt_call)
         self.wheel_guard = WheelGuard(self)
@@ -467,8 +467,8 @@ class MainWindow(QMainWindow):
         ):
             event.ignore()
             return
-        self.danger_key.armed = False
-        self.wheel_guard.watch_application(False)
+        for app_filter in (self.danger_key, self.wheel_guard):
+            app_filter.watch_application(False)
         self.services.settings.geometry = self.saveGeometry()
         if self.verify_window is not None:
             self.verify_window.close()

@@ -86,8 +86,8 @@ def update_actions(window: MainWindow) -> None:
     window.app_actions.lock.setEnabled(unlocked)
     window.app_actions.store_queue.setEnabled(unlocked)
     window.due_action.setEnabled(unlocked)
-    window.danger_key.armed = unlocked  # with no call running, F12 says so
-    window.wheel_guard.watch_application(unlocked)
+    for app_filter in (window.danger_key, window.wheel_guard):
+        app_filter.watch_application(unlocked)
     window.due_reminder.refresh()
     if case_open:
         sync_call_actions(window)

@@ -85,42 +85,8 @@ def test_a_bucket_without_object_lock_is_refused_before_anything_is_sent(
 def test_the_store_going_down_mid_upload_resumes_from_the_parts_it_kept(
     store: StoreSettings, case_to_send: CaseToSend, tmp_path: Path
 ) -> None:
-    own = start_moto()
-    settings = StoreSettings(**{**store.__dict__, "endpoint_url": own.endpoint})
-    settings = StoreSettings(**{**settings.__dict__, "bucket": own.locked_bucket()})
-    stopped: list[bool] = []
-
-    def stop_after_the_first_part(done: int, total: int) -> None:
-        if done >= SMALL_PART and not stopped:
-            stopped.append(True)
-            stop(own)
-
-    with case_to_send.unlock() as vault:
-        with pytest.raises(StoreUnreachable, match="stays in the queue"):
-            submit_case(
-                vault,
-                case_to_send.demo.case_id,
-                settings,
-                make_client(settings),
-                progress=stop_after_the_first_part,
-            )
-        (interrupted,) = queue.submissions(vault)
-        assert interrupted.state is queue.SubmissionState.FAILED
-        assert interrupted.upload_id, "the upload ID was kept for resuming"
-        again = start_moto(own.port)
-        try:
-            queue.retry(vault, interrupted.id)
-            receipt = submit_case(vault, case_to_send.demo.case_id, settings, make_client(settings))
-            assert_kept_locked_and_intact(again, receipt, tmp_path, case_to_send.demo.trust_root)
-        finally:
-            stop(again)
-    assert len(_submitted_records(case_to_send)) == 1
-
-
-def test_sending_the_case_again_after_a_failure_resumes_it_and_never_sends_a_second_copy(
-    store: StoreSettings, case_to_send: CaseToSend, tmp_path: Path
-) -> None:
-    """What `rvr-desktop submit --case` does when run again, as its message promises."""
+    """Sending the case again (`rvr-desktop submit --case` run again, as its message says)
+    resumes the failed submission: never a second export, nor a second copy in the store."""
     own = start_moto()
     settings = StoreSettings(**{**store.__dict__, "endpoint_url": own.endpoint})
     settings = StoreSettings(**{**settings.__dict__, "bucket": own.locked_bucket()})
@@ -133,27 +99,28 @@ def test_sending_the_case_again_after_a_failure_resumes_it_and_never_sends_a_sec
 
     with case_to_send.unlock() as vault:
         case_id = case_to_send.demo.case_id
-        with pytest.raises(StoreUnreachable):
+        with pytest.raises(StoreUnreachable, match="stays in the queue"):
             submit_case(
                 vault, case_id, settings, make_client(settings), progress=stop_after_the_first_part
             )
-        (failed,) = queue.submissions(vault)
-        assert failed.state is queue.SubmissionState.FAILED
+        (interrupted,) = queue.submissions(vault)
+        assert interrupted.state is queue.SubmissionState.FAILED
+        assert interrupted.upload_id, "the upload ID was kept for resuming"
         again = start_moto(own.port)
         try:
             receipt = submit_case(vault, case_id, settings, make_client(settings))
             (done,) = queue.submissions(vault)
-            assert done.id == failed.id and done.state is queue.SubmissionState.DONE
-            assert receipt.bundle_name == failed.bundle_name
+            assert done.id == interrupted.id and done.state is queue.SubmissionState.DONE
+            assert receipt.bundle_name == interrupted.bundle_name
             assert not list(outbox_dir(vault).iterdir())
-            stored = again.client().list_object_versions(Bucket=settings.bucket)
-            assert [v["Key"] for v in stored.get("Versions", [])] == [receipt.key]
-            assert (
-                again.client().list_multipart_uploads(Bucket=settings.bucket).get("Uploads", [])
-                == []
-            )
+            client = again.client()
+            stored = client.list_object_versions(Bucket=settings.bucket).get("Versions", [])
+            assert [v["Key"] for v in stored] == [receipt.key]
+            assert client.list_multipart_uploads(Bucket=settings.bucket).get("Uploads", []) == []
+            assert_kept_locked_and_intact(again, receipt, tmp_path, case_to_send.demo.trust_root)
         finally:
             stop(again)
+    assert len(_submitted_records(case_to_send)) == 1
 
 
 def test_cancel_drops_the_upload_and_records_nothing(

@@ -78,7 +78,10 @@ NO_PLACES = DisclosureCheck((), ())
 def scan_text(file: str, where: str, text: str, values: Sequence[RestrictedValue]) -> list[Place]:
     """Each place a value appears in ``text``; the words around it are shown with every
     detail found in them masked, not only this one (a number typed twice in a line)."""
-    found = find_restricted(text, values)
+    return _places(file, where, text, find_restricted(text, values))
+
+
+def _places(file: str, where: str, text: str, found: Sequence[Found]) -> list[Place]:
     masked, spans = _masked(text, found)
     places = []
     for item, (start, end) in zip(found, spans, strict=True):
@@ -150,10 +153,10 @@ def scan_names(paths: Iterable[str], values: Sequence[RestrictedValue]) -> list[
     detail masked too."""
     places = []
     for path in paths:
-        found = scan_text(path, "file name", path, values)
+        found = find_restricted(path, values)
         if found:
-            named = _masked(path, find_restricted(path, values))[0]
-            places += [dataclasses.replace(place, file=named) for place in found]
+            named = _masked(path, found)[0]
+            places += _places(named, "file name", path, found)
     return places
 
 

@@ -89,25 +89,23 @@ def stored_bundles(client: S3Client, address: Bucket, prefix: str) -> list[Store
     version marked hidden, so that no deleted bundle drops silently out of a batch."""
     listed: set[str] = set()
     hidden: set[str] = set()
-    newest: dict[str, tuple[Any, str]] = {}
+    newest: dict[str, str] = {}
     with reading_errors(address, f"list the bundles under {prefix or 'the bucket'}"):
         paginator = client.get_paginator("list_object_versions")
         for page in paginator.paginate(Bucket=address.bucket, Prefix=prefix):
             for version in page.get("Versions", []):
                 key = str(version["Key"])
-                if not key.lower().endswith(".zip"):
-                    continue
-                if version.get("IsLatest"):
-                    listed.add(key)
-                when = version.get("LastModified")
-                if key not in newest or (when is not None and when > newest[key][0]):
-                    newest[key] = (when, str(version["VersionId"]))
+                if key.lower().endswith(".zip"):
+                    # S3 lists each key's versions newest first.
+                    newest.setdefault(key, str(version["VersionId"]))
+                    if version.get("IsLatest"):
+                        listed.add(key)
             for marker in page.get("DeleteMarkers", []):
                 if marker.get("IsLatest") and str(marker["Key"]).lower().endswith(".zip"):
                     hidden.add(str(marker["Key"]))
     bundles = [StoredBundle(address.bucket, key) for key in listed]
     bundles += [
-        StoredBundle(address.bucket, key, newest[key][1], hidden=True)
+        StoredBundle(address.bucket, key, newest[key], hidden=True)
         for key in hidden - listed
         if key in newest
     ]
